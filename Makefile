@@ -1,0 +1,39 @@
+# Carrier Arcade. Two commands do everything on a fresh Debian 12 machine:
+#   make run    set up, build and start the kiosk
+#   make test   set up, build and run every test
+# MODELS_FROM=DIR takes model files from DIR instead of downloading them.
+
+GO          ?= go
+MODELS_FROM ?=
+CONFIG      ?= config.toml
+ARGS        ?=
+BIN         := bin/kiosk
+XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: all deps models build run test bench clean
+
+all: build
+
+deps:
+	@assets/setup/deps.sh
+
+models:
+	@assets/setup/models.sh "$(MODELS_FROM)"
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/kiosk
+
+run: deps models build
+	$(BIN) run --config $(CONFIG) $(ARGS)
+
+# Every test, under a virtual display so the window tests run too. The vision
+# package runs a second time with gocv's Mat counter to catch leaked Mats.
+test: deps models build
+	$(XVFB) $(GO) test -count=1 ./...
+	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
+
+bench: deps models build
+	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi?loop=0 $(ARGS)
+
+clean:
+	rm -rf bin

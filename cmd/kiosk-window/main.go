@@ -1,0 +1,63 @@
+// Command kiosk-window opens the kiosk's screen: it builds the camera,
+// detectors, pipeline and app from the configuration and runs them until the
+// window closes. Users start it through 'kiosk run' or 'kiosk screenshot'.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/carrierarcade/kiosk/game/screen"
+	"github.com/carrierarcade/kiosk/internal/kiosk"
+	"github.com/carrierarcade/kiosk/vision"
+)
+
+func main() {
+	os.Exit(kiosk.Main(os.Args[1:], os.Stdout, os.Stderr, runWindow))
+}
+
+// runWindow builds the whole kiosk, runs the window until it quits, and
+// takes everything down again in reverse order.
+func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error {
+	l := job.Config
+	log := kiosk.NewLogger(l.Log, stderr)
+	source := job.Source
+	if source == "" {
+		source = l.Source.Spec
+	}
+	dets, err := kiosk.OpenDetectors(l, "objects", "faces")
+	if err != nil {
+		return err
+	}
+	defer dets.Close()
+	src, demo, err := kiosk.OpenSource(l, source, log)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	log.Info("starting", "source", src.Name(), "demo", demo, "fps", src.FPS(),
+		"objects", dets.Objects != nil, "faces", dets.Faces != nil)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	capture := vision.StartCapture(ctx, src, true)
+	defer capture.Stop()
+	motion := vision.NewMotion(l.Motion)
+	defer motion.Close()
+	pipe := vision.NewPipeline(capture, vision.PipelineParts{
+		Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror,
+	}, l.Budget)
+	pipe.Start(ctx)
+	defer pipe.Stop()
+
+	deps := screen.Deps{Ctx: ctx, Capture: capture, Pipeline: pipe, Demo: demo, Log: log}
+	if job.Command == "screenshot" {
+		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
+	}
+	app, err := screen.NewApp(l.Display, deps)
+	if err != nil {
+		return err
+	}
+	return app.Run()
+}

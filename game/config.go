@@ -1,0 +1,43 @@
+// Package game is what the attendee plays: configuration, layout maths and
+// game rules, all free of the window so they run headless in tests and
+// simulations. Package game/screen draws them.
+package game
+
+import "github.com/carrierarcade/kiosk/internal/check"
+
+// DisplayConfig is the [display] section.
+type DisplayConfig struct {
+	Fullscreen bool `toml:"fullscreen"`
+	// Width and Height size the window when not fullscreen.
+	Width  int `toml:"width"`
+	Height int `toml:"height"`
+	// Rotation turns the whole picture, in degrees clockwise, for a screen
+	// mounted sideways or upside down.
+	Rotation int `toml:"rotation"`
+	// Mirror shows the camera like a mirror (a selfie view).
+	Mirror bool `toml:"mirror"`
+	// Overlay starts with the statistics overlay shown.
+	Overlay bool `toml:"overlay"`
+	// TPS is the fixed logic rate; games run at the same speed whatever
+	// the frame budget draws.
+	TPS int `toml:"tps"`
+}
+
+// DefaultDisplayConfig is a fullscreen, mirrored, upright kiosk.
+func DefaultDisplayConfig() DisplayConfig {
+	return DisplayConfig{Fullscreen: true, Width: 1280, Height: 800, Mirror: true, TPS: 60}
+}
+
+// Validate reports every bad value, keyed relative to [display].
+func (c DisplayConfig) Validate() check.Problems {
+	var ps check.Problems
+	ps.Range("width", float64(c.Width), 320, 7680)
+	ps.Range("height", float64(c.Height), 240, 4320)
+	switch c.Rotation {
+	case 0, 90, 180, 270:
+	default:
+		ps.Addf("rotation", "is %d, allowed 0, 90, 180 or 270", c.Rotation)
+	}
+	ps.Range("tps", float64(c.TPS), 30, 240)
+	return ps
+}

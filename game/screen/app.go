@@ -1,0 +1,323 @@
+// Package screen is the kiosk's window: the Ebitengine game that draws the
+// camera picture, the detections and the overlays. It is kept apart from
+// package game because Ebitengine needs a display as soon as it is loaded,
+// while game's rules and layout maths must run anywhere.
+package screen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/meter"
+	"github.com/carrierarcade/kiosk/vision"
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+)
+
+// Deps are what the app shows and steers, built by cmd/kiosk.
+type Deps struct {
+	// Ctx ends the app when cancelled (a signal, say).
+	Ctx      context.Context
+	Capture  *vision.Capture
+	Pipeline *vision.Pipeline
+	// Demo is true when the camera could not be opened and a clip plays
+	// instead: the screen says so with a small badge.
+	Demo bool
+	Log  *slog.Logger
+	// Shot, when set, writes what the screen shows at a clip time to a PNG
+	// file and ends the app.
+	Shot *Shot
+}
+
+// Shot asks for a screenshot once the clip has played At.
+type Shot struct {
+	At  time.Duration
+	Out string
+}
+
+// camera picture, the detections and the overlays.
+
+// App is the Ebitengine game: it pulls the newest frame and observation
+// each tick, never waiting for either, and draws them on a canvas that is
+// turned to match the screen's mounting.
+type App struct {
+	cfg   game.DisplayConfig
+	deps  Deps
+	fonts *Fonts
+
+	// The video stream: one byte slice and one image, rewritten only
+	// when a new frame arrives.
+	pixels   []byte
+	frameImg *ebiten.Image
+	frame    vision.FrameInfo
+	obs      vision.Observation
+
+	canvas        *ebiten.Image
+	screenW       int
+	screenH       int
+	overlay       bool
+	tick          uint64
+	drawn         meter.Rate
+	lastDrawnTick uint64
+
+	shotPixels []byte
+	shotDone   bool
+	err        error // from Draw, returned by the next Update
+}
+
+// NewApp prepares the app; Run shows it.
+func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
+	fonts, err := LoadFonts()
+	if err != nil {
+		return nil, err
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	return &App{cfg: cfg, deps: deps, fonts: fonts, overlay: cfg.Overlay}, nil
+}
+
+// Run opens the window and runs until the app quits. It must be called
+// from the main goroutine.
+func (a *App) Run() error {
+	ebiten.SetWindowTitle("Carrier Arcade")
+	ebiten.SetWindowSize(a.cfg.Width, a.cfg.Height)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetFullscreen(a.cfg.Fullscreen)
+	ebiten.SetTPS(a.cfg.TPS)
+	// Frames skipped by the budget keep showing the last one drawn.
+	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetRunnableOnUnfocused(true)
+	if a.cfg.Fullscreen {
+		ebiten.SetCursorMode(ebiten.CursorModeHidden)
+	}
+	err := ebiten.RunGame(a)
+	if errors.Is(err, ebiten.Termination) {
+		return nil
+	}
+	return err
+}
+
+// Update runs once per logic tick.
+func (a *App) Update() error {
+	if a.err != nil {
+		return a.err
+	}
+	if a.shotDone || a.deps.Ctx.Err() != nil {
+		return ebiten.Termination
+	}
+	a.tick++
+	if inpututil.IsKeyJustPressed(ebiten.KeyO) {
+		a.overlay = !a.overlay
+		a.deps.Log.Debug("key", "key", "O", "action", "overlay", "on", a.overlay)
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) && !a.cfg.Fullscreen {
+		return ebiten.Termination
+	}
+	a.pullFrame()
+	a.deps.Pipeline.Observe(&a.obs)
+	if a.deps.Shot != nil && a.obs.Ended && a.frame.Time < a.deps.Shot.At {
+		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.frame.Time.Seconds(), a.deps.Shot.At.Seconds())
+	}
+	return nil
+}
+
+// pullFrame takes the newest camera frame if there is one, without waiting.
+func (a *App) pullFrame() {
+	info := a.deps.Capture.Info()
+	if info.Seq == 0 || info.Seq == a.frame.Seq {
+		return
+	}
+	if a.frameImg == nil || info.W != a.frame.W || info.H != a.frame.H {
+		if a.frameImg != nil {
+			a.frameImg.Deallocate()
+		}
+		a.frameImg = ebiten.NewImage(info.W, info.H)
+		a.pixels = make([]byte, info.W*info.H*4)
+	}
+	got, ok := a.deps.Capture.LatestRGBA(a.pixels, a.frame.Seq)
+	if !ok || got.W != info.W || got.H != info.H {
+		return // the size changed between the two calls; next tick
+	}
+	a.frameImg.WritePixels(a.pixels)
+	a.frame = got
+}
+
+// Layout uses the window's own pixels; the canvas follows the rotation.
+func (a *App) Layout(outsideW, outsideH int) (int, int) {
+	return outsideW, outsideH
+}
+
+// drawDue says whether this tick's frame is drawn: the budget's draw rate
+// divides the fixed logic rate, so drawing less never slows the game.
+func (a *App) drawDue() bool {
+	fps := a.deps.Pipeline.Budget().DrawFPS
+	every := uint64(max(1, math.Round(float64(a.cfg.TPS)/max(fps, 1))))
+	return a.lastDrawnTick == 0 || a.tick-a.lastDrawnTick >= every
+}
+
+// Draw draws when the budget allows; otherwise the last frame stays.
+func (a *App) Draw(screen *ebiten.Image) {
+	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
+	resized := sw != a.screenW || sh != a.screenH
+	if !resized && !a.drawDue() && !a.shotDue() {
+		return
+	}
+	a.lastDrawnTick = a.tick
+	a.drawn.Tick(time.Now())
+	if resized {
+		a.screenW, a.screenH = sw, sh
+		cw, ch := game.CanvasSize(sw, sh, a.cfg.Rotation)
+		if a.canvas != nil {
+			a.canvas.Deallocate()
+		}
+		a.canvas = ebiten.NewImage(cw, ch)
+	}
+	a.drawCanvas(a.canvas)
+	screen.Clear()
+	op := &ebiten.DrawImageOptions{}
+	cw, ch := a.canvas.Bounds().Dx(), a.canvas.Bounds().Dy()
+	op.GeoM.Translate(-float64(cw)/2, -float64(ch)/2)
+	op.GeoM.Rotate(float64(a.cfg.Rotation) * math.Pi / 180)
+	op.GeoM.Translate(float64(sw)/2, float64(sh)/2)
+	op.Filter = ebiten.FilterNearest
+	screen.DrawImage(a.canvas, op)
+	if a.shotDue() {
+		a.takeShot(screen)
+	}
+}
+
+// drawCanvas draws the upright picture: the mirrored frame filling the
+// canvas, the detections, the badges and the overlay.
+func (a *App) drawCanvas(dst *ebiten.Image) {
+	dst.Fill(colorBackdrop)
+	cw, ch := dst.Bounds().Dx(), dst.Bounds().Dy()
+	unit := float64(min(cw, ch)) / 100 // layout unit: 1 % of the short side
+	if a.frameImg == nil {
+		centred(dst, a.fonts.Face(6*unit, false), "Waiting for the camera…", float64(cw)/2, float64(ch)/2, colorInk)
+		return
+	}
+	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
+	op := &ebiten.DrawImageOptions{}
+	if a.cfg.Mirror {
+		op.GeoM.Scale(-1, 1)
+		op.GeoM.Translate(float64(a.frame.W), 0)
+	}
+	op.GeoM.Scale(fit.Scale, fit.Scale)
+	op.GeoM.Translate(fit.OffX, fit.OffY)
+	op.Filter = ebiten.FilterLinear
+	dst.DrawImage(a.frameImg, op)
+
+	a.drawDetections(dst, fit, unit)
+	if a.deps.Demo {
+		face := a.fonts.Face(3*unit, false)
+		w, _ := label(dst, face, "DEMO", 0, 0, colorInk, colorDemo)
+		_ = w
+	}
+	if a.overlay {
+		a.drawOverlay(dst, unit)
+	}
+	if a.obs.Ended {
+		centred(dst, a.fonts.Face(6*unit, false), "The clip has ended", float64(cw)/2, float64(ch)/2, colorInk)
+	}
+}
+
+// drawDetections outlines each object with its label and score.
+func (a *App) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64) {
+	face := a.fonts.Face(max(12, 2.4*unit), false)
+	stroke := float32(max(2, 0.4*unit))
+	for _, d := range a.obs.Objects {
+		x0, y0, x1, y1 := fit.Rect(float64(d.Box.X0), float64(d.Box.Y0), float64(d.Box.X1), float64(d.Box.Y1))
+		c := classColor(d.Class)
+		vector.StrokeRect(dst, float32(x0), float32(y0), float32(x1-x0), float32(y1-y0), stroke, c, false)
+		s := fmt.Sprintf("%s %.0f%%", d.Label, d.Score*100)
+		_, h := label(dst, face, s, 0, -1000, colorInk, c) // measure only
+		ly := y0 - h
+		if ly < 0 {
+			ly = y0
+		}
+		label(dst, face, s, x0, ly, colorInk, c)
+	}
+}
+
+// drawOverlay shows the presenter how the kiosk keeps up.
+func (a *App) drawOverlay(dst *ebiten.Image, unit float64) {
+	o := &a.obs
+	now := time.Now()
+	age := time.Duration(0)
+	if !a.frame.CapturedAt.IsZero() {
+		age = now.Sub(a.frame.CapturedAt)
+	}
+	s := fmt.Sprintf("drawn   %5.1f fps (tick %.0f/s)\ncamera  %5.1f fps  %s\nframe   %4.0f ms old\nobjects %5.1f ms  %4.1f/s  %d found\nfaces   %5.1f ms  %4.1f/s  %d found",
+		a.drawn.Value(now), ebiten.ActualTPS(),
+		o.CameraRate, a.deps.Capture.Source().Name(),
+		float64(age.Microseconds())/1000,
+		ms(o.ObjectTimings.Inference), o.ObjectRate, len(o.Objects),
+		ms(o.FaceTimings.Inference), o.FaceRate, len(o.Faces))
+	face := a.fonts.Face(max(11, 1.8*unit), true)
+	_, h := label(dst, face, s, 0, -1000, colorInk, colorShade)
+	label(dst, face, s, unit, float64(dst.Bounds().Dy())-h-unit, colorInk, colorShade)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// shotDue is true once the clip has reached the asked time and the objects
+// on screen were found on a frame at least that late.
+func (a *App) shotDue() bool {
+	s := a.deps.Shot
+	if s == nil || a.shotDone || a.frameImg == nil || a.frame.Time < s.At {
+		return false
+	}
+	return a.deps.Pipeline.Budget().ObjectHz <= 0 || a.obs.ObjectsFrame.Time >= s.At
+}
+
+func (a *App) takeShot(screen *ebiten.Image) {
+	b := screen.Bounds()
+	if len(a.shotPixels) != 4*b.Dx()*b.Dy() {
+		a.shotPixels = make([]byte, 4*b.Dx()*b.Dy())
+	}
+	screen.ReadPixels(a.shotPixels)
+	img := &image.RGBA{Pix: a.shotPixels, Stride: 4 * b.Dx(), Rect: image.Rect(0, 0, b.Dx(), b.Dy())}
+	if err := writePNG(a.deps.Shot.Out, img); err != nil {
+		a.err = err
+		return
+	}
+	a.deps.Log.Info("screenshot written", "file", a.deps.Shot.Out, "clip_time", a.frame.Time.Seconds())
+	a.shotDone = true
+}
+
+// writePNG writes atomically: a reader never sees half a picture.
+func writePNG(path string, img image.Image) error {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".shot-*.png")
+	if err != nil {
+		return fmt.Errorf("screenshot: cannot write into the folder of %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}

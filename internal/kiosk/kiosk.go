@@ -1,0 +1,185 @@
+// Package kiosk is the shared part of the kiosk's two programs: the
+// configuration, the command line, and the commands that need no window.
+// cmd/kiosk is what users run; cmd/kiosk-window opens the screen. They are
+// two programs because Ebitengine connects to the display as soon as it is
+// loaded, so a program that links it cannot even print its help without one.
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const usage = `Carrier Arcade kiosk
+
+usage: kiosk COMMAND [flags]
+
+commands:
+  run            start the kiosk (what 'make run' does)
+  check-config   check a configuration file: prints "ok" or every problem
+  detect         run a detector on still images
+  screenshot     run the kiosk on a clip and save what the screen shows
+  power          show the battery, the power level and the budget it picks
+
+Every command takes --config FILE (default: config.toml when present) and
+any number of --set key=value overrides in TOML value syntax, for example
+  kiosk run --set display.rotation=270 --set 'model.objects.classes=["cup"]'
+Run 'kiosk COMMAND --help' for a command's own flags.
+`
+
+// exit statuses: 2 is for input the user must fix.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// WindowJob is a run or screenshot command, parsed and configured, ready
+// for the program that owns the window.
+type WindowJob struct {
+	Command string   // "run" or "screenshot"
+	Args    []string // the command's own arguments, as given
+	Config  Loaded
+	Source  string // source spec, "" for source.spec
+	// Shot is set for a screenshot: the clip time and the PNG file.
+	ShotAt  time.Duration
+	ShotOut string
+}
+
+// Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which
+// opens the screen.
+type Window func(ctx context.Context, job WindowJob, stderr io.Writer) error
+
+// Main runs the command line args and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer, window Window) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"run": func(ctx context.Context, args []string, _, stderr io.Writer) error {
+			return cmdRun(ctx, args, stderr, window)
+		},
+		"screenshot": func(ctx context.Context, args []string, _, stderr io.Writer) error {
+			return cmdScreenshot(ctx, args, stderr, window)
+		},
+		"check-config": cmdCheckConfig,
+		"detect":       cmdDetect,
+		"power":        cmdPower,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "kiosk: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	err := cmd(ctx, args[1:], stdout, stderr)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errUsage), errors.Is(err, errConfig):
+		fmt.Fprintf(stderr, "kiosk %s: %v\n", args[0], err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "kiosk %s: %v\n", args[0], err)
+		return exitFailure
+	}
+}
+
+// errUsage marks bad flags or arguments.
+var errUsage = errors.New("usage")
+
+// common are the flags every command takes.
+type common struct {
+	config string
+	sets   multiFlag
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.config, "config", "", "configuration file (default: config.toml when present, else built-in defaults)")
+	fs.Var(&c.sets, "set", "override one key, TOML value syntax: --set display.rotation=270 (repeatable)")
+}
+
+// load reads the configuration the flags name.
+func (c *common) load() (Loaded, error) {
+	path := c.config
+	if path == "" {
+		if _, err := os.Stat("config.toml"); err == nil {
+			path = "config.toml"
+		}
+	}
+	return loadConfig(path, c.sets)
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// newFlags makes a command's flag set; parse errors come back as errUsage.
+func newFlags(name, synopsis string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: kiosk %s\n\nflags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	c := &common{}
+	c.register(fs)
+	return fs, c
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// newLogger builds the process logger from [log].
+func NewLogger(cfg LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level)) // validated already
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("check-config", "check-config [--set k=v]... [FILE]", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: one configuration file at most", errUsage)
+	}
+	if fs.NArg() == 1 {
+		c.config = fs.Arg(0)
+	}
+	if _, err := c.load(); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}

@@ -1,0 +1,93 @@
+package kiosk
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/vision"
+)
+
+// detectors are the runtime and the detectors a command uses. Close frees
+// them in reverse order, whatever was opened.
+type Detectors struct {
+	rt      *model.Runtime
+	Objects model.Detector // nil when disabled
+	Faces   model.Detector // nil when disabled
+}
+
+// openDetectors opens the runtime and the enabled detectors named in want
+// ("objects", "faces").
+func OpenDetectors(l Loaded, want ...string) (d *Detectors, err error) {
+	d = &Detectors{}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	for _, name := range want {
+		cfg := l.Model.Objects
+		if name == "faces" {
+			cfg = l.Model.Faces
+		}
+		if !cfg.Enabled {
+			continue
+		}
+		if d.rt == nil {
+			if d.rt, err = model.OpenRuntime(l.Resolve(l.Model.Library)); err != nil {
+				return d, err
+			}
+		}
+		det, err := model.Open(d.rt, name, l.Resolve(cfg.Path), cfg)
+		if err != nil {
+			return d, err
+		}
+		if name == "faces" {
+			d.Faces = det
+		} else {
+			d.Objects = det
+		}
+	}
+	return d, nil
+}
+
+func (d *Detectors) Close() {
+	if d.Faces != nil {
+		d.Faces.Close()
+	}
+	if d.Objects != nil {
+		d.Objects.Close()
+	}
+	if d.rt != nil {
+		d.rt.Close()
+	}
+}
+
+// openSource opens spec, falling back to the demo clip when a camera cannot
+// be opened. demo reports whether the fallback happened.
+func OpenSource(l Loaded, spec string, log *slog.Logger) (src vision.FrameSource, demo bool, err error) {
+	sp, err := parseSpec(spec)
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: %v", errConfig, err)
+	}
+	src, err = vision.Open(sp, l.Source, l.Base)
+	if err == nil {
+		return src, false, nil
+	}
+	if sp.Kind != "camera" {
+		return nil, false, err
+	}
+	log.Warn("camera unavailable, playing the demo clip instead", "camera", sp.String(), "demo", l.Source.Demo, "reason", err)
+	demoSpec, derr := vision.ParseSpec(l.Source.Demo)
+	if derr != nil {
+		return nil, false, fmt.Errorf("%w: source.demo: %v", errConfig, derr)
+	}
+	src, derr = vision.Open(demoSpec, l.Source, l.Base)
+	if derr != nil {
+		return nil, false, errors.Join(err, fmt.Errorf("and the demo clip failed too: %w", derr))
+	}
+	return src, true, nil
+}
+
+func parseSpec(s string) (vision.Spec, error) { return vision.ParseSpec(s) }

@@ -1,0 +1,64 @@
+package kiosk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/carrierarcade/kiosk/power"
+)
+
+func cmdPower(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("power", "power [--sysfs DIR] [--json] [--apply]", stderr)
+	sysfs := fs.String("sysfs", "", "sysfs root to read (default: power.sysfs_root, normally /sys)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	apply := fs.Bool("apply", false, "also set the screen brightness the budget picks")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	if *sysfs != "" {
+		l.Power.SysfsRoot = *sysfs
+	}
+	log := NewLogger(l.Log, stderr)
+	state, simulated := power.Simulated(l.Power)
+	if !simulated {
+		if state, err = (power.Reader{Root: l.Power.SysfsRoot}).Read(); err != nil {
+			return err
+		}
+	}
+	minutes, haveMinutes := power.NewEstimator(power.DefaultTau).Observe(state, time.Now())
+	d := power.Pick(l.Power.Levels, state.Percent, state.Charging, state.OnAC, minutes, haveMinutes)
+	rep := power.NewReport(state, minutes, haveMinutes, d)
+	if *asJSON {
+		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		pct, left := "unknown", "unknown"
+		if rep.BatteryPercent != nil {
+			pct = fmt.Sprintf("%.0f %%", *rep.BatteryPercent)
+		}
+		if rep.MinutesLeft != nil {
+			left = fmt.Sprintf("%.0f min", *rep.MinutesLeft)
+		}
+		fmt.Fprintf(stdout, "battery %s, charging %v, on mains %v, left %s\nlevel %s: brightness %.0f %%, draw %.0f fps, objects %.0f/s, faces %.0f/s\n",
+			pct, rep.Charging, rep.OnAC, left, rep.Level,
+			rep.Budget.BrightnessPercent, rep.Budget.DrawFPS, rep.Budget.ObjectHz, rep.Budget.FaceHz)
+	}
+	if *apply {
+		bl, err := power.FindBacklight(l.Power.SysfsRoot, l.Power.Backlight)
+		if err != nil {
+			return err
+		}
+		if err := power.NewDimmer(bl, log).Set(rep.Budget.BrightnessPercent); err != nil {
+			return err
+		}
+	}
+	return nil
+}

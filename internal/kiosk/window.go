@@ -1,0 +1,76 @@
+package kiosk
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window) error {
+	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--config FILE] [--set k=v]...", stderr)
+	windowed := fs.Bool("windowed", false, "show a window instead of the full screen (same as --set display.fullscreen=false)")
+	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	if *windowed {
+		l.Display.Fullscreen = false
+	}
+	if err := checkSource(*source); err != nil {
+		return err
+	}
+	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source}, stderr, window)
+}
+
+func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window Window) error {
+	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--config FILE] [--set k=v]...", stderr)
+	source := fs.String("source", "", "where frames come from (default: source.spec)")
+	at := fs.String("at", "", "clip time in seconds at which to take the picture")
+	out := fs.String("out", "", "PNG file to write")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	secs, err := strconv.ParseFloat(*at, 64)
+	if err != nil || secs < 0 {
+		return fmt.Errorf("%w: --at wants a number of seconds, got %q", errUsage, *at)
+	}
+	if *out == "" || filepath.Ext(*out) != ".png" {
+		return fmt.Errorf("%w: --out wants a .png file name", errUsage)
+	}
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	if err := checkSource(*source); err != nil {
+		return err
+	}
+	return startWindow(ctx, WindowJob{Command: "screenshot", Args: args, Config: l, Source: *source,
+		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out}, stderr, window)
+}
+
+func checkSource(spec string) error {
+	if spec == "" {
+		return nil
+	}
+	if _, err := parseSpec(spec); err != nil {
+		return fmt.Errorf("%w: --source: %v", errUsage, err)
+	}
+	return nil
+}
+
+// startWindow checks for a display before anything opens a window: without
+// one the graphics library would stop the program with a panic.
+func startWindow(ctx context.Context, job WindowJob, stderr io.Writer, window Window) error {
+	if os.Getenv("DISPLAY") == "" {
+		return fmt.Errorf("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+	}
+	return window(ctx, job, stderr)
+}

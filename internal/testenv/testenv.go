@@ -1,0 +1,63 @@
+// Package testenv finds what tests need from the set-up (the ONNX Runtime
+// library, models, media) and decides what happens when it is missing: a
+// skip with the reason on a developer machine, a failure in CI.
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Root is the repository's top folder.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Path is a path under the repository's top folder.
+func Path(parts ...string) string { return filepath.Join(append([]string{Root()}, parts...)...) }
+
+// Need returns path when it exists. Otherwise it skips the test, or fails
+// it when CI is set, naming the make target that provides the file.
+func Need(t testing.TB, path, target string) string {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		Missing(t, path+" is missing; run 'make "+target+"'")
+	}
+	return path
+}
+
+// Missing skips, or fails in CI, for a missing dependency.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("CI is set and %s", why)
+	}
+	t.Skip(why)
+}
+
+// ORTLibrary is the ONNX Runtime library make deps installs.
+func ORTLibrary(t testing.TB) string {
+	return Need(t, Path(".cache", "lib", "libonnxruntime.so"), "deps")
+}
+
+// Model is a model file make models installs.
+func Model(t testing.TB, name string) string {
+	return Need(t, Path(".cache", "models", name), "models")
+}
+
+// Media is a picture or clip make deps takes from Debian packages.
+func Media(t testing.TB, name string) string {
+	return Need(t, Path(".cache", "media", name), "deps")
+}
+
+// Display skips, or fails in CI, when there is no X display to open a
+// window on.
+func Display(t testing.TB) {
+	t.Helper()
+	if os.Getenv("DISPLAY") == "" {
+		Missing(t, "no DISPLAY for window tests; run them under xvfb-run (make test does)")
+	}
+}

@@ -1,0 +1,27 @@
+package model
+
+// COCOLabels are the 80 COCO class names in the order YOLOX and Ultralytics
+// models number them.
+var COCOLabels = [80]string{
+	"person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat",
+	"traffic light", "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat",
+	"dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "backpack",
+	"umbrella", "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball",
+	"kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket",
+	"bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
+	"sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair",
+	"couch", "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "mouse",
+	"remote", "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
+	"refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier",
+	"toothbrush",
+}
+
+// COCOClass returns the class index of a COCO label, or -1.
+func COCOClass(label string) int {
+	for i, l := range COCOLabels {
+		if l == label {
+			return i
+		}
+	}
+	return -1
+}

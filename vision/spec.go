@@ -1,0 +1,76 @@
+// Package vision is where pixels come from and what is measured from them:
+// frame sources (camera, clip), the capture loop, motion, and the pipeline
+// that hands observations to the game.
+package vision
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Spec says where frames come from: "camera:0", "camera:/dev/video2",
+// "file:PATH" (looped) or "file:PATH?loop=0" (plays once).
+type Spec struct {
+	Kind   string // "camera" or "file"
+	Device int    // camera index; -1 when Path names the device
+	Path   string // device node or clip file
+	Loop   bool   // files: start again at the end
+}
+
+const specHelp = `use camera:0, camera:/dev/videoN, file:PATH or file:PATH?loop=0`
+
+// ParseSpec reads a source spec.
+func ParseSpec(s string) (Spec, error) {
+	kind, rest, ok := strings.Cut(s, ":")
+	if !ok || rest == "" {
+		return Spec{}, fmt.Errorf("source %q: %s", s, specHelp)
+	}
+	switch kind {
+	case "camera":
+		if n, err := strconv.Atoi(rest); err == nil {
+			if n < 0 {
+				return Spec{}, fmt.Errorf("source %q: camera index must be 0 or more", s)
+			}
+			return Spec{Kind: "camera", Device: n}, nil
+		}
+		if !strings.HasPrefix(rest, "/dev/") {
+			return Spec{}, fmt.Errorf("source %q: a camera is a number (camera:0) or a device node (camera:/dev/video0)", s)
+		}
+		return Spec{Kind: "camera", Device: -1, Path: rest}, nil
+	case "file":
+		sp := Spec{Kind: "file", Device: -1, Path: rest, Loop: true}
+		if path, query, ok := strings.Cut(rest, "?"); ok {
+			sp.Path = path
+			for _, kv := range strings.Split(query, "&") {
+				k, v, _ := strings.Cut(kv, "=")
+				switch {
+				case k == "loop" && (v == "0" || v == "false"):
+					sp.Loop = false
+				case k == "loop" && (v == "1" || v == "true"):
+					sp.Loop = true
+				default:
+					return Spec{}, fmt.Errorf("source %q: unknown option %q (only loop=0 or loop=1)", s, kv)
+				}
+			}
+		}
+		if sp.Path == "" {
+			return Spec{}, fmt.Errorf("source %q: no file path; %s", s, specHelp)
+		}
+		return sp, nil
+	}
+	return Spec{}, fmt.Errorf("source %q: unknown kind %q; %s", s, kind, specHelp)
+}
+
+// String gives the spec back in the form ParseSpec reads.
+func (s Spec) String() string {
+	switch {
+	case s.Kind == "camera" && s.Device >= 0:
+		return fmt.Sprintf("camera:%d", s.Device)
+	case s.Kind == "camera":
+		return "camera:" + s.Path
+	case !s.Loop:
+		return "file:" + s.Path + "?loop=0"
+	}
+	return "file:" + s.Path
+}
