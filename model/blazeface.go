@@ -26,9 +26,9 @@ func (d *blazeFaceDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection, 
 		})
 }
 
-// blazeFaceAnchors are the 896 anchor centres: a 16x16 grid with 2 anchors
+// BlazeFaceAnchors are the 896 anchor centres: a 16x16 grid with 2 anchors
 // per cell, then an 8x8 grid with 6 per cell, at cell centres.
-func blazeFaceAnchors() []Point {
+func BlazeFaceAnchors() []Point {
 	a := make([]Point, 0, 896)
 	for _, g := range [2]struct{ cells, per int }{{16, 2}, {8, 6}} {
 		for y := 0; y < g.cells; y++ {

@@ -44,7 +44,7 @@ func DefaultConfig() Config {
 		Faces: DetectorConfig{
 			Enabled: true,
 			Path:    ".cache/models/face_detection_back_256x256_barracuda.onnx",
-			Score:   0.6,
+			Score:   0.7,
 			NMSIoU:  0.3,
 			Threads: 1,
 		},

@@ -82,7 +82,7 @@ func Open(rt *Runtime, name, path string, cfg DetectorConfig) (Detector, error) 
 	case KindUltralytics:
 		return &ultralyticsDetector{core: c}, nil
 	default:
-		return &blazeFaceDetector{core: c, anchors: blazeFaceAnchors()}, nil
+		return &blazeFaceDetector{core: c, anchors: BlazeFaceAnchors()}, nil
 	}
 }
 

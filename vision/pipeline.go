@@ -50,6 +50,17 @@ type Observation struct {
 	FacesFrame  FrameInfo
 	FaceTimings model.Timings
 
+	// Tracks give the detections stable IDs across frames (objects and
+	// faces separately).
+	ObjectTracks []model.Track
+	FaceTracks   []model.Track
+	// Player is the primary player: the tracked person the games follow,
+	// else the tracked face; HasPlayer is false when nobody qualifies.
+	Player    model.Track
+	HasPlayer bool
+	// TrackTime is how long the last object tracking step took.
+	TrackTime time.Duration
+
 	Motion      MotionGrid
 	MotionFrame FrameInfo
 
@@ -63,9 +74,12 @@ type Observation struct {
 // CopyFrom copies src into o, reusing o's slices.
 func (o *Observation) CopyFrom(src *Observation) {
 	objects, faces, motion := o.Objects[:0], o.Faces[:0], o.Motion
+	otracks, ftracks := o.ObjectTracks[:0], o.FaceTracks[:0]
 	*o = *src
 	o.Objects = append(objects, src.Objects...)
 	o.Faces = append(faces, src.Faces...)
+	o.ObjectTracks = append(otracks, src.ObjectTracks...)
+	o.FaceTracks = append(ftracks, src.FaceTracks...)
 	o.Motion = motion
 	o.Motion.CopyFrom(&src.Motion)
 }
@@ -81,6 +95,9 @@ type Pipeline struct {
 	motion  *Motion
 	mirror  bool
 
+	objectTracker *model.Tracker
+	faceTracker   *model.Tracker
+
 	mu         sync.Mutex
 	obs        Observation
 	budget     Budget
@@ -88,6 +105,10 @@ type Pipeline struct {
 	faceRate   meter.Rate
 	changed    chan struct{} // budget changed: wake sleeping stages
 	detectErr  error
+	// Each tracker's primary, as of its last update (trackers themselves
+	// belong to their stage's goroutine).
+	personPrimary, facePrimary       model.Track
+	hasPersonPrimary, hasFacePrimary bool
 
 	// Owned by one stage each (its goroutine, or Step's caller).
 	objectBuf, faceBuf                 []model.Detection
@@ -109,7 +130,9 @@ type PipelineParts struct {
 // background; Step drives it by hand (headless runs on clip time).
 func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
 	return &Pipeline{cap: c, objects: parts.Objects, faces: parts.Faces, motion: parts.Motion,
-		mirror: parts.Mirror, budget: b, changed: make(chan struct{}, 3)}
+		mirror: parts.Mirror, budget: b, changed: make(chan struct{}, 3),
+		objectTracker: model.NewTracker(model.DefaultTrackerConfig()),
+		faceTracker:   model.NewTracker(model.DefaultTrackerConfig())}
 }
 
 // Start runs each stage in its own goroutine until ctx ends or Stop.
@@ -248,21 +271,60 @@ func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
 func (p *Pipeline) detectObjects(frame gocv.Mat, info FrameInfo) {
 	var err error
 	p.objectBuf, err = p.objects.Detect(frame, p.objectBuf)
+	t0 := time.Now()
+	var tracks []model.Track
+	var primary model.Track
+	var hasPrimary bool
+	if err == nil {
+		tracks = p.objectTracker.Update(p.objectBuf, info.W, info.H)
+		primary, hasPrimary = p.objectTracker.Primary()
+	}
+	trackTime := time.Since(t0)
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.publish(err, p.objectBuf, info, p.objects.Timings(), &p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTimings, &p.objectRate)
+	if err == nil {
+		p.obs.ObjectTracks = append(p.obs.ObjectTracks[:0], tracks...)
+		p.obs.TrackTime = trackTime
+		p.personPrimary, p.hasPersonPrimary = primary, hasPrimary
+		p.choosePlayer()
+	}
 }
 
 func (p *Pipeline) detectFaces(frame gocv.Mat, info FrameInfo) {
 	var err error
 	p.faceBuf, err = p.faces.Detect(frame, p.faceBuf)
-	p.publish(err, p.faceBuf, info, p.faces.Timings(), &p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTimings, &p.faceRate)
-}
-
-// publish copies a stage's result into the shared observation. Detection
-// runs outside the lock; only this copy happens under it.
-func (p *Pipeline) publish(err error, dets []model.Detection, info FrameInfo, t model.Timings,
-	out *[]model.Detection, outFrame *FrameInfo, outTimes *model.Timings, r *meter.Rate) {
+	var tracks []model.Track
+	var primary model.Track
+	var hasPrimary bool
+	if err == nil {
+		tracks = p.faceTracker.Update(p.faceBuf, info.W, info.H)
+		primary, hasPrimary = p.faceTracker.Primary()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.publish(err, p.faceBuf, info, p.faces.Timings(), &p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTimings, &p.faceRate)
+	if err == nil {
+		p.obs.FaceTracks = append(p.obs.FaceTracks[:0], tracks...)
+		p.facePrimary, p.hasFacePrimary = primary, hasPrimary
+		p.choosePlayer()
+	}
+}
+
+// choosePlayer names the player: the object tracker's primary person, or
+// else the face tracker's primary face. Called with p.mu held.
+func (p *Pipeline) choosePlayer() {
+	if p.hasPersonPrimary {
+		p.obs.Player, p.obs.HasPlayer = p.personPrimary, true
+		return
+	}
+	p.obs.Player, p.obs.HasPlayer = p.facePrimary, p.hasFacePrimary
+}
+
+// publish copies a stage's result into the shared observation, with p.mu
+// held. Detection runs outside the lock; only this copy happens under it.
+func (p *Pipeline) publish(err error, dets []model.Detection, info FrameInfo, t model.Timings,
+	out *[]model.Detection, outFrame *FrameInfo, outTimes *model.Timings, r *meter.Rate) {
 	r.Tick(time.Now())
 	if err != nil {
 		p.detectErr = err // a frame the detector could not take; the next one may do

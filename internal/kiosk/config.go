@@ -93,10 +93,13 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 			return l, fmt.Errorf("%w: %s", errConfig, strings.Join(ps, "\n"))
 		}
 	}
+	fromSet := map[string]bool{}
 	for _, s := range sets {
-		if err := applySet(&l.Config, s); err != nil {
+		key, err := applySet(&l.Config, s)
+		if err != nil {
 			return l, fmt.Errorf("%w: %v", errConfig, err)
 		}
+		fromSet[key] = true
 	}
 	if ps := l.validate(); len(ps) > 0 {
 		var msgs []string
@@ -106,7 +109,10 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 			if !ok {
 				n, ok = lines[strings.SplitN(p.Key, "[", 2)[0]]
 			}
-			if ok && l.Path != "" {
+			switch {
+			case fromSet[p.Key] || fromSet[strings.SplitN(p.Key, "[", 2)[0]]:
+				where = " (from --set)"
+			case ok && l.Path != "":
 				where = fmt.Sprintf(" (%s line %d)", l.Path, n)
 			}
 			msgs = append(msgs, p.Error()+where)
@@ -148,12 +154,12 @@ func validateSource(c vision.SourceConfig) check.Problems {
 }
 
 // applySet applies one --set key=value, the value in TOML syntax, by
-// decoding a one-key document over the configuration.
-func applySet(c *Config, s string) error {
+// decoding a one-key document over the configuration. It returns the key.
+func applySet(c *Config, s string) (string, error) {
 	key, value, ok := strings.Cut(s, "=")
 	key = strings.TrimSpace(key)
 	if !ok || key == "" || strings.TrimSpace(value) == "" {
-		return fmt.Errorf("--set %q: want key=value, for example --set display.rotation=270 or --set 'model.objects.classes=[\"cup\"]'", s)
+		return key, fmt.Errorf("--set %q: want key=value, for example --set display.rotation=270 or --set 'model.objects.classes=[\"cup\"]'", s)
 	}
 	doc := key + " = " + value
 	if i := strings.LastIndex(key, "."); i >= 0 {
@@ -161,12 +167,16 @@ func applySet(c *Config, s string) error {
 	}
 	md, err := toml.Decode(doc, c)
 	if err != nil {
-		return fmt.Errorf("--set %s: %s (values use TOML syntax: strings in quotes, lists in [])", key, tomlError(err))
+		msg := tomlError(err)
+		if _, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "line ") {
+			msg = rest // the line of our one-key document means nothing to the user
+		}
+		return key, fmt.Errorf("--set %s: %s (values use TOML syntax: strings in quotes, lists in [])", key, msg)
 	}
 	if extra := md.Undecoded(); len(extra) > 0 {
-		return fmt.Errorf("--set %s: unknown key %q", key, extra[0].String())
+		return key, fmt.Errorf("--set %s: unknown key %q", key, extra[0].String())
 	}
-	return nil
+	return key, nil
 }
 
 // tomlError shortens the decoder's error to its one useful line.
