@@ -20,8 +20,10 @@ deps:
 models:
 	@assets/setup/models.sh "$(MODELS_FROM)"
 
+# Two programs: kiosk (every command) and kiosk-window (the screen, which
+# kiosk starts for run and screenshot; see internal/kiosk/kiosk.go for why).
 build: deps
-	$(GO) build -o $(BIN) ./cmd/kiosk
+	$(GO) build -o bin/ ./cmd/kiosk ./cmd/kiosk-window
 
 run: deps models build
 	$(BIN) run --config $(CONFIG) $(ARGS)

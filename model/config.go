@@ -40,6 +40,7 @@ func DefaultConfig() Config {
 			Score:   0.35,
 			NMSIoU:  0.45,
 			Threads: 2,
+			Classes: []string{},
 		},
 		Faces: DetectorConfig{
 			Enabled: true,
@@ -47,6 +48,7 @@ func DefaultConfig() Config {
 			Score:   0.7,
 			NMSIoU:  0.3,
 			Threads: 1,
+			Classes: []string{},
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -60,6 +61,9 @@ func cmdDetect(_ context.Context, args []string, stdout, stderr io.Writer) error
 	var found []model.Detection
 	enc := json.NewEncoder(stdout)
 	for _, path := range fs.Args() {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("cannot read image %s: %v", path, err)
+		}
 		img.Close()
 		img = gocv.IMRead(path, gocv.IMReadColor)
 		if img.Empty() {

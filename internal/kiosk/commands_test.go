@@ -1,0 +1,157 @@
+package kiosk
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// kiosk runs the command line in-process and returns status and output.
+func kiosk(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	noWindow := func(context.Context, WindowJob, io.Writer) error {
+		t.Fatal("this command must not open a window")
+		return nil
+	}
+	code := Main(args, &out, &errOut, noWindow)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckConfig(t *testing.T) {
+	code, out, _ := kiosk(t, "check-config", testenv.Path("config.toml"))
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "ok\n", out)
+
+	bad := writeConfig(t, "[display]\nrotation = 45\n[budget]\nface_hz = -1\n")
+	code, out, errOut := kiosk(t, "check-config", bad)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "display.rotation")
+	assert.Contains(t, errOut, "budget.face_hz")
+
+	code, _, errOut = kiosk(t, "check-config", "--set", "display.rotation=90", "--set", "nope.key=1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `--set nope.key: unknown key`)
+}
+
+func TestUsageErrors(t *testing.T) {
+	code, _, errOut := kiosk(t)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "usage: kiosk COMMAND")
+
+	code, _, errOut = kiosk(t, "fly")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown command "fly"`)
+
+	code, _, errOut = kiosk(t, "detect", "--model", "cats", "x.jpg")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--model is objects or faces")
+
+	code, _, errOut = kiosk(t, "screenshot", "--at", "soon", "--out", "x.png")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--at wants a number")
+
+	code, _, errOut = kiosk(t, "run", "--source", "webcam")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--source")
+
+	code, _, _ = kiosk(t, "detect", "--help")
+	assert.Equal(t, 0, code)
+}
+
+func TestRunWithoutDisplaySaysSo(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	code, _, errOut := kiosk(t, "run")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "xvfb-run")
+}
+
+func TestDetectJSON(t *testing.T) {
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	dog := testenv.Media(t, "dog.jpg")
+	code, out, errOut := kiosk(t, "detect", "--config", testenv.Path("config.toml"), "--json", dog)
+	require.Equal(t, 0, code, errOut)
+
+	var lines []detectLine
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var l detectLine
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &l), sc.Text())
+		lines = append(lines, l)
+	}
+	byLabel := map[string]detectLine{}
+	for _, l := range lines {
+		assert.Equal(t, dog, l.Image)
+		assert.Equal(t, "yolox_nano", l.Model)
+		byLabel[l.Label] = l
+	}
+	require.Contains(t, byLabel, "dog")
+	d := byLabel["dog"]
+	assert.Equal(t, 16, d.Class)
+	assert.InDelta(t, 0.86, d.Score, 0.02)
+	got := model.Box{X0: float32(d.Box[0]), Y0: float32(d.Box[1]), X1: float32(d.Box[2]), Y1: float32(d.Box[3])}
+	assert.Greater(t, model.IoU(got, model.Box{X0: 133, Y0: 207, X1: 326, Y1: 543}), float32(0.9))
+	assert.Contains(t, byLabel, "bicycle")
+}
+
+func TestDetectFacesAndBadImage(t *testing.T) {
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
+	code, out, errOut := kiosk(t, "detect", "--config", testenv.Path("config.toml"), "--model", "faces", testenv.Media(t, "messi5.jpg"))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "messi5.jpg: face 0.")
+
+	code, _, errOut = kiosk(t, "detect", "--config", testenv.Path("config.toml"), filepath.Join(t.TempDir(), "none.jpg"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "cannot read image")
+
+	code, _, errOut = kiosk(t, "detect", "--config", testenv.Path("config.toml"),
+		"--set", `model.objects.path="/nowhere/model.onnx"`, testenv.Media(t, "dog.jpg"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "make models")
+}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// binaries builds kiosk and kiosk-window once for the tests that run them.
+func binaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "kiosk-bin-")
+		if buildErr != nil {
+			return
+		}
+		for _, cmd := range []string{"kiosk", "kiosk-window"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, cmd), "github.com/carrierarcade/kiosk/cmd/"+cmd).CombinedOutput()
+			if err != nil {
+				buildErr = &buildError{cmd, string(out)}
+				return
+			}
+		}
+	})
+	require.NoError(t, buildErr)
+	return binDir
+}
+
+type buildError struct{ cmd, out string }
+
+func (e *buildError) Error() string { return "building " + e.cmd + ": " + e.out }

@@ -1,0 +1,142 @@
+package kiosk
+
+import (
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gocv.io/x/gocv"
+)
+
+// screenshot runs the real kiosk (both programs, a real window) on a clip
+// and returns the PNG it wrote.
+func screenshot(t *testing.T, clip string, at string, sets ...string) image.Image {
+	t.Helper()
+	testenv.Display(t)
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	bin := binaries(t)
+	out := filepath.Join(t.TempDir(), "shot.png")
+	args := []string{"screenshot", "--config", testenv.Path("config.toml"),
+		"--source", "file:" + clip, "--at", at, "--out", out}
+	for _, s := range sets {
+		args = append(args, "--set", s)
+	}
+	cmd := exec.Command(filepath.Join(bin, "kiosk"), args...)
+	log, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(log))
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	require.NoError(t, err)
+	return img
+}
+
+// clipFrame reads frame n of a clip, mirrored like the selfie view and
+// scaled to cover w x h as the screen does, as grey.
+func clipFrame(t *testing.T, clip string, n, w, h int, mirror bool) gocv.Mat {
+	t.Helper()
+	cap, err := gocv.VideoCaptureFile(clip)
+	require.NoError(t, err)
+	defer cap.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for i := 0; i <= n; i++ {
+		require.True(t, cap.Read(&frame))
+	}
+	if mirror {
+		gocv.Flip(frame, &frame, 1)
+	}
+	s := math.Max(float64(w)/float64(frame.Cols()), float64(h)/float64(frame.Rows()))
+	sw, sh := int(math.Round(float64(frame.Cols())*s)), int(math.Round(float64(frame.Rows())*s))
+	scaled := gocv.NewMat()
+	defer scaled.Close()
+	gocv.Resize(frame, &scaled, image.Pt(sw, sh), 0, 0, gocv.InterpolationLinear)
+	x0, y0 := (sw-w)/2, (sh-h)/2
+	crop := scaled.Region(image.Rect(x0, y0, x0+w, y0+h))
+	defer crop.Close()
+	grey := gocv.NewMat()
+	gocv.CvtColor(crop, &grey, gocv.ColorBGRToGray)
+	return grey
+}
+
+// meanDiff is the mean absolute grey difference between a screenshot and a
+// grey Mat of the same size.
+func meanDiff(img image.Image, grey gocv.Mat) float64 {
+	b := img.Bounds()
+	sum := 0.0
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			g := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+			sum += math.Abs(float64(g) - float64(grey.GetUCharAt(y, x)))
+		}
+	}
+	return sum / float64(b.Dx()*b.Dy())
+}
+
+func TestScreenshotShowsTheClipAndTheBoxes(t *testing.T) {
+	clip := testenv.Media(t, "vtest.avi")
+	img := screenshot(t, clip, "3")
+	b := img.Bounds()
+	require.Greater(t, b.Dx(), 300)
+
+	// Not blank: the grey levels spread widely.
+	var sum, sq float64
+	boxPixels := 0
+	person := color.RGBA{0x2e, 0xcc, 0x71, 0xff} // the class colour of "person"
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			g := float64(color.GrayModel.Convert(c).(color.Gray).Y)
+			sum += g
+			sq += g * g
+			if c == person {
+				boxPixels++
+			}
+		}
+	}
+	n := float64(b.Dx() * b.Dy())
+	std := math.Sqrt(sq/n - (sum/n)*(sum/n))
+	assert.Greater(t, std, 20.0, "the screenshot has a picture, not a flat colour")
+	assert.Greater(t, boxPixels, 300, "person boxes are drawn (pixels of their colour)")
+
+	// The picture is the clip at about 3 s (frame 30 at 10 fps), mirrored.
+	mirrored := clipFrame(t, clip, 30, b.Dx(), b.Dy(), true)
+	defer mirrored.Close()
+	plain := clipFrame(t, clip, 30, b.Dx(), b.Dy(), false)
+	defer plain.Close()
+	dm, dp := meanDiff(img, mirrored), meanDiff(img, plain)
+	t.Logf("mean grey difference: mirrored %.1f, unmirrored %.1f", dm, dp)
+	assert.Less(t, dm, 25.0, "the screen shows the clip's frame")
+	assert.Less(t, dm*1.5, dp, "mirrored like a selfie view")
+}
+
+func TestScreenshotRotatedCanvas(t *testing.T) {
+	clip := testenv.Media(t, "vtest.avi")
+	upright := screenshot(t, clip, "2", "display.overlay=false")
+	turned := screenshot(t, clip, "2", "display.rotation=180", "display.overlay=false")
+	require.Equal(t, upright.Bounds(), turned.Bounds())
+	// Turned half way, the top-left corner shows what was bottom-right.
+	b := upright.Bounds()
+	flipped := 0.0
+	same := 0.0
+	for y := 0; y < b.Dy(); y += 4 {
+		for x := 0; x < b.Dx(); x += 4 {
+			a := color.GrayModel.Convert(upright.At(x, y)).(color.Gray).Y
+			r := color.GrayModel.Convert(turned.At(b.Dx()-1-x, b.Dy()-1-y)).(color.Gray).Y
+			s := color.GrayModel.Convert(turned.At(x, y)).(color.Gray).Y
+			flipped += math.Abs(float64(a) - float64(r))
+			same += math.Abs(float64(a) - float64(s))
+		}
+	}
+	assert.Less(t, flipped*2, same, "rotation 180 turns the picture over")
+}

@@ -1,0 +1,192 @@
+package vision_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/vision/visiontest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gocv.io/x/gocv"
+)
+
+func TestClipPlaysOnceOrLoops(t *testing.T) {
+	path := testenv.Media(t, "vtest.avi")
+	frame := gocv.NewMat()
+	defer frame.Close()
+
+	once, err := vision.OpenClip(path, false)
+	require.NoError(t, err)
+	defer once.Close()
+	assert.InDelta(t, 10, once.FPS(), 0.01)
+	n := 0
+	var last time.Duration
+	for {
+		ts, err := once.Read(&frame)
+		if errors.Is(err, vision.ErrEnd) {
+			break
+		}
+		require.NoError(t, err)
+		require.Equal(t, [2]int{768, 576}, [2]int{frame.Cols(), frame.Rows()})
+		if n > 0 {
+			require.Greater(t, ts, last)
+		}
+		last = ts
+		n++
+	}
+	assert.Equal(t, 795, n, "vtest.avi has 795 frames")
+
+	looped, err := vision.OpenClip(path, true)
+	require.NoError(t, err)
+	defer looped.Close()
+	for i := 0; i < 800; i++ {
+		ts, err := looped.Read(&frame)
+		require.NoError(t, err)
+		if i > 0 {
+			require.Greater(t, ts, last, "time keeps growing across the loop (frame %d)", i)
+		}
+		last = ts
+	}
+	assert.InDelta(t, 79.9, last.Seconds(), 0.01)
+}
+
+func TestOpenClipErrorsNameTheFile(t *testing.T) {
+	_, err := vision.OpenClip("/nonexistent/clip.avi", true)
+	require.ErrorIs(t, err, vision.ErrSource)
+	assert.Contains(t, err.Error(), "/nonexistent/clip.avi")
+
+	junk := filepath.Join(t.TempDir(), "junk.avi")
+	require.NoError(t, os.WriteFile(junk, []byte("not a video"), 0o644))
+	_, err = vision.OpenClip(junk, true)
+	require.ErrorIs(t, err, vision.ErrSource)
+	assert.Contains(t, err.Error(), "cannot be opened as video")
+}
+
+func TestCaptureKeepsOnlyTheLatestFrame(t *testing.T) {
+	src := visiontest.NewSource(320, 240, 30)
+	defer src.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := vision.StartCapture(ctx, src, false)
+	defer c.Stop()
+
+	frame := gocv.NewMat()
+	defer frame.Close()
+	require.Eventually(t, func() bool { return c.Info().Seq > 50 }, 5*time.Second, time.Millisecond)
+	info, ok := c.Latest(&frame, 0)
+	require.True(t, ok)
+	assert.Equal(t, [2]int{320, 240}, [2]int{frame.Cols(), frame.Rows()})
+	_, again := c.Latest(&frame, c.Info().Seq)
+	assert.False(t, again, "nothing newer than the newest")
+	assert.Greater(t, info.Seq, uint64(50))
+
+	rgba := make([]byte, 320*240*4)
+	_, ok = c.LatestRGBA(rgba, 0)
+	require.True(t, ok)
+	assert.Equal(t, byte(255), rgba[3], "alpha is opaque")
+}
+
+func TestCapturePacesAClipAtItsFrameRate(t *testing.T) {
+	src := visiontest.NewSource(64, 48, 50) // 20 ms a frame
+	defer src.Close()
+	c := vision.StartCapture(context.Background(), src, true)
+	time.Sleep(300 * time.Millisecond)
+	c.Stop()
+	// About 15 frames in 300 ms; far fewer than an unpaced read would give.
+	assert.InDelta(t, 16, src.Reads(), 6)
+}
+
+func TestCaptureReportsTheEnd(t *testing.T) {
+	src := visiontest.NewSource(64, 48, 30)
+	src.Frames = 10
+	defer src.Close()
+	c := vision.StartCapture(context.Background(), src, false)
+	defer c.Stop()
+	require.Eventually(t, func() bool { return c.Err() != nil }, 2*time.Second, time.Millisecond)
+	assert.ErrorIs(t, c.Err(), visiontest.ErrBroken)
+	assert.Equal(t, uint64(10), c.Info().Seq)
+}
+
+// slowDetector stands in for a model that is slower than the camera.
+type slowDetector struct {
+	mu    sync.Mutex
+	delay time.Duration
+	calls int
+}
+
+func (d *slowDetector) Detect(img gocv.Mat, dst []model.Detection) ([]model.Detection, error) {
+	time.Sleep(d.delay)
+	d.mu.Lock()
+	d.calls++
+	d.mu.Unlock()
+	return append(dst[:0], model.Detection{Label: "person", Score: 0.9,
+		Box: model.Box{X0: 10, Y0: 10, X1: 100, Y1: 200}}), nil
+}
+func (d *slowDetector) Info() model.Info       { return model.Info{Name: "slow"} }
+func (d *slowDetector) Timings() model.Timings { return model.Timings{Inference: d.delay} }
+func (d *slowDetector) Close() error           { return nil }
+func (d *slowDetector) Calls() int             { d.mu.Lock(); defer d.mu.Unlock(); return d.calls }
+
+func TestPipelineDropsFramesAndNeverBlocks(t *testing.T) {
+	src := visiontest.NewSource(320, 240, 100)
+	src.Delay = 10 * time.Millisecond // a 100 fps camera
+	defer src.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := vision.StartCapture(ctx, src, false)
+	defer c.Stop()
+	det := &slowDetector{delay: 50 * time.Millisecond}
+	motion := vision.NewMotion(vision.DefaultMotionConfig())
+	defer motion.Close()
+	p := vision.NewPipeline(c, vision.PipelineParts{Objects: det, Motion: motion, Mirror: true},
+		vision.Budget{DrawFPS: 60, ObjectHz: 60, MotionHz: 30})
+	p.Start(ctx)
+	defer p.Stop()
+
+	var obs vision.Observation
+	start := time.Now()
+	worst := time.Duration(0)
+	for time.Since(start) < 600*time.Millisecond {
+		t0 := time.Now()
+		p.Observe(&obs)
+		worst = max(worst, time.Since(t0))
+		time.Sleep(5 * time.Millisecond)
+	}
+	assert.Less(t, worst, 10*time.Millisecond, "Observe never waits for a detector")
+	frames := c.Info().Seq
+	assert.Greater(t, frames, uint64(40))
+	assert.Less(t, det.Calls(), 14, "a 50 ms detector runs ~12 times in 600 ms, skipping frames")
+	require.Len(t, obs.Objects, 1)
+	age := obs.Frame.Seq - obs.ObjectsFrame.Seq
+	assert.Less(t, age, uint64(12), "detections are from a recent frame, not from a queue")
+
+	// A new budget takes effect without a restart: object detection off.
+	p.SetBudget(vision.Budget{DrawFPS: 30, ObjectHz: 0, MotionHz: 30})
+	time.Sleep(100 * time.Millisecond)
+	calls := det.Calls()
+	time.Sleep(300 * time.Millisecond)
+	assert.LessOrEqual(t, det.Calls(), calls+1)
+	p.SetBudget(vision.Budget{DrawFPS: 30, ObjectHz: 20, MotionHz: 30})
+	require.Eventually(t, func() bool { return det.Calls() > calls+2 }, 2*time.Second, 10*time.Millisecond)
+}
+
+func TestPipelineStepFollowsClipTime(t *testing.T) {
+	det := &slowDetector{}
+	c := vision.StartCapture(context.Background(), visiontest.NewSource(64, 48, 30), false)
+	c.Stop() // only its bookkeeping is needed; Step is driven by hand
+	p := vision.NewPipeline(c, vision.PipelineParts{Objects: det}, vision.Budget{DrawFPS: 60, ObjectHz: 5})
+	frame := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	for i := 0; i < 30; i++ { // one second of a 30 fps clip
+		p.Step(frame, vision.FrameInfo{Seq: uint64(i + 1), Time: time.Duration(i) * time.Second / 30, W: 64, H: 48})
+	}
+	assert.Equal(t, 5, det.Calls(), "5 detections a second of clip time")
+}
