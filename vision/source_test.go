@@ -180,7 +180,9 @@ func TestPipelineDropsFramesAndNeverBlocks(t *testing.T) {
 
 func TestPipelineStepFollowsClipTime(t *testing.T) {
 	det := &slowDetector{}
-	c := vision.StartCapture(context.Background(), visiontest.NewSource(64, 48, 30), false)
+	src := visiontest.NewSource(64, 48, 30)
+	defer src.Close()
+	c := vision.StartCapture(context.Background(), src, false)
 	c.Stop() // only its bookkeeping is needed; Step is driven by hand
 	p := vision.NewPipeline(c, vision.PipelineParts{Objects: det}, vision.Budget{DrawFPS: 60, ObjectHz: 5})
 	frame := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)

@@ -16,6 +16,11 @@ import (
 )
 
 func main() {
+	// OpenCV prints its own warnings for files it cannot open; the kiosk's
+	// messages already name the file and the fix.
+	if os.Getenv("OPENCV_LOG_LEVEL") == "" {
+		os.Setenv("OPENCV_LOG_LEVEL", "FATAL")
+	}
 	os.Exit(kiosk.Main(os.Args[1:], os.Stdout, os.Stderr, execWindow))
 }
 
