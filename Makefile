@@ -35,7 +35,7 @@ test: deps models build
 	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
 
 bench: deps models build
-	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi?loop=0 $(ARGS)
+	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 2000 --compare-opencv $(ARGS)
 
 clean:
 	rm -rf bin

@@ -173,6 +173,9 @@ func (p *Pipeline) SetBudget(b Budget) {
 	}
 }
 
+// DetectsObjects is true when the pipeline has an object detector.
+func (p *Pipeline) DetectsObjects() bool { return p.objects != nil }
+
 // Budget is the budget in force.
 func (p *Pipeline) Budget() Budget {
 	p.mu.Lock()

@@ -70,6 +70,7 @@ type App struct {
 	tick          uint64
 	drawn         meter.Rate
 	lastDrawnTick uint64
+	lastStats     time.Time
 
 	shotPixels []byte
 	shotDone   bool
@@ -127,6 +128,12 @@ func (a *App) Update() error {
 	}
 	a.pullFrame()
 	a.deps.Pipeline.Observe(&a.obs)
+	if now := time.Now(); now.Sub(a.lastStats) >= time.Minute {
+		if !a.lastStats.IsZero() {
+			a.logStats()
+		}
+		a.lastStats = now
+	}
 	if a.deps.Shot != nil && a.obs.Ended && a.frame.Time < a.deps.Shot.At {
 		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.frame.Time.Seconds(), a.deps.Shot.At.Seconds())
 	}
@@ -176,23 +183,28 @@ func (a *App) Draw(screen *ebiten.Image) {
 	}
 	a.lastDrawnTick = a.tick
 	a.drawn.Tick(time.Now())
-	if resized {
-		a.screenW, a.screenH = sw, sh
+	a.screenW, a.screenH = sw, sh
+	// Upright, the scene is drawn straight onto the screen: every full
+	// screen pass costs, and a software renderer (Xvfb) feels each one.
+	if a.cfg.Rotation == 0 {
+		a.drawCanvas(screen)
+	} else {
 		cw, ch := game.CanvasSize(sw, sh, a.cfg.Rotation)
-		if a.canvas != nil {
-			a.canvas.Deallocate()
+		if a.canvas == nil || a.canvas.Bounds().Dx() != cw || a.canvas.Bounds().Dy() != ch {
+			if a.canvas != nil {
+				a.canvas.Deallocate()
+			}
+			a.canvas = ebiten.NewImage(cw, ch)
 		}
-		a.canvas = ebiten.NewImage(cw, ch)
+		a.drawCanvas(a.canvas)
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(-float64(cw)/2, -float64(ch)/2)
+		op.GeoM.Rotate(float64(a.cfg.Rotation) * math.Pi / 180)
+		op.GeoM.Translate(float64(sw)/2, float64(sh)/2)
+		op.Filter = ebiten.FilterNearest
+		// The turned canvas covers the screen exactly: no clearing needed.
+		screen.DrawImage(a.canvas, op)
 	}
-	a.drawCanvas(a.canvas)
-	screen.Clear()
-	op := &ebiten.DrawImageOptions{}
-	cw, ch := a.canvas.Bounds().Dx(), a.canvas.Bounds().Dy()
-	op.GeoM.Translate(-float64(cw)/2, -float64(ch)/2)
-	op.GeoM.Rotate(float64(a.cfg.Rotation) * math.Pi / 180)
-	op.GeoM.Translate(float64(sw)/2, float64(sh)/2)
-	op.Filter = ebiten.FilterNearest
-	screen.DrawImage(a.canvas, op)
 	if a.shotDue() {
 		a.takeShot(screen)
 	}
@@ -201,10 +213,10 @@ func (a *App) Draw(screen *ebiten.Image) {
 // drawCanvas draws the upright picture: the mirrored frame filling the
 // canvas, the detections, the badges and the overlay.
 func (a *App) drawCanvas(dst *ebiten.Image) {
-	dst.Fill(colorBackdrop)
 	cw, ch := dst.Bounds().Dx(), dst.Bounds().Dy()
 	unit := float64(min(cw, ch)) / 100 // layout unit: 1 % of the short side
 	if a.frameImg == nil {
+		dst.Fill(colorBackdrop)
 		centred(dst, a.fonts.Face(6*unit, false), "Waiting for the camera…", float64(cw)/2, float64(ch)/2, colorInk)
 		return
 	}
@@ -217,6 +229,9 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	op.GeoM.Scale(fit.Scale, fit.Scale)
 	op.GeoM.Translate(fit.OffX, fit.OffY)
 	op.Filter = ebiten.FilterLinear
+	// The frame covers the whole canvas, so it needs no background first;
+	// copying (not blending) is the cheapest way to put it there.
+	op.Blend = ebiten.BlendCopy
 	dst.DrawImage(a.frameImg, op)
 
 	a.drawDetections(dst, fit, unit)
@@ -270,6 +285,20 @@ func (a *App) drawOverlay(dst *ebiten.Image, unit float64) {
 	label(dst, face, s, unit, float64(dst.Bounds().Dy())-h-unit, colorInk, colorShade)
 }
 
+// logStats writes one line a minute of how the kiosk keeps up, so a long
+// run leaves a record.
+func (a *App) logStats() {
+	rss, peak := meter.RSS()
+	o := &a.obs
+	a.deps.Log.Info("stats",
+		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(ebiten.ActualTPS()),
+		"camera_fps", round1(o.CameraRate), "object_ms", round1(ms(o.ObjectTimings.Inference)),
+		"object_hz", round1(o.ObjectRate), "face_ms", round1(ms(o.FaceTimings.Inference)),
+		"face_hz", round1(o.FaceRate), "rss_mb", rss>>20, "peak_rss_mb", peak>>20)
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // shotDue is true once the clip has reached the asked time and the objects
@@ -279,7 +308,8 @@ func (a *App) shotDue() bool {
 	if s == nil || a.shotDone || a.frameImg == nil || a.frame.Time < s.At {
 		return false
 	}
-	return a.deps.Pipeline.Budget().ObjectHz <= 0 || a.obs.ObjectsFrame.Time >= s.At
+	p := a.deps.Pipeline
+	return !p.DetectsObjects() || p.Budget().ObjectHz <= 0 || a.obs.ObjectsFrame.Time >= s.At
 }
 
 func (a *App) takeShot(screen *ebiten.Image) {

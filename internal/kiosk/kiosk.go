@@ -29,6 +29,7 @@ commands:
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
+  bench          measure the detection pipeline on a clip, stage by stage
 
 Every command takes --config FILE (default: config.toml when present) and
 any number of --set key=value overrides in TOML value syntax, for example
@@ -80,6 +81,7 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		"check-config": cmdCheckConfig,
 		"detect":       cmdDetect,
 		"power":        cmdPower,
+		"bench":        cmdBench,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

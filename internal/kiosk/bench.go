@@ -1,0 +1,319 @@
+package kiosk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/carrierarcade/kiosk/internal/meter"
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/vision"
+	"gocv.io/x/gocv"
+)
+
+// Stage is one stage's timing in the benchmark, in milliseconds.
+type Stage struct {
+	P50 float64 `json:"p50_ms"`
+	P95 float64 `json:"p95_ms"`
+}
+
+// BenchResult is what 'kiosk bench --json' prints.
+type BenchResult struct {
+	Frames int              `json:"frames"`
+	FPS    float64          `json:"fps"`
+	Stages map[string]Stage `json:"stages"`
+	// AllocsPerFrame counts heap allocations per frame after warm-up;
+	// Early (frames 100-199) and Late (the last 100) show whether they grow.
+	AllocsPerFrame float64 `json:"allocs_per_frame"`
+	AllocsEarly    float64 `json:"allocs_per_frame_early"`
+	AllocsLate     float64 `json:"allocs_per_frame_late"`
+	PeakRSSMB      float64 `json:"peak_rss_mb"`
+	CPUPerSecond   float64 `json:"cpu_seconds_per_second"`
+	Threads        int     `json:"threads"`
+	Model          string  `json:"model"`
+	Machine        string  `json:"machine"`
+
+	OpenCV  *OpenCVResult `json:"opencv,omitempty"`
+	Speedup float64       `json:"speedup_vs_opencv,omitempty"`
+}
+
+// OpenCVResult is the same model run through OpenCV's DNN module.
+type OpenCVResult struct {
+	InferenceP50 float64 `json:"inference_p50_ms"`
+	InferenceP95 float64 `json:"inference_p95_ms"`
+}
+
+// benchStages are the stages measured on every frame, in order.
+var benchStages = []string{"capture", "preprocess", "inference", "postprocess", "tracking", "motion", "faces"}
+
+func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv]", stderr)
+	source := fs.String("source", "", "clip to measure on (default: source.demo)")
+	frames := fs.Int("frames", 300, "frames to measure after 20 frames of warm-up")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	compare := fs.Bool("compare-opencv", false, "also run the object model through OpenCV's DNN module with the same thread count")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *frames < 10 {
+		return fmt.Errorf("%w: --frames must be at least 10", errUsage)
+	}
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	if *source == "" {
+		*source = l.Source.Demo
+	}
+	sp, err := parseSpec(*source)
+	if err != nil {
+		return fmt.Errorf("%w: --source: %v", errUsage, err)
+	}
+	if sp.Kind != "file" {
+		return fmt.Errorf("%w: bench measures a clip (file:PATH), not %s", errUsage, sp)
+	}
+	l.Model.Objects.Enabled = true
+	dets, err := OpenDetectors(l, "objects", "faces")
+	if err != nil {
+		return err
+	}
+	defer dets.Close()
+	res, err := benchPipeline(l, sp, dets, *frames)
+	if err != nil {
+		return err
+	}
+	if *compare {
+		if dets.Objects.Info().Kind != model.KindYOLOX {
+			return fmt.Errorf("--compare-opencv runs YOLOX models; %s is %s", dets.Objects.Info().Path, dets.Objects.Info().Kind)
+		}
+		cv, err := benchOpenCV(l, sp, dets.Objects.Info(), min(*frames, 60))
+		if err != nil {
+			return err
+		}
+		res.OpenCV = cv
+		res.Speedup = round2(cv.InferenceP50 / res.Stages["inference"].P50)
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	printBench(stdout, res)
+	return nil
+}
+
+// benchPipeline runs every stage on every frame of the clip, in this
+// goroutine, and times each.
+func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*BenchResult, error) {
+	const warmup = 20
+	src, err := vision.Open(sp, l.Source, l.Base)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	motion := vision.NewMotion(l.Motion)
+	defer motion.Close()
+	tracker := model.NewTracker(model.DefaultTrackerConfig())
+	frame := gocv.NewMat()
+	defer frame.Close()
+
+	times := make(map[string][]time.Duration, len(benchStages))
+	for _, s := range benchStages {
+		times[s] = make([]time.Duration, 0, frames)
+	}
+	objects := make([]model.Detection, 0, 64)
+	faces := make([]model.Detection, 0, 16)
+	var ms runtime.MemStats
+	mallocsAt := make([]uint64, 0, frames+1)
+	var start time.Time
+	var cpuStart time.Duration
+
+	for i := 0; i < warmup+frames; i++ {
+		if i == warmup {
+			runtime.GC()
+			start, cpuStart = time.Now(), cpuTime()
+		}
+		if i >= warmup {
+			runtime.ReadMemStats(&ms)
+			mallocsAt = append(mallocsAt, ms.Mallocs)
+		}
+		t0 := time.Now()
+		ts, err := src.Read(&frame)
+		if errors.Is(err, vision.ErrEnd) {
+			if i < warmup+10 {
+				return nil, fmt.Errorf("the clip ended after %d frames; bench needs at least %d (use a looping source, file:PATH)", i, warmup+10)
+			}
+			frames = i - warmup
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		capture := time.Since(t0)
+		objects, err = dets.Objects.Detect(frame, objects)
+		if err != nil {
+			return nil, err
+		}
+		t1 := time.Now()
+		tracker.Update(objects, frame.Cols(), frame.Rows())
+		tracking := time.Since(t1)
+		t2 := time.Now()
+		motion.Update(frame, ts, l.Display.Mirror)
+		motionTime := time.Since(t2)
+		var faceTime time.Duration
+		if dets.Faces != nil {
+			t3 := time.Now()
+			if faces, err = dets.Faces.Detect(frame, faces); err != nil {
+				return nil, err
+			}
+			faceTime = time.Since(t3)
+		}
+		if i < warmup {
+			continue
+		}
+		ot := dets.Objects.Timings()
+		for s, d := range map[string]time.Duration{"capture": capture, "preprocess": ot.Preprocess,
+			"inference": ot.Inference, "postprocess": ot.Postprocess, "tracking": tracking,
+			"motion": motionTime, "faces": faceTime} {
+			times[s] = append(times[s], d)
+		}
+	}
+	wall := time.Since(start)
+	cpu := cpuTime() - cpuStart
+	runtime.ReadMemStats(&ms)
+	mallocsAt = append(mallocsAt, ms.Mallocs)
+
+	_, peak := meter.RSS()
+	res := &BenchResult{
+		Frames:       frames,
+		FPS:          round2(float64(frames) / wall.Seconds()),
+		Stages:       map[string]Stage{},
+		PeakRSSMB:    round2(float64(peak) / (1 << 20)),
+		CPUPerSecond: round2(cpu.Seconds() / wall.Seconds()),
+		Threads:      l.Model.Objects.Threads,
+		Model:        dets.Objects.Info().Path,
+		Machine:      machine(),
+	}
+	for _, s := range benchStages {
+		if s == "faces" && dets.Faces == nil {
+			continue
+		}
+		res.Stages[s] = percentiles(times[s])
+	}
+	perFrame := func(from, to int) float64 {
+		if to <= from || to >= len(mallocsAt) {
+			return 0
+		}
+		return round2(float64(mallocsAt[to]-mallocsAt[from]) / float64(to-from))
+	}
+	n := len(mallocsAt) - 1
+	res.AllocsPerFrame = perFrame(0, n)
+	res.AllocsEarly = perFrame(min(100, n/2), min(200, n))
+	res.AllocsLate = perFrame(max(0, n-100), n)
+	return res, nil
+}
+
+// benchOpenCV runs the YOLOX model through OpenCV's DNN module on the same
+// letterboxed input, with the same number of threads.
+func benchOpenCV(l Loaded, sp vision.Spec, info model.Info, frames int) (*OpenCVResult, error) {
+	vision.SetOpenCVThreads(l.Model.Objects.Threads)
+	net := gocv.ReadNetFromONNX(info.Path)
+	if net.Empty() {
+		return nil, fmt.Errorf("OpenCV's DNN module cannot read %s", info.Path)
+	}
+	defer net.Close()
+	src, err := vision.Open(sp, l.Source, l.Base)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	frame, boxed, blob := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
+	defer frame.Close()
+	defer boxed.Close()
+	defer blob.Close()
+	var times []time.Duration
+	for i := 0; i < frames+5; i++ {
+		if _, err := src.Read(&frame); err != nil {
+			break
+		}
+		lb := model.NewLetterbox(frame.Cols(), frame.Rows(), info.InputW, info.InputH, false)
+		gocv.Resize(frame, &boxed, image.Pt(lb.W, lb.H), 0, 0, gocv.InterpolationLinear)
+		gocv.CopyMakeBorder(boxed, &boxed, 0, info.InputH-lb.H, 0, info.InputW-lb.W, gocv.BorderConstant, color.RGBA{114, 114, 114, 0})
+		blob.Close()
+		blob = gocv.BlobFromImage(boxed, 1, image.Pt(info.InputW, info.InputH), gocv.NewScalar(0, 0, 0, 0), false, false)
+		t0 := time.Now()
+		net.SetInput(blob, "")
+		out := net.Forward("")
+		d := time.Since(t0)
+		out.Close()
+		if i >= 5 { // the first runs set up OpenCV's buffers
+			times = append(times, d)
+		}
+	}
+	if len(times) == 0 {
+		return nil, fmt.Errorf("no frames from %s for the OpenCV comparison", sp)
+	}
+	s := percentiles(times)
+	return &OpenCVResult{InferenceP50: s.P50, InferenceP95: s.P95}, nil
+}
+
+func percentiles(ds []time.Duration) Stage {
+	if len(ds) == 0 {
+		return Stage{}
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	at := func(q float64) float64 {
+		return round2(float64(s[min(len(s)-1, int(q*float64(len(s))))].Microseconds()) / 1000)
+	}
+	return Stage{P50: at(0.5), P95: at(0.95)}
+}
+
+func round2(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// machine names the CPU and core count the figures came from.
+func machine() string {
+	name := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				name = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d cores", name, runtime.NumCPU())
+}
+
+func printBench(w io.Writer, r *BenchResult) {
+	fmt.Fprintf(w, "%d frames at %.1f fps on %s (%d inference threads)\n", r.Frames, r.FPS, r.Machine, r.Threads)
+	fmt.Fprintf(w, "%-12s %8s %8s\n", "stage", "p50 ms", "p95 ms")
+	for _, s := range benchStages {
+		if st, ok := r.Stages[s]; ok {
+			fmt.Fprintf(w, "%-12s %8.2f %8.2f\n", s, st.P50, st.P95)
+		}
+	}
+	fmt.Fprintf(w, "allocations per frame %.1f (frames 100-199: %.1f, last 100: %.1f)\npeak RSS %.0f MB, CPU %.2f s per second\n",
+		r.AllocsPerFrame, r.AllocsEarly, r.AllocsLate, r.PeakRSSMB, r.CPUPerSecond)
+	if r.OpenCV != nil {
+		fmt.Fprintf(w, "OpenCV DNN inference p50 %.2f ms, p95 %.2f ms: ONNX Runtime is %.1fx faster\n",
+			r.OpenCV.InferenceP50, r.OpenCV.InferenceP95, r.Speedup)
+	}
+}
