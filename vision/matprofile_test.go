@@ -25,5 +25,8 @@ func TestMain(m *testing.M) {
 
 type stringsBuilder struct{ buf []byte }
 
-func (s *stringsBuilder) Write(p []byte) (int, error) { s.buf = append(s.buf, p...); return len(p), nil }
-func (s *stringsBuilder) String() string              { return string(s.buf) }
+func (s *stringsBuilder) Write(p []byte) (int, error) {
+	s.buf = append(s.buf, p...)
+	return len(p), nil
+}
+func (s *stringsBuilder) String() string { return string(s.buf) }

@@ -31,15 +31,15 @@ func TestParseSpec(t *testing.T) {
 		})
 	}
 	bad := map[string]string{
-		"":                  "use camera:0",
-		"webcam":            "use camera:0",
-		"camera:":           "use camera:0",
-		"camera:-1":         "0 or more",
-		"camera:front":      "device node",
-		"file:":             "use camera:0",
+		"":                   "use camera:0",
+		"webcam":             "use camera:0",
+		"camera:":            "use camera:0",
+		"camera:-1":          "0 or more",
+		"camera:front":       "device node",
+		"file:":              "use camera:0",
 		"file:x.avi?speed=2": `unknown option "speed=2"`,
-		"rtsp://host/x":     `unknown kind "rtsp"`,
-		"file:?loop=0":      "no file path",
+		"rtsp://host/x":      `unknown kind "rtsp"`,
+		"file:?loop=0":       "no file path",
 	}
 	for in, msg := range bad {
 		t.Run("bad "+in, func(t *testing.T) {

@@ -20,10 +20,10 @@ var ErrBroken = errors.New("visiontest: source broken")
 // square that moves one step each frame. Frames come as fast as they are
 // read unless Delay is set.
 type Source struct {
-	W, H  int
-	Rate  float64       // nominal frames per second; frame times follow it
-	Delay time.Duration // real time each Read takes, like a camera
-	Frames int          // frames before ErrEnd-like failure (0: endless)
+	W, H   int
+	Rate   float64       // nominal frames per second; frame times follow it
+	Delay  time.Duration // real time each Read takes, like a camera
+	Frames int           // frames before ErrEnd-like failure (0: endless)
 
 	mu      sync.Mutex
 	n       int
