@@ -155,3 +155,61 @@ func binaries(t *testing.T) string {
 type buildError struct{ cmd, out string }
 
 func (e *buildError) Error() string { return "building " + e.cmd + ": " + e.out }
+
+func TestBenchJSON(t *testing.T) {
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	clip := testenv.Media(t, "vtest.avi")
+	code, out, errOut := kiosk(t, "bench", "--config", testenv.Path("config.toml"),
+		"--source", "file:"+clip, "--frames", "40", "--json", "--compare-opencv")
+	require.Equal(t, 0, code, errOut)
+	var r BenchResult
+	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
+	assert.Equal(t, 40, r.Frames)
+	assert.Greater(t, r.FPS, 0.0)
+	for _, s := range []string{"capture", "preprocess", "inference", "postprocess", "tracking", "motion"} {
+		require.Contains(t, r.Stages, s)
+		assert.LessOrEqual(t, r.Stages[s].P50, r.Stages[s].P95, s)
+	}
+	assert.Greater(t, r.Stages["inference"].P50, 0.0)
+	assert.Greater(t, r.PeakRSSMB, 10.0)
+	assert.Greater(t, r.CPUPerSecond, 0.0)
+	require.NotNil(t, r.OpenCV)
+	assert.Greater(t, r.OpenCV.InferenceP50, 0.0)
+	assert.InDelta(t, r.OpenCV.InferenceP50/r.Stages["inference"].P50, r.Speedup, 0.05)
+	// Figures are compared as ratios within one run: ONNX Runtime must beat
+	// OpenCV's DNN module on the same model and threads.
+	assert.Greater(t, r.Speedup, 1.0)
+}
+
+func TestPowerReadsFixtures(t *testing.T) {
+	cases := []struct {
+		fixture string
+		want    map[string]any
+	}{
+		{"framework", map[string]any{"battery_percent": 49.1, "on_ac": false, "charging": false, "level": "medium"}},
+		{"desktop", map[string]any{"battery_percent": nil, "on_ac": true, "level": "mains", "minutes_left": nil}},
+		{"charge-only", map[string]any{"on_ac": true, "level": "mains"}},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture, func(t *testing.T) {
+			code, out, errOut := kiosk(t, "power", "--config", testenv.Path("config.toml"),
+				"--sysfs", testenv.Path("power", "testdata", c.fixture), "--json")
+			require.Equal(t, 0, code, errOut)
+			var got map[string]any
+			require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+			for k, v := range c.want {
+				assert.Equal(t, v, got[k], k)
+			}
+			budget, ok := got["budget"].(map[string]any)
+			require.True(t, ok, out)
+			for _, k := range []string{"brightness_percent", "draw_fps", "object_hz", "face_hz"} {
+				assert.Contains(t, budget, k)
+			}
+		})
+	}
+	code, out, errOut := kiosk(t, "power", "--config", testenv.Path("config.toml"), "--set", "power.simulate_percent=15", "--json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"level":"low"`)
+	assert.Contains(t, out, `"battery_percent":15`)
+}
