@@ -25,16 +25,22 @@ models:
 build: deps
 	$(GO) build -o bin/ ./cmd/kiosk ./cmd/kiosk-window
 
-run: deps models build
+# The demo reel (what the kiosk plays with no camera) is built once from
+# the Debian-package media, with the object model to list what it shows.
+REEL := .cache/media/demo-reel.avi
+$(REEL): | deps models build
+	$(BIN) reel --config $(CONFIG) --out $(REEL)
+
+run: deps models build $(REEL)
 	$(BIN) run --config $(CONFIG) $(ARGS)
 
 # Every test, under a virtual display so the window tests run too. The vision
 # package runs a second time with gocv's Mat counter to catch leaked Mats.
-test: deps models build
+test: deps models build $(REEL)
 	$(XVFB) $(GO) test -count=1 ./...
 	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
 
-bench: deps models build
+bench: deps models build $(REEL)
 	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 2000 --compare-opencv $(ARGS)
 
 clean:

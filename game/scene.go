@@ -38,6 +38,9 @@ type Input struct {
 	Obs     *vision.Observation
 	Actions []Action
 	Rand    *rand.Rand // seeded by the caller, so a run can be replayed
+	// Day names today for the leaderboard ("2006-01-02"): the caller reads
+	// the clock so that the rules never do.
+	Day string
 }
 
 // Now is the game time of this tick.
@@ -45,6 +48,7 @@ func (in *Input) Now() time.Duration { return time.Duration(in.Tick) * in.Dt }
 
 // Event is something that happened in a game, for sounds, logs and the
 // simulator's JSON lines: {"t": 12.5, "type": "find", "item": "cup"}.
+// MarshalJSON (event.go) writes it flat.
 type Event struct {
 	T      float64        `json:"t"` // game seconds
 	Type   string         `json:"type"`

@@ -47,7 +47,7 @@ type SourceConfig struct {
 
 // DefaultSourceConfig is the webcam, with the Debian sample clip as the demo.
 func DefaultSourceConfig() SourceConfig {
-	return SourceConfig{Spec: "camera:0", Demo: "file:.cache/media/vtest.avi", Width: 640, Height: 480, FPS: 30}
+	return SourceConfig{Spec: "camera:0", Demo: "file:.cache/media/demo-reel.avi", Width: 640, Height: 480, FPS: 30}
 }
 
 // Open opens the source a spec names. Relative file paths are taken from
@@ -119,6 +119,9 @@ func (c *clip) frameTime(n int) time.Duration {
 }
 
 func (c *clip) FPS() float64 { return c.fps }
+
+// Path is the clip's file.
+func (c *clip) Path() string { return c.path }
 func (c *clip) Name() string { return "file:" + filepath.Base(c.path) }
 func (c *clip) Live() bool   { return false }
 func (c *clip) Close() error { return c.cap.Close() }

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/common.sh"
 
 media="$cache/media"
-opencv_files=(vtest.avi Megamind.avi messi5.jpg fruits.jpg orange.jpg apple.jpg)
+opencv_files=(vtest.avi Megamind.avi messi5.jpg fruits.jpg orange.jpg apple.jpg right06.jpg box.png left13.jpg)
 darknet_files=(dog.jpg person.jpg horses.jpg eagle.jpg giraffe.jpg kite.jpg scream.jpg)
 
 need=0

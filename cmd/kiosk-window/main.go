@@ -7,7 +7,9 @@ import (
 	"context"
 	"io"
 	"os"
+	"time"
 
+	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/screen"
 	"github.com/carrierarcade/kiosk/internal/kiosk"
 	"github.com/carrierarcade/kiosk/vision"
@@ -56,7 +58,18 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	pipe.Start(ctx)
 	defer pipe.Stop()
 
-	deps := screen.Deps{Ctx: ctx, Capture: capture, Pipeline: pipe, Demo: demo, Log: log}
+	board, err := game.OpenLeaderboard(l.Resolve(l.Game.DataDir), log)
+	if err != nil {
+		return err
+	}
+	games := l.Game
+	if items := kiosk.DemoItems(l, src); len(items) > 0 {
+		log.Info("playing the demo reel: the hunt asks for what it shows", "items", items)
+		games.Hunt.Items = items
+	}
+	deps := screen.Deps{Ctx: ctx, Capture: capture, Pipeline: pipe, Demo: demo, Log: log,
+		Games: game.NewManager(games, board, l.Display.Mirror), Sounds: screen.NewSounds(l.Sound, log),
+		Seed: uint64(time.Now().UnixNano())}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}

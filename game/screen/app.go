@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -35,6 +36,12 @@ type Deps struct {
 	// instead: the screen says so with a small badge.
 	Demo bool
 	Log  *slog.Logger
+	// Games are the rules being played; Sounds plays their events.
+	Games  *game.Manager
+	Sounds *Sounds
+	// Seed seeds the games' random source (the rules never use a global
+	// one), so a session can be replayed.
+	Seed uint64
 	// Shot, when set, writes what the screen shows at a clip time to a PNG
 	// file and ends the app.
 	Shot *Shot
@@ -72,6 +79,10 @@ type App struct {
 	lastDrawnTick uint64
 	lastStats     time.Time
 
+	rng     *rand.Rand
+	actions []game.Action
+	input   game.Input
+
 	shotPixels []byte
 	shotDone   bool
 	err        error // from Draw, returned by the next Update
@@ -86,7 +97,9 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	return &App{cfg: cfg, deps: deps, fonts: fonts, overlay: cfg.Overlay}, nil
+	a := &App{cfg: cfg, deps: deps, fonts: fonts, overlay: cfg.Overlay,
+		rng: rand.New(rand.NewPCG(deps.Seed, deps.Seed^0x9e3779b97f4a7c15))}
+	return a, nil
 }
 
 // Run opens the window and runs until the app quits. It must be called
@@ -128,6 +141,7 @@ func (a *App) Update() error {
 	}
 	a.pullFrame()
 	a.deps.Pipeline.Observe(&a.obs)
+	a.play()
 	if now := time.Now(); now.Sub(a.lastStats) >= time.Minute {
 		if !a.lastStats.IsZero() {
 			a.logStats()
@@ -138,6 +152,40 @@ func (a *App) Update() error {
 		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.frame.Time.Seconds(), a.deps.Shot.At.Seconds())
 	}
 	return nil
+}
+
+// play advances the game rules by one tick with the presenter's actions.
+func (a *App) play() {
+	a.actions = readActions(a.actions, a.deps.Log)
+	if inpututil.IsKeyJustPressed(ebiten.KeyM) && a.deps.Sounds != nil {
+		a.deps.Log.Info("sound", "muted", a.deps.Sounds.ToggleMute())
+	}
+	for _, act := range a.actions {
+		if act == game.ActRecalibrate {
+			a.deps.Pipeline.Recalibrate()
+			a.deps.Log.Info("motion re-calibrating")
+		}
+	}
+	if a.deps.Games == nil {
+		return
+	}
+	a.input = game.Input{Tick: a.tick, Dt: time.Second / time.Duration(a.cfg.TPS), Obs: &a.obs,
+		Actions: a.actions, Rand: a.rng, Day: today()}
+	a.deps.Games.Update(&a.input, a.event)
+}
+
+// event hears what the rules report: sounds for the attendee, a log line
+// for the presenter at the end of each round.
+func (a *App) event(e game.Event) {
+	if a.deps.Sounds != nil {
+		a.deps.Sounds.Play(e)
+	}
+	switch e.Type {
+	case "round_start":
+		a.deps.Log.Info("round started", "game", e.Fields["game"])
+	case "round_end":
+		a.deps.Log.Info("round played", "game", e.Fields["game"], "score", e.Fields["score"])
+	}
 }
 
 // pullFrame takes the newest camera frame if there is one, without waiting.

@@ -25,6 +25,8 @@ type Config struct {
 	Model   model.Config        `toml:"model"`
 	Budget  vision.Budget       `toml:"budget"`
 	Motion  vision.MotionConfig `toml:"motion"`
+	Game    game.Config         `toml:"game"`
+	Sound   game.SoundConfig    `toml:"sound"`
 	Power   power.Config        `toml:"power"`
 	Log     LogConfig           `toml:"log"`
 }
@@ -42,6 +44,8 @@ func defaultConfig() Config {
 		Model:   model.DefaultConfig(),
 		Budget:  vision.DefaultBudget(),
 		Motion:  vision.DefaultMotionConfig(),
+		Game:    game.DefaultConfig(),
+		Sound:   game.DefaultSoundConfig(),
 		Power:   power.DefaultConfig(),
 		Log:     LogConfig{Level: "info", Format: "text"},
 	}
@@ -130,6 +134,8 @@ func (c Config) validate() check.Problems {
 	ps = append(ps, c.Model.Validate().Under("model")...)
 	ps = append(ps, c.Budget.Validate().Under("budget")...)
 	ps = append(ps, c.Motion.Validate().Under("motion")...)
+	ps = append(ps, c.Game.Validate().Under("game")...)
+	ps = append(ps, c.Sound.Validate().Under("sound")...)
 	ps = append(ps, c.Power.Validate().Under("power")...)
 	var lp check.Problems
 	lp.OneOf("level", c.Log.Level, "debug", "info", "warn", "error")

@@ -30,6 +30,7 @@ commands:
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
   bench          measure the detection pipeline on a clip, stage by stage
+  reel           build the demo reel the kiosk plays with no camera (make deps)
 
 Every command takes --config FILE (default: config.toml when present) and
 any number of --set key=value overrides in TOML value syntax, for example
@@ -82,6 +83,7 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		"detect":       cmdDetect,
 		"power":        cmdPower,
 		"bench":        cmdBench,
+		"reel":         cmdReel,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -1,0 +1,146 @@
+package game
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/carrierarcade/kiosk/model"
+)
+
+// huntTier is how hard a thing is to find at a conference booth: 0 is in
+// most bags and hands, 2 is rare. Labels not listed are rare.
+var huntTier = map[string]int{
+	"cup": 0, "bottle": 0, "cell phone": 0, "book": 0, "backpack": 0, "laptop": 0,
+	"handbag": 1, "keyboard": 1, "mouse": 1, "remote": 1, "clock": 1,
+	"banana": 1, "apple": 1, "orange": 1,
+	"umbrella": 2, "scissors": 2, "teddy bear": 2,
+}
+
+func tierOf(item string) int {
+	if t, ok := huntTier[item]; ok {
+		return t
+	}
+	return 2
+}
+
+// Hunt is Object Hunt: the kiosk names a thing, the player finds one and
+// holds it up to the camera until the ring fills.
+type Hunt struct {
+	round
+	cfg   HuntConfig
+	items []string
+
+	queue []string      // still to ask, easiest first
+	item  string        // asked now
+	asked time.Duration // the current item has been asked for
+	held  time.Duration // in view so far, towards HoldSeconds
+	finds int
+}
+
+// NewHunt makes a round of Object Hunt over the configured items.
+func NewHunt(b *Booth) *Hunt {
+	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.cfg.Hunt.Items}
+}
+
+// SetItems limits the round to these items (demo mode: what the clip
+// shows). Call it before the first Update.
+func (h *Hunt) SetItems(items []string) { h.items = slices.Clone(items) }
+
+// Item is the thing asked for.
+func (h *Hunt) Item() string { return h.item }
+
+// Hold is how far the hold-it ring has filled, 0..1.
+func (h *Hunt) Hold() float64 { return fraction(h.held, secs(h.cfg.HoldSeconds)) }
+
+// Finds is how many things were found so far.
+func (h *Hunt) Finds() int { return h.finds }
+
+// Update asks, watches and scores. A find needs the item in view for
+// HoldSeconds; when it drops out (a missed detection, a turned hand) the
+// hold falls back at half speed instead of starting over.
+func (h *Hunt) Update(in *Input, emit func(Event)) Scene {
+	if h.begin(in, emit) {
+		h.queue = h.order(in)
+		h.ask(in, emit)
+	}
+	if h.item == "" {
+		return h.end(in, emit) // nothing to ask for
+	}
+	h.elapsed += in.Dt
+	h.asked += in.Dt
+	if inView(observed(in).Objects, h.item) {
+		h.held += in.Dt
+	} else {
+		h.held = max(h.held-in.Dt/2, 0)
+	}
+	switch {
+	case h.held >= secs(h.cfg.HoldSeconds):
+		points := h.points()
+		h.score += points
+		h.finds++
+		h.length += secs(h.cfg.BonusSeconds)
+		emit(newEvent(in, "find", "item", h.item, "points", points))
+		if len(h.queue) == 0 {
+			return h.end(in, emit) // everything found
+		}
+		h.ask(in, emit)
+	case h.asked >= secs(h.cfg.SkipAfterSeconds):
+		emit(newEvent(in, "skip", "item", h.item))
+		h.queue = append(h.queue, h.item) // a second chance at the end
+		h.ask(in, emit)
+	}
+	if h.over() {
+		return h.end(in, emit)
+	}
+	return nil
+}
+
+// order is the items easiest first, shuffled within each tier so that
+// rounds differ.
+func (h *Hunt) order(in *Input) []string {
+	var queue []string
+	for tier := 0; tier <= 2; tier++ {
+		start := len(queue)
+		for _, it := range h.items {
+			if tierOf(it) == tier {
+				queue = append(queue, it)
+			}
+		}
+		in.Rand.Shuffle(len(queue)-start, func(i, j int) {
+			queue[start+i], queue[start+j] = queue[start+j], queue[start+i]
+		})
+	}
+	return queue
+}
+
+// ask takes the next item off the queue.
+func (h *Hunt) ask(in *Input, emit func(Event)) {
+	if len(h.queue) == 0 {
+		return
+	}
+	h.item, h.queue = h.queue[0], h.queue[1:]
+	h.asked, h.held = 0, 0
+	emit(newEvent(in, "prompt", "item", h.item))
+}
+
+// points are 100 for a find plus up to 100 for speed: all of it for a
+// find in the hold time itself, none at the skip.
+func (h *Hunt) points() int {
+	hold, skip := secs(h.cfg.HoldSeconds), secs(h.cfg.SkipAfterSeconds)
+	if skip <= hold {
+		return 200
+	}
+	late := float64(max(h.asked-hold, 0)) / float64(skip-hold)
+	return 100 + int(math.Round(100*max(1-late, 0)))
+}
+
+// inView is true when the latest detections include the item.
+func inView(objects []model.Detection, item string) bool {
+	for _, d := range objects {
+		if d.Label == item {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package game_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/carrierarcade/kiosk/game"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestLeaderboardRanks(t *testing.T) {
+	dir := t.TempDir()
+	lb, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name  string
+		score int
+		rank  int
+	}{
+		{"A", 100, 1},
+		{"B", 300, 1},
+		{"C", 200, 2},
+		{"D", 200, 3}, // a tie ranks below who got there first
+		{"E", 50, 5},
+		{"F", 60, 5},
+		{"G", 70, 5},
+		{"H", 80, 5},
+		{"I", 90, 5},
+		{"J", 10, 10},
+		{"K", 5, 0}, // the board is full
+		{"L", 400, 1},
+		{"M", 10, 0}, // ties the last one, who got there first
+	} {
+		assert.Equal(t, tc.rank, lb.Add("hunt", testDay, tc.name, tc.score), tc.name)
+	}
+	top := lb.Top("hunt", testDay)
+	require.Len(t, top, 10)
+	var names []string
+	for i, e := range top {
+		names = append(names, e.Name)
+		if i > 0 {
+			assert.GreaterOrEqual(t, top[i-1].Score, e.Score)
+		}
+	}
+	assert.Equal(t, "L B C D A I H G F E", strings.Join(names, " "), "J fell off")
+
+	assert.Empty(t, lb.Top("bubbles", testDay), "games apart")
+	assert.Empty(t, lb.Top("hunt", "2025-06-02"), "days apart")
+	assert.Equal(t, 1, lb.Add("hunt", "2025-06-02", "N", 1))
+
+	again, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	assert.Equal(t, top, again.Top("hunt", testDay), "kept on disk")
+	assert.Len(t, again.Top("hunt", "2025-06-02"), 1)
+
+	top[0].Name = "changed"
+	assert.Equal(t, "L", lb.Top("hunt", testDay)[0].Name, "Top is a copy")
+}
+
+func TestLeaderboardReset(t *testing.T) {
+	dir := t.TempDir()
+	lb, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	lb.Add("hunt", testDay, "A", 1)
+	lb.Add("dodge", testDay, "B", 2)
+	lb.Add("hunt", "2025-06-02", "C", 3)
+
+	lb.Reset("hunt", testDay)
+	assert.Empty(t, lb.Top("hunt", testDay))
+	assert.Len(t, lb.Top("dodge", testDay), 1)
+
+	lb.ResetDay(testDay)
+	assert.Empty(t, lb.Top("dodge", testDay))
+	assert.Len(t, lb.Top("hunt", "2025-06-02"), 1)
+
+	again, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	assert.Empty(t, again.Top("dodge", testDay))
+	assert.Len(t, again.Top("hunt", "2025-06-02"), 1)
+}
+
+func TestLeaderboardWritesLeaveNoTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	lb, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	assert.Empty(t, files(t, dir), "nothing written before a score")
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := range 30 {
+		lb.Add("bubbles", testDay, game.FunName(r), i*7%50)
+	}
+	assert.Equal(t, []string{"leaderboard.json"}, files(t, dir))
+}
+
+func TestLeaderboardSurvivesACrashBeforeTheRename(t *testing.T) {
+	dir := t.TempDir()
+	lb, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	lb.Add("hunt", testDay, "Old Otter", 120)
+
+	// The crash: the new board written to its temporary file, never renamed.
+	tmp := filepath.Join(dir, "leaderboard.json.tmp-12345")
+	require.NoError(t, os.WriteFile(tmp, []byte(`{"version":1,"days":{"2025-06-01":{"hunt":[{"name":"New`), 0o644))
+
+	again, err := game.OpenLeaderboard(dir, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []game.Entry{{Name: "Old Otter", Score: 120}}, again.Top("hunt", testDay))
+	assert.Equal(t, []string{"leaderboard.json"}, files(t, dir), "the leftover is cleared away")
+}
+
+func TestLeaderboardSetsADamagedFileAside(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "leaderboard.json")
+	for n := 1; n <= 2; n++ {
+		bad := fmt.Sprintf(`{"days": broken %d`, n)
+		require.NoError(t, os.WriteFile(path, []byte(bad), 0o644))
+		var logged bytes.Buffer
+		lb, err := game.OpenLeaderboard(dir, slog.New(slog.NewTextHandler(&logged, nil)))
+		require.NoError(t, err, "never fatal")
+		assert.Empty(t, lb.Top("hunt", testDay))
+		assert.Contains(t, logged.String(), "level=WARN")
+		assert.Contains(t, logged.String(), "damaged")
+
+		aside, err := os.ReadFile(fmt.Sprintf("%s.damaged-%d", path, n))
+		require.NoError(t, err)
+		assert.Equal(t, bad, string(aside), "kept for a look")
+		_, err = os.Stat(path)
+		assert.True(t, os.IsNotExist(err))
+
+		assert.Equal(t, 1, lb.Add("hunt", testDay, "Fresh Start", 10), "works on")
+	}
+}
+
+func TestFunName(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	names := map[string]bool{}
+	for range 50 {
+		n := game.FunName(r)
+		words := strings.Fields(n)
+		require.Len(t, words, 2, n)
+		names[n] = true
+	}
+	assert.Greater(t, len(names), 40, "varied")
+}

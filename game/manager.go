@@ -1,0 +1,216 @@
+package game
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Game is a scene that plays one round: it emits round_start on its first
+// Update and round_end when it is over, then switches to Results.
+type Game interface {
+	Scene
+	Title() string
+	Instruction() string // at most 8 words, read from across an aisle
+	Score() int
+	Left() time.Duration // round time left
+}
+
+// gameNames are the games in the order DefaultConfig's rotation plays them.
+var gameNames = []string{"hunt", "bubbles", "freeze", "dodge"}
+
+// GameNames are the games the kiosk knows, for config.toml's rotation.
+func GameNames() []string { return slices.Clone(gameNames) }
+
+// About is a game's title and its instruction, for previews and menus;
+// empty for a name that is not a game.
+func About(name string) (title, instruction string) {
+	switch name {
+	case "hunt":
+		return "Object Hunt", "Show me the object!"
+	case "bubbles":
+		return "Bubble Pop", "Wave to pop the bubbles!"
+	case "freeze":
+		return "Freeze", "Move on green, freeze on red!"
+	case "dodge":
+		return "Head Dodge", "Move your head to dodge!"
+	}
+	return "", ""
+}
+
+// Booth is what every scene shares: the settings, the leaderboard and
+// where the rotation has got to.
+type Booth struct {
+	cfg    Config
+	board  *Leaderboard
+	mirror bool
+	next   int // index in the rotation of the game a wave or Start plays
+}
+
+// NewBooth prepares the scenes' shared state. cfg should have passed
+// Validate; unknown games are dropped from its rotation (all games if none
+// is left). board may be nil: scores are then not kept. mirror is the
+// display's: true when the picture is shown as a selfie, so that boxes are
+// flipped to match the motion grid, which the pipeline already mirrored.
+func NewBooth(cfg Config, board *Leaderboard, mirror bool) *Booth {
+	var rot []string
+	for _, g := range cfg.Rotation {
+		if slices.Contains(gameNames, g) {
+			rot = append(rot, g)
+		}
+	}
+	if len(rot) == 0 {
+		rot = GameNames()
+	}
+	cfg.Rotation = rot
+	return &Booth{cfg: cfg, board: board, mirror: mirror}
+}
+
+// upcoming is the game a wave or Start plays next.
+func (b *Booth) upcoming() string { return b.cfg.Rotation[b.next] }
+
+// advance takes the upcoming game and moves the rotation on.
+func (b *Booth) advance() string {
+	g := b.upcoming()
+	b.next = (b.next + 1) % len(b.cfg.Rotation)
+	return g
+}
+
+// newGame makes a fresh round of a game, nil for an unknown name.
+func (b *Booth) newGame(name string) Game {
+	switch name {
+	case "hunt":
+		return NewHunt(b)
+	case "bubbles":
+		return NewBubbles(b)
+	case "freeze":
+		return NewFreeze(b)
+	case "dodge":
+		return NewDodge(b)
+	}
+	return nil
+}
+
+// round is what every game shares: its clock, its score and the events
+// that open and close it.
+type round struct {
+	b       *Booth
+	game    string
+	length  time.Duration // the round's length, bonus time included
+	elapsed time.Duration
+	started bool
+	score   int
+}
+
+func newRound(b *Booth, game string, seconds float64) round {
+	return round{b: b, game: game, length: secs(seconds)}
+}
+
+// begin emits round_start on the first tick and reports whether this is it.
+func (r *round) begin(in *Input, emit func(Event)) bool {
+	if r.started {
+		return false
+	}
+	r.started = true
+	emit(newEvent(in, "round_start", "game", r.game))
+	return true
+}
+
+// end emits round_end and hands over to the results.
+func (r *round) end(in *Input, emit func(Event)) Scene {
+	emit(newEvent(in, "round_end", "game", r.game, "score", r.score))
+	return newResults(r.b, in, r.game, r.score)
+}
+
+// over is true once the round's time has run out.
+func (r *round) over() bool { return r.elapsed >= r.length }
+
+// Name is the game's name in config.toml.
+func (r *round) Name() string { return r.game }
+
+// Title is the game's name on screen.
+func (r *round) Title() string { t, _ := About(r.game); return t }
+
+// Instruction is what the player has to do, in a few words.
+func (r *round) Instruction() string { _, i := About(r.game); return i }
+
+// Score is the round's score so far.
+func (r *round) Score() int { return r.score }
+
+// Left is the round time left.
+func (r *round) Left() time.Duration { return max(r.length-r.elapsed, 0) }
+
+// Manager holds the scene on screen and turns the presenter's actions
+// into scene changes.
+type Manager struct {
+	booth  *Booth
+	cur    Scene
+	paused bool
+}
+
+// NewManager starts on the attract screen; see NewBooth for the arguments.
+func NewManager(cfg Config, board *Leaderboard, mirror bool) *Manager {
+	b := NewBooth(cfg, board, mirror)
+	return &Manager{booth: b, cur: NewAttract(b)}
+}
+
+// Current is the scene on screen, for the screen to draw.
+func (m *Manager) Current() Scene { return m.cur }
+
+// Paused is true while the presenter has paused the kiosk.
+func (m *Manager) Paused() bool { return m.paused }
+
+// Update applies the tick's actions, then advances the scene unless
+// paused. emit may be nil.
+func (m *Manager) Update(in *Input, emit func(Event)) {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	for _, a := range in.Actions {
+		m.act(a)
+	}
+	if m.paused {
+		return
+	}
+	if next := m.cur.Update(in, emit); next != nil {
+		m.cur = next
+	}
+}
+
+// StartGame jumps to a game's countdown, and moves the rotation on past
+// it when it is in the rotation.
+func (m *Manager) StartGame(name string) error {
+	if !slices.Contains(gameNames, name) {
+		return fmt.Errorf("no game %q, the games are %q", name, gameNames)
+	}
+	if i := slices.Index(m.booth.cfg.Rotation, name); i >= 0 {
+		m.booth.next = i
+		name = m.booth.advance()
+	}
+	m.show(newCountdown(m.booth, name))
+	return nil
+}
+
+// act applies one action. Anything that changes the scene also ends a
+// pause: the presenter wants it played. ActRecalibrate is for the vision
+// pipeline, not the rules.
+func (m *Manager) act(a Action) {
+	switch {
+	case a == ActPause:
+		m.paused = !m.paused
+	case a == ActStart || a == ActNextGame:
+		m.show(newCountdown(m.booth, m.booth.advance()))
+	case a == ActAttract:
+		m.show(NewAttract(m.booth))
+	case a >= ActChoose1 && a <= ActChoose9:
+		if i := int(a - ActChoose1); i < len(m.booth.cfg.Rotation) {
+			m.booth.next = i
+			m.show(newCountdown(m.booth, m.booth.advance()))
+		}
+	}
+}
+
+func (m *Manager) show(s Scene) {
+	m.cur = s
+	m.paused = false
+}

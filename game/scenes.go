@@ -1,0 +1,160 @@
+package game
+
+import "time"
+
+// waveArea is where a wave counts: the middle of the picture, where the
+// player in front stands, not the aisle at the sides.
+var waveArea = Rect{0.25, 0.1, 0.75, 0.9}
+
+// Attract is the screen between players: it previews each game in turn
+// and invites whoever is in front to wave.
+type Attract struct {
+	b    *Booth
+	t    time.Duration // shown for
+	wave time.Duration // of waving, towards WaveSeconds
+}
+
+// NewAttract makes the attract screen.
+func NewAttract(b *Booth) *Attract { return &Attract{b: b} }
+
+// Name is "attract".
+func (a *Attract) Name() string { return "attract" }
+
+// Invitation is the big line on screen.
+func (a *Attract) Invitation() string { return "Wave to play" }
+
+// Next is the game a wave starts.
+func (a *Attract) Next() string { return a.b.upcoming() }
+
+// Preview is the game being previewed, starting with the next one.
+func (a *Attract) Preview() string {
+	rot := a.b.cfg.Rotation
+	n := int(a.t / a.previewLen())
+	return rot[(a.b.next+n)%len(rot)]
+}
+
+// Phase is how far the preview has run, 0..1, to animate it.
+func (a *Attract) Phase() float64 {
+	p := a.previewLen()
+	return fraction(a.t%p, p)
+}
+
+// Wave is how far a wave has got to starting a game, 0..1.
+func (a *Attract) Wave() float64 { return fraction(a.wave, secs(a.b.cfg.WaveSeconds)) }
+
+func (a *Attract) previewLen() time.Duration { return max(secs(a.b.cfg.PreviewSeconds), time.Second) }
+
+// Update follows the wave: it rises while the middle of the picture moves
+// and falls twice as fast when it stops, so one still frame in a wave does
+// not start over and a walk past never adds up.
+func (a *Attract) Update(in *Input, emit func(Event)) Scene {
+	a.t += in.Dt
+	if float64(motionIn(&observed(in).Motion, waveArea)) >= a.b.cfg.WaveThreshold {
+		a.wave += in.Dt
+	} else {
+		a.wave = max(a.wave-2*in.Dt, 0)
+	}
+	if a.wave >= secs(a.b.cfg.WaveSeconds) {
+		return newCountdown(a.b, a.b.advance())
+	}
+	return nil
+}
+
+// Countdown counts the seconds to a round, showing what to do.
+type Countdown struct {
+	game Game
+	left time.Duration
+	said int // the last number announced
+}
+
+func newCountdown(b *Booth, name string) *Countdown {
+	return &Countdown{game: b.newGame(name), left: time.Duration(b.cfg.CountdownSeconds) * time.Second}
+}
+
+// Name is "countdown".
+func (c *Countdown) Name() string { return "countdown" }
+
+// Game is the round that follows, for its title and instruction.
+func (c *Countdown) Game() Game { return c.game }
+
+// Left is the time to the start.
+func (c *Countdown) Left() time.Duration { return max(c.left, 0) }
+
+// Seconds is the number on screen: 3, 2, 1.
+func (c *Countdown) Seconds() int { return int((c.Left() + time.Second - 1) / time.Second) }
+
+// Update emits "countdown" once for each number, for its beep.
+func (c *Countdown) Update(in *Input, emit func(Event)) Scene {
+	if n := c.Seconds(); n > 0 && n != c.said {
+		c.said = n
+		emit(newEvent(in, "countdown", "n", n, "game", c.game.Name()))
+	}
+	c.left -= in.Dt
+	if c.left <= 0 {
+		return c.game
+	}
+	return nil
+}
+
+// Results shows the round's score, the player's made-up name, their rank
+// and today's top ten, then goes back to the attract screen.
+type Results struct {
+	b     *Booth
+	game  string
+	score int
+	name  string
+	rank  int
+	top   []Entry
+	left  time.Duration
+	shown bool
+}
+
+// newResults enters the score on today's board. A round that scored
+// nothing is not entered: a board of zeros cheers nobody.
+func newResults(b *Booth, in *Input, game string, score int) *Results {
+	r := &Results{b: b, game: game, score: score, name: FunName(in.Rand), left: secs(b.cfg.ResultsSeconds)}
+	if b.board != nil {
+		if score > 0 {
+			r.rank = b.board.Add(game, in.Day, r.name, score)
+		}
+		r.top = b.board.Top(game, in.Day)
+	}
+	return r
+}
+
+// Name is "results".
+func (r *Results) Name() string { return "results" }
+
+// Game is the game that was played.
+func (r *Results) Game() string { return r.game }
+
+// Title is that game's title.
+func (r *Results) Title() string { t, _ := About(r.game); return t }
+
+// Score is the round's score.
+func (r *Results) Score() int { return r.score }
+
+// PlayerName is the fun name the score was entered under.
+func (r *Results) PlayerName() string { return r.name }
+
+// Rank is 1 for today's best, 0 when the score did not make the top ten.
+func (r *Results) Rank() int { return r.rank }
+
+// Top is today's top ten of this game, best first.
+func (r *Results) Top() []Entry { return r.top }
+
+// Left is how long the results stay up.
+func (r *Results) Left() time.Duration { return max(r.left, 0) }
+
+// Update emits "results" once, for the log, and counts down.
+func (r *Results) Update(in *Input, emit func(Event)) Scene {
+	if !r.shown {
+		r.shown = true
+		emit(newEvent(in, "results", "game", r.game, "score", r.score, "name", r.name, "rank", r.rank))
+	}
+	r.left -= in.Dt
+	if r.left <= 0 {
+		return NewAttract(r.b)
+	}
+	return nil
+}

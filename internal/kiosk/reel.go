@@ -1,0 +1,203 @@
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/vision"
+	"gocv.io/x/gocv"
+)
+
+// The demo reel: what the kiosk plays with no camera. People walking
+// (vtest.avi) for the movement games, a face (Megamind.avi) for Head Dodge,
+// then still pictures of things COCO knows, each held for a few seconds with
+// a slow zoom so the hunt has something to find.
+const (
+	reelW, reelH = 640, 480
+	reelFPS      = 10.0
+	stillSeconds = 6
+)
+
+// reelPart is one piece of the reel: a clip's first seconds or a still.
+type reelPart struct {
+	file    string
+	seconds float64
+	still   bool
+}
+
+var reelParts = []reelPart{
+	{"vtest.avi", 30, false},
+	{"Megamind.avi", 20, false},
+	{"fruits.jpg", stillSeconds, true},
+	{"right06.jpg", stillSeconds, true},
+	{"box.png", stillSeconds, true},
+	{"left13.jpg", stillSeconds, true},
+	{"dog.jpg", stillSeconds, true},
+	{"messi5.jpg", stillSeconds, true},
+}
+
+// ReelItems is where the reel's item list lives beside the reel: the COCO
+// labels its stills show, one per line. The hunt asks only for these when
+// the kiosk plays the reel.
+func ReelItems(reel string) string { return strings.TrimSuffix(reel, filepath.Ext(reel)) + ".items" }
+
+func cmdReel(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("reel", "reel --media DIR --out FILE.avi", stderr)
+	media := fs.String("media", ".cache/media", "folder with the Debian-package pictures and clips (make deps)")
+	out := fs.String("out", ".cache/media/demo-reel.avi", "the reel to write; its item list goes beside it (.items)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	l.Model.Objects.Enabled = true
+	dets, err := OpenDetectors(l, "objects")
+	if err != nil {
+		return err
+	}
+	defer dets.Close()
+	items, err := writeReel(*media, *out, dets.Objects)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s; its stills show: %s\n", *out, strings.Join(items, ", "))
+	return nil
+}
+
+// writeReel writes the reel through a temporary file and returns the
+// labels the detector finds in its stills.
+func writeReel(media, out string, det model.Detector) (items []string, err error) {
+	tmp := out + ".partial.avi"
+	w, err := gocv.VideoWriterFile(tmp, "MJPG", reelFPS, reelW, reelH, true)
+	if err != nil || !w.IsOpened() {
+		return nil, fmt.Errorf("cannot write the demo reel %s: %v", tmp, err)
+	}
+	defer func() {
+		if w != nil {
+			w.Close()
+		}
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	frame := gocv.NewMatWithSize(reelH, reelW, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	var found []model.Detection
+	for _, p := range reelParts {
+		path := filepath.Join(media, p.file)
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("demo reel: %s is missing; run 'make deps'", path)
+		}
+		n := int(p.seconds * reelFPS)
+		if p.still {
+			img := gocv.IMRead(path, gocv.IMReadColor)
+			if img.Empty() {
+				return nil, fmt.Errorf("demo reel: cannot read %s", path)
+			}
+			// An item counts when the detector finds it in the still as
+			// the reel shows it, at both ends of the zoom.
+			var seen [2][]string
+			for k, zoom := range [2]float64{1, 0.92} {
+				coverCrop(img, &frame, zoom)
+				if found, err = det.Detect(frame, found); err != nil {
+					img.Close()
+					return nil, err
+				}
+				for _, d := range found {
+					seen[k] = append(seen[k], d.Label)
+				}
+			}
+			for _, label := range seen[0] {
+				if slices.Contains(seen[1], label) && !slices.Contains(items, label) && label != "person" {
+					items = append(items, label)
+				}
+			}
+			for i := 0; i < n; i++ {
+				// A slow zoom from the whole picture to 92 % of it.
+				zoom := 1 - 0.08*float64(i)/float64(n)
+				coverCrop(img, &frame, zoom)
+				if err := w.Write(frame); err != nil {
+					img.Close()
+					return nil, err
+				}
+			}
+			img.Close()
+			continue
+		}
+		src, err := vision.OpenClip(path, true)
+		if err != nil {
+			return nil, err
+		}
+		clip := gocv.NewMat()
+		for i := 0; i < n; i++ {
+			if _, err = src.Read(&clip); err != nil {
+				break
+			}
+			coverCrop(clip, &frame, 1)
+			if err = w.Write(frame); err != nil {
+				break
+			}
+		}
+		clip.Close()
+		src.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	w = nil
+	if len(items) == 0 {
+		return nil, errors.New("demo reel: the detector found nothing in the stills")
+	}
+	if err := os.WriteFile(ReelItems(out)+".partial", []byte(strings.Join(items, "\n")+"\n"), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return nil, err
+	}
+	return items, os.Rename(ReelItems(out)+".partial", ReelItems(out))
+}
+
+// coverCrop scales src to cover the reel's frame size, keeping its aspect,
+// and crops the centre; zoom below 1 crops further in.
+func coverCrop(src gocv.Mat, dst *gocv.Mat, zoom float64) {
+	sw, sh := float64(src.Cols()), float64(src.Rows())
+	s := max(reelW/sw, reelH/sh) / zoom
+	cw, ch := int(reelW/s), int(reelH/s)
+	x0, y0 := (src.Cols()-cw)/2, (src.Rows()-ch)/2
+	region := src.Region(image.Rect(x0, y0, x0+cw, y0+ch))
+	gocv.Resize(region, dst, image.Pt(reelW, reelH), 0, 0, gocv.InterpolationArea)
+	region.Close()
+}
+
+// DemoItems are the hunt items of the clip src plays, when it is a reel
+// with an item list beside it (see cmdReel); nil otherwise.
+func DemoItems(l Loaded, src vision.FrameSource) []string {
+	path, ok := src.(interface{ Path() string })
+	if !ok {
+		return nil
+	}
+	data, err := os.ReadFile(ReelItems(path.Path()))
+	if err != nil {
+		return nil
+	}
+	var items []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && model.COCOClass(line) >= 0 && line != "person" {
+			items = append(items, line)
+		}
+	}
+	return items
+}
