@@ -282,7 +282,7 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	op.Blend = ebiten.BlendCopy
 	dst.DrawImage(a.frameImg, op)
 
-	a.drawDetections(dst, fit, unit)
+	a.drawScene(dst, fit, unit)
 	if a.deps.Demo {
 		face := a.fonts.Face(3*unit, false)
 		w, _ := label(dst, face, "DEMO", 0, 0, colorInk, colorDemo)
