@@ -21,11 +21,30 @@ type DisplayConfig struct {
 	// TPS is the fixed logic rate; games run at the same speed whatever
 	// the frame budget draws.
 	TPS int `toml:"tps"`
+	// Privacy is how people are shown at start (see PrivacyModes); the
+	// privacy key cycles through the modes.
+	Privacy string `toml:"privacy"`
+}
+
+// PrivacyModes are the ways the camera picture can be shown: the live
+// picture, pixelated, silhouettes (people and moving areas as flat shapes on
+// a drawn background), or no picture at all (only markers where people are).
+// In every mode no frame is ever written to disk or sent anywhere.
+var PrivacyModes = []string{"live", "pixelated", "silhouette", "none"}
+
+// NextPrivacy is the mode after mode in the cycle.
+func NextPrivacy(mode string) string {
+	for i, m := range PrivacyModes {
+		if m == mode {
+			return PrivacyModes[(i+1)%len(PrivacyModes)]
+		}
+	}
+	return PrivacyModes[0]
 }
 
 // DefaultDisplayConfig is a fullscreen, mirrored, upright kiosk.
 func DefaultDisplayConfig() DisplayConfig {
-	return DisplayConfig{Fullscreen: true, Width: 1280, Height: 800, Mirror: true, TPS: 60}
+	return DisplayConfig{Fullscreen: true, Width: 1280, Height: 800, Mirror: true, TPS: 60, Privacy: "live"}
 }
 
 // Validate reports every bad value, keyed relative to [display].
@@ -39,5 +58,6 @@ func (c DisplayConfig) Validate() check.Problems {
 		ps.Addf("rotation", "is %d, allowed 0, 90, 180 or 270", c.Rotation)
 	}
 	ps.Range("tps", float64(c.TPS), 30, 240)
+	ps.OneOf("privacy", c.Privacy, PrivacyModes...)
 	return ps
 }

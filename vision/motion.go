@@ -86,9 +86,9 @@ func (c MotionConfig) sanitized() MotionConfig {
 type MotionGrid struct {
 	W, H int
 	// Energy per cell: 0 when the cell's difference is at or below its
-	// threshold (floor*sensitivity + margin), rising to 1 when the whole cell
-	// changed by 255 grey levels: (raw - threshold) / (255 - threshold),
-	// clamped to 0..1.
+	// threshold (floor*sensitivity + margin), rising to 1 when the cell's
+	// mean change is motionFullScale grey levels above it:
+	// (raw - threshold) / motionFullScale, clamped to 0..1.
 	Energy []float32
 	// Raw is the cell's mean absolute difference, in grey levels 0..255,
 	// before the floor (for the operator overlay and debugging).
@@ -441,6 +441,12 @@ func (m *Motion) learn(t time.Duration) {
 
 // measure turns m.raw into the grid's Raw and Energy, and lets the floor of
 // still cells follow slow changes.
+// motionFullScale is the mean change, in grey levels above a cell's
+// threshold, that counts as full energy. A cell's mean is diluted by the
+// still pixels around a moving hand or body, so even strong motion rarely
+// gets near 255; about 48 levels over the floor is a whole cell in motion.
+const motionFullScale = 48
+
 func (m *Motion) measure(dt time.Duration, mirror bool) {
 	g := &m.grid
 	g.Calibrated = m.calibrated
@@ -474,7 +480,7 @@ func (m *Motion) measure(dt time.Duration, mirror bool) {
 			m.m2[i] = (1 - alpha) * (m.m2[i] + d*inc)
 			continue
 		}
-		g.Energy[out] = float32(min((raw-thr)/(255-thr), 1))
+		g.Energy[out] = float32(min((raw-thr)/motionFullScale, 1))
 	}
 }
 

@@ -127,7 +127,8 @@ type PipelineParts struct {
 }
 
 // NewPipeline makes a pipeline over a capture. Start runs it in the
-// background; Step drives it by hand (headless runs on clip time).
+// background; Step drives it by hand (headless runs on clip time), and then
+// the capture may be nil.
 func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
 	return &Pipeline{cap: c, objects: parts.Objects, faces: parts.Faces, motion: parts.Motion,
 		mirror: parts.Mirror, budget: b, changed: make(chan struct{}, 3),
@@ -189,12 +190,14 @@ func (p *Pipeline) Observe(dst *Observation) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
-	p.obs.Frame = p.cap.Info()
 	p.obs.ObjectRate = p.objectRate.Value(now)
 	p.obs.FaceRate = p.faceRate.Value(now)
-	p.obs.CameraRate = p.cap.FPS()
-	p.obs.SourceErr = p.cap.Err()
-	p.obs.Ended = p.cap.Ended()
+	if p.cap != nil { // without a capture, Step keeps Frame up to date
+		p.obs.Frame = p.cap.Info()
+		p.obs.CameraRate = p.cap.FPS()
+		p.obs.SourceErr = p.cap.Err()
+		p.obs.Ended = p.cap.Ended()
+	}
 	dst.CopyFrom(&p.obs)
 }
 
@@ -251,6 +254,9 @@ func (p *Pipeline) stage(ctx context.Context, hz func(Budget) float64, run func(
 // at the frame's source time. Headless runs (simulation, benchmarks) use it
 // instead of Start so that results follow clip time, not the wall clock.
 func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
+	p.mu.Lock()
+	p.obs.Frame = info
+	p.mu.Unlock()
 	b := p.Budget()
 	due := func(next *time.Duration, hz float64) bool {
 		if hz <= 0 || info.Time < *next {

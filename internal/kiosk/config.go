@@ -27,6 +27,7 @@ type Config struct {
 	Motion  vision.MotionConfig `toml:"motion"`
 	Game    game.Config         `toml:"game"`
 	Sound   game.SoundConfig    `toml:"sound"`
+	Keys    game.KeyConfig      `toml:"keys"`
 	Power   power.Config        `toml:"power"`
 	Log     LogConfig           `toml:"log"`
 }
@@ -46,6 +47,7 @@ func defaultConfig() Config {
 		Motion:  vision.DefaultMotionConfig(),
 		Game:    game.DefaultConfig(),
 		Sound:   game.DefaultSoundConfig(),
+		Keys:    game.DefaultKeyConfig(),
 		Power:   power.DefaultConfig(),
 		Log:     LogConfig{Level: "info", Format: "text"},
 	}
@@ -136,6 +138,7 @@ func (c Config) validate() check.Problems {
 	ps = append(ps, c.Motion.Validate().Under("motion")...)
 	ps = append(ps, c.Game.Validate().Under("game")...)
 	ps = append(ps, c.Sound.Validate().Under("sound")...)
+	ps = append(ps, c.Keys.Validate().Under("keys")...)
 	ps = append(ps, c.Power.Validate().Under("power")...)
 	var lp check.Problems
 	lp.OneOf("level", c.Log.Level, "debug", "info", "warn", "error")

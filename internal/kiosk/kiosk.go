@@ -30,6 +30,7 @@ commands:
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
   bench          measure the detection pipeline on a clip, stage by stage
+  sim            play a game headless on a clip and print its events as JSON
   reel           build the demo reel the kiosk plays with no camera (make deps)
 
 Every command takes --config FILE (default: config.toml when present) and
@@ -84,6 +85,7 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		"power":        cmdPower,
 		"bench":        cmdBench,
 		"reel":         cmdReel,
+		"sim":          cmdSim,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/vision"
@@ -18,30 +19,36 @@ import (
 
 // The demo reel: what the kiosk plays with no camera. People walking
 // (vtest.avi) for the movement games, a face (Megamind.avi) for Head Dodge,
-// then still pictures of things COCO knows, each held for a few seconds with
-// a slow zoom so the hunt has something to find.
+// and between them still pictures of things COCO knows, each held for a few
+// seconds with a slow zoom, so the hunt has something to find.
 const (
 	reelW, reelH = 640, 480
 	reelFPS      = 10.0
 	stillSeconds = 6
 )
 
-// reelPart is one piece of the reel: a clip's first seconds or a still.
+// reelPart is one piece of the reel: seconds of a clip from a start
+// time, or a still.
 type reelPart struct {
 	file    string
+	from    float64
 	seconds float64
 	still   bool
 }
 
+// Clips and stills alternate so that any minute of the reel has people
+// moving, a face and things to find.
 var reelParts = []reelPart{
-	{"vtest.avi", 30, false},
-	{"Megamind.avi", 20, false},
-	{"fruits.jpg", stillSeconds, true},
-	{"right06.jpg", stillSeconds, true},
-	{"box.png", stillSeconds, true},
-	{"left13.jpg", stillSeconds, true},
-	{"dog.jpg", stillSeconds, true},
-	{"messi5.jpg", stillSeconds, true},
+	{"vtest.avi", 0, 12, false},
+	{"fruits.jpg", 0, stillSeconds, true},
+	{"right06.jpg", 0, stillSeconds, true},
+	{"Megamind.avi", 0, 12, false},
+	{"box.png", 0, stillSeconds, true},
+	{"left13.jpg", 0, stillSeconds, true},
+	{"vtest.avi", 12, 12, false},
+	{"dog.jpg", 0, stillSeconds, true},
+	{"messi5.jpg", 0, stillSeconds, true},
+	{"Megamind.avi", 12, 12, false},
 }
 
 // ReelItems is where the reel's item list lives beside the reel: the COCO
@@ -139,8 +146,17 @@ func writeReel(media, out string, det model.Detector) (items []string, err error
 			return nil, err
 		}
 		clip := gocv.NewMat()
-		for i := 0; i < n; i++ {
-			if _, err = src.Read(&clip); err != nil {
+		var ts time.Duration
+		for i := 0; i < n && err == nil; i++ {
+			// Take the clip's frame at this reel frame's time, whatever
+			// the clip's own frame rate.
+			want := time.Duration((p.from + float64(i)/reelFPS) * float64(time.Second))
+			for clip.Empty() || ts < want {
+				if ts, err = src.Read(&clip); err != nil {
+					break
+				}
+			}
+			if err != nil {
 				break
 			}
 			coverCrop(clip, &frame, 1)
