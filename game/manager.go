@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"time"
 )
@@ -122,6 +123,9 @@ func (r *round) end(in *Input, emit func(Event)) Scene {
 	return newResults(r.b, in, r.game, r.score)
 }
 
+// EndNow ends the round early, with the score it has: the player left.
+func (r *round) EndNow(in *Input, emit func(Event)) Scene { return r.end(in, emit) }
+
 // over is true once the round's time has run out.
 func (r *round) over() bool { return r.elapsed >= r.length }
 
@@ -146,6 +150,11 @@ type Manager struct {
 	booth  *Booth
 	cur    Scene
 	paused bool
+
+	idle     time.Duration              // time without a player, motion or key
+	failures map[string][]time.Duration // game time of each scene's recent panics
+	disabled []string                   // games out of the rotation for the day
+	played   int                        // rounds finished
 }
 
 // NewManager starts on the attract screen; see NewBooth for the arguments.
@@ -162,6 +171,11 @@ func (m *Manager) Paused() bool { return m.paused }
 
 // Update applies the tick's actions, then advances the scene unless
 // paused. emit may be nil.
+//
+// A panic inside a scene does not end the kiosk: it is recovered, handed
+// to fail (with the scene's name and the panic), and the kiosk goes back to
+// the attract screen; a game that fails three times in a minute is taken out
+// of the rotation for the day. fail may be nil.
 func (m *Manager) Update(in *Input, emit func(Event)) {
 	if emit == nil {
 		emit = func(Event) {}
@@ -172,9 +186,94 @@ func (m *Manager) Update(in *Input, emit func(Event)) {
 	if m.paused {
 		return
 	}
-	if next := m.cur.Update(in, emit); next != nil {
+	counting := func(e Event) {
+		if e.Type == "round_end" {
+			m.played++
+		}
+		emit(e)
+	}
+	m.watchIdle(in, counting)
+	if next := m.step(in, counting); next != nil {
 		m.cur = next
 	}
+}
+
+// step runs the scene's Update, turning a panic into a failure.
+func (m *Manager) step(in *Input, emit func(Event)) (next Scene) {
+	name := m.cur.Name()
+	defer func() {
+		if r := recover(); r != nil {
+			next = m.failed(in, emit, name, r)
+		}
+	}()
+	return m.cur.Update(in, emit)
+}
+
+// failed records a scene's panic and picks the scene to go on with.
+func (m *Manager) failed(in *Input, emit func(Event), name string, cause any) Scene {
+	now := in.Now()
+	if m.failures == nil {
+		m.failures = map[string][]time.Duration{}
+	}
+	recent := m.failures[name][:0]
+	for _, t := range m.failures[name] {
+		if now-t < time.Minute {
+			recent = append(recent, t)
+		}
+	}
+	recent = append(recent, now)
+	m.failures[name] = recent
+	emit(newEvent(in, "scene_failed", "scene", name, "error", fmt.Sprint(cause), "stack", string(debug.Stack())))
+	if len(recent) >= 3 && slices.Contains(gameNames, name) && m.disable(name) {
+		emit(newEvent(in, "game_disabled", "game", name, "reason", "3 failures in a minute"))
+	}
+	return NewAttract(m.booth)
+}
+
+// disable takes a game out of the rotation, unless it is the last one.
+func (m *Manager) disable(name string) bool {
+	rot := m.booth.cfg.Rotation
+	i := slices.Index(rot, name)
+	if i < 0 || len(rot) == 1 {
+		return false
+	}
+	m.booth.cfg.Rotation = slices.Delete(slices.Clone(rot), i, i+1)
+	m.booth.next %= len(m.booth.cfg.Rotation)
+	m.disabled = append(m.disabled, name)
+	return true
+}
+
+// Inject puts a scene on screen directly: for tests of the failsafe.
+func (m *Manager) Inject(s Scene) { m.show(s) }
+
+// Disabled lists the games taken out of the rotation after failures.
+func (m *Manager) Disabled() []string { return slices.Clone(m.disabled) }
+
+// Played is how many rounds have ended since the kiosk started.
+func (m *Manager) Played() int { return m.played }
+
+// Rotation is the games in play, in order.
+func (m *Manager) Rotation() []string { return slices.Clone(m.booth.cfg.Rotation) }
+
+// watchIdle ends a round nobody is playing any more: no player, no motion
+// and no key for IdleSeconds. The round ends early with its score; other
+// scenes go back to the attract screen by themselves.
+func (m *Manager) watchIdle(in *Input, emit func(Event)) {
+	obs := in.Obs
+	active := len(in.Actions) > 0 ||
+		(obs != nil && (obs.HasPlayer || obs.Motion.Total() > float32(m.booth.cfg.WaveThreshold)/4))
+	if active {
+		m.idle = 0
+		return
+	}
+	m.idle += in.Dt
+	g, ok := m.cur.(interface{ EndNow(*Input, func(Event)) Scene })
+	if !ok || m.idle < secs(m.booth.cfg.IdleSeconds) {
+		return
+	}
+	emit(newEvent(in, "idle", "scene", m.cur.Name()))
+	m.idle = 0
+	m.cur = g.EndNow(in, emit)
 }
 
 // StartGame jumps to a game's countdown, and moves the rotation on past

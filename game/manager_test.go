@@ -60,6 +60,7 @@ func TestManagerFullCycle(t *testing.T) {
 	// nothing until time is up.
 	for m.Current() == game.Scene(hunt) {
 		o := obs()
+		o.HasPlayer = true // someone stays in front all round
 		if hunt.Finds() == 0 {
 			seeing(o, hunt.Item())
 		}

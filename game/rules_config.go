@@ -28,6 +28,9 @@ type Config struct {
 	// last to start a game, so someone walking past does not.
 	WaveThreshold float64 `toml:"wave_threshold"`
 	WaveSeconds   float64 `toml:"wave_seconds"`
+	// IdleSeconds without a player, motion or key end a round early, with
+	// its score: the player has walked off.
+	IdleSeconds float64 `toml:"idle_seconds"`
 
 	Hunt    HuntConfig    `toml:"hunt"`
 	Bubbles BubblesConfig `toml:"bubbles"`
@@ -92,6 +95,7 @@ func DefaultConfig() Config {
 		PreviewSeconds:   6,
 		WaveThreshold:    0.1,
 		WaveSeconds:      0.7,
+		IdleSeconds:      20,
 		Hunt: HuntConfig{
 			Items: []string{"cup", "bottle", "cell phone", "book", "backpack", "handbag",
 				"umbrella", "banana", "apple", "orange", "scissors", "teddy bear",
@@ -125,6 +129,7 @@ func (c Config) Validate() check.Problems {
 	inRange(&ps, "preview_seconds", c.PreviewSeconds, 2, 30)
 	inRange(&ps, "wave_threshold", c.WaveThreshold, 0.01, 1)
 	inRange(&ps, "wave_seconds", c.WaveSeconds, 0.2, 5)
+	inRange(&ps, "idle_seconds", c.IdleSeconds, 5, 600)
 	ps = append(ps, c.Hunt.Validate().Under("hunt")...)
 	ps = append(ps, c.Bubbles.Validate().Under("bubbles")...)
 	ps = append(ps, c.Freeze.Validate().Under("freeze")...)

@@ -1,0 +1,116 @@
+package power
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Status is what the kiosk shows of power: the last reading and the level
+// in force.
+type Status struct {
+	State       State
+	MinutesLeft float64
+	HaveMinutes bool
+	Decision    Decision
+	Simulated   bool
+	Read        bool // false until the first reading
+}
+
+// Controller runs the power policy in its own goroutine: it reads the
+// battery every poll interval (a read never blocks the game), picks the
+// level, and hands the budget to apply and the brightness to the dimmer.
+type Controller struct {
+	cfg    Config
+	read   func() (State, error)
+	apply  func(Budget)
+	dimmer *Dimmer
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	policy *Policy
+	est    *Estimator
+	status Status
+}
+
+// NewController builds the controller. apply receives each new budget (the
+// pipeline's); dimmer may be nil when there is no backlight to set.
+func NewController(cfg Config, apply func(Budget), dimmer *Dimmer, log *slog.Logger) *Controller {
+	c := &Controller{cfg: cfg, apply: apply, dimmer: dimmer, log: log,
+		policy: NewPolicy(cfg), est: NewEstimator(DefaultTau)}
+	reader := Reader{Root: cfg.SysfsRoot}
+	c.read = reader.Read
+	if _, ok := Simulated(cfg); ok {
+		c.read = func() (State, error) { s, _ := Simulated(c.cfg); return s, nil }
+	}
+	return c
+}
+
+// Run polls until ctx ends.
+func (c *Controller) Run(ctx context.Context) {
+	t := time.NewTicker(c.cfg.PollInterval())
+	defer t.Stop()
+	for {
+		c.Poll(time.Now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Poll takes one reading at now and applies the policy's decision.
+func (c *Controller) Poll(now time.Time) {
+	s, err := c.read()
+	if err != nil {
+		c.log.Warn("cannot read the battery", "err", err)
+		return
+	}
+	c.mu.Lock()
+	minutes, have := c.est.Observe(s, now)
+	d, changed := c.policy.Update(s.Percent, s.Charging, s.OnAC, minutes, have, now)
+	_, simulated := Simulated(c.cfg)
+	c.status = Status{State: s, MinutesLeft: minutes, HaveMinutes: have, Decision: d, Simulated: simulated, Read: true}
+	c.mu.Unlock()
+	if changed {
+		c.log.Info("power level", "level", d.Level, "battery_percent", s.Percent, "on_ac", s.OnAC,
+			"brightness", d.Budget.BrightnessPercent, "draw_fps", d.Budget.DrawFPS,
+			"object_hz", d.Budget.ObjectHz, "face_hz", d.Budget.FaceHz)
+		c.put(d.Budget)
+	}
+}
+
+// Nudge applies the presenter's brightness keys (delta in percent) until
+// the level changes.
+func (c *Controller) Nudge(delta float64) {
+	c.mu.Lock()
+	b := c.policy.Nudge(delta)
+	c.status.Decision.Budget.BrightnessPercent = b
+	c.mu.Unlock()
+	c.log.Info("brightness set by the presenter", "percent", b)
+	if c.dimmer != nil {
+		if err := c.dimmer.Set(b); err != nil {
+			c.log.Warn("cannot set the brightness", "err", err)
+		}
+	}
+}
+
+// Status is the latest reading and decision.
+func (c *Controller) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status
+}
+
+func (c *Controller) put(b Budget) {
+	if c.apply != nil {
+		c.apply(b)
+	}
+	if c.dimmer != nil {
+		if err := c.dimmer.Set(b.BrightnessPercent); err != nil {
+			c.log.Warn("cannot set the brightness", "err", err)
+		}
+	}
+}
