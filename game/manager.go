@@ -267,7 +267,9 @@ func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 		return
 	}
 	m.idle += in.Dt
-	g, ok := m.cur.(interface{ EndNow(*Input, func(Event)) Scene })
+	g, ok := m.cur.(interface {
+		EndNow(*Input, func(Event)) Scene
+	})
 	if !ok || m.idle < secs(m.booth.cfg.IdleSeconds) {
 		return
 	}
