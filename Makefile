@@ -10,7 +10,7 @@ ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: all deps models build run test bench clean
+.PHONY: all deps models build run test bench bench-power install-service clean
 
 all: build
 
@@ -42,6 +42,14 @@ test: deps models build $(REEL)
 
 bench: deps models build $(REEL)
 	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 2000 --compare-opencv $(ARGS)
+
+# Start the kiosk at login and restart it when it exits (a systemd user unit).
+install-service: build $(REEL)
+	mkdir -p $(HOME)/.config/systemd/user
+	sed "s|@REPO@|$(CURDIR)|g" assets/systemd/carrier-arcade.service > $(HOME)/.config/systemd/user/carrier-arcade.service
+	systemctl --user daemon-reload
+	systemctl --user enable carrier-arcade.service
+	@echo "installed: it starts at the next login; now: systemctl --user start carrier-arcade"
 
 clean:
 	rm -rf bin

@@ -6,12 +6,14 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/screen"
 	"github.com/carrierarcade/kiosk/internal/kiosk"
+	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/vision"
 )
 
@@ -67,9 +69,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		log.Info("playing the demo reel: the hunt asks for what it shows", "items", items)
 		games.Hunt.Items = items
 	}
+	ctl, stopPower := startPower(ctx, l, pipe, log)
+	defer stopPower()
 	deps := screen.Deps{Ctx: ctx, Capture: capture, Pipeline: pipe, Demo: demo, Log: log,
 		Games: game.NewManager(games, board, l.Display.Mirror), Sounds: screen.NewSounds(l.Sound, log),
-		Seed: uint64(time.Now().UnixNano())}
+		Seed: uint64(time.Now().UnixNano()), Board: board, Keys: l.Keys, Power: ctl}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
@@ -78,4 +82,34 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		return err
 	}
 	return app.Run()
+}
+
+// startPower runs the power policy: each level's budget, capped by the
+// configured [budget], goes to the pipeline and the screen; the brightness
+// goes to the backlight when there is one the kiosk may set.
+// The returned stop ends its goroutine and waits for it.
+func startPower(ctx context.Context, l kiosk.Loaded, pipe *vision.Pipeline, log *slog.Logger) (*power.Controller, func()) {
+	var dimmer *power.Dimmer
+	if bl, err := power.FindBacklight(l.Power.SysfsRoot, l.Power.Backlight); err != nil {
+		log.Info("no screen backlight to set; brightness stays as it is", "reason", err)
+	} else {
+		dimmer = power.NewDimmer(bl, log)
+	}
+	full := l.Budget
+	apply := func(b power.Budget) {
+		pipe.SetBudget(vision.Budget{
+			DrawFPS:  min(full.DrawFPS, b.DrawFPS),
+			ObjectHz: min(full.ObjectHz, b.ObjectHz),
+			FaceHz:   min(full.FaceHz, b.FaceHz),
+			MotionHz: full.MotionHz,
+		})
+	}
+	ctl := power.NewController(l.Power, apply, dimmer, log)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ctl.Run(ctx)
+	}()
+	return ctl, func() { cancel(); <-done }
 }

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"syscall"
 
 	"github.com/carrierarcade/kiosk/internal/kiosk"
@@ -27,7 +25,7 @@ func main() {
 // execWindow replaces this process with kiosk-window, so signals and the
 // exit status are the window program's own.
 func execWindow(_ context.Context, job kiosk.WindowJob, _ io.Writer) error {
-	path, err := windowProgram()
+	path, err := kiosk.WindowProgram()
 	if err != nil {
 		return err
 	}
@@ -36,18 +34,4 @@ func execWindow(_ context.Context, job kiosk.WindowJob, _ io.Writer) error {
 		return fmt.Errorf("starting %s: %w", path, err)
 	}
 	return nil
-}
-
-// windowProgram finds kiosk-window beside this program, else on PATH.
-func windowProgram() (string, error) {
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), "kiosk-window")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath("kiosk-window"); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("kiosk-window, the program that opens the screen, is not beside kiosk nor on PATH; build both with 'make build'")
 }

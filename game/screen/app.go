@@ -20,9 +20,9 @@ import (
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/meter"
+	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/vision"
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
@@ -42,9 +42,26 @@ type Deps struct {
 	// Seed seeds the games' random source (the rules never use a global
 	// one), so a session can be replayed.
 	Seed uint64
+	// Board is today's leaderboard, for the presenter's reset key.
+	Board *game.Leaderboard
+	// Keys is the presenter's keyboard.
+	Keys game.KeyConfig
+	// Power runs the battery policy; nil when there is none.
+	Power *power.Controller
+	// Camera reports the camera's state; nil when the source has no
+	// watchdog.
+	Camera func() CameraStatus
 	// Shot, when set, writes what the screen shows at a clip time to a PNG
 	// file and ends the app.
 	Shot *Shot
+}
+
+// CameraStatus is what the screen shows of the camera: whether frames
+// flow, and how often they stopped and came back.
+type CameraStatus struct {
+	Live                bool
+	Outages, Recoveries int
+	Reason              string // why it was last lost
 }
 
 // Shot asks for a screenshot once the clip has played At.
@@ -71,6 +88,7 @@ type App struct {
 	obs      vision.Observation
 
 	canvas        *ebiten.Image
+	pixImg        *ebiten.Image // the pixelated mode's few blocks
 	screenW       int
 	screenH       int
 	overlay       bool
@@ -79,9 +97,19 @@ type App struct {
 	lastDrawnTick uint64
 	lastStats     time.Time
 
-	rng     *rand.Rand
-	actions []game.Action
-	input   game.Input
+	rng        *rand.Rand
+	keys       []binding
+	commands   []game.Command
+	actions    []game.Action
+	input      game.Input
+	help       bool
+	privacy    string
+	asking     game.Command // a question waiting for the confirm key
+	askUntil   uint64
+	quit       bool
+	roundStart uint64
+	started    time.Time
+	rss        uint64 // resident memory, sampled once a second
 
 	shotPixels []byte
 	shotDone   bool
@@ -97,7 +125,12 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	a := &App{cfg: cfg, deps: deps, fonts: fonts, overlay: cfg.Overlay,
+	keys, err := keyBindings(deps.Keys)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, deps: deps, fonts: fonts, overlay: cfg.Overlay, keys: keys,
+		privacy: cfg.Privacy, started: time.Now(),
 		rng: rand.New(rand.NewPCG(deps.Seed, deps.Seed^0x9e3779b97f4a7c15))}
 	return a, nil
 }
@@ -132,16 +165,15 @@ func (a *App) Update() error {
 		return ebiten.Termination
 	}
 	a.tick++
-	if inpututil.IsKeyJustPressed(ebiten.KeyO) {
-		a.overlay = !a.overlay
-		a.deps.Log.Debug("key", "key", "O", "action", "overlay", "on", a.overlay)
-	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) && !a.cfg.Fullscreen {
-		return ebiten.Termination
-	}
 	a.pullFrame()
 	a.deps.Pipeline.Observe(&a.obs)
 	a.play()
+	if a.quit {
+		return ebiten.Termination
+	}
+	if a.rss == 0 || a.tick%uint64(a.cfg.TPS) == 0 {
+		a.rss, _ = meter.RSS() // once a second: it reads /proc
+	}
 	if now := time.Now(); now.Sub(a.lastStats) >= time.Minute {
 		if !a.lastStats.IsZero() {
 			a.logStats()
@@ -152,40 +184,6 @@ func (a *App) Update() error {
 		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.frame.Time.Seconds(), a.deps.Shot.At.Seconds())
 	}
 	return nil
-}
-
-// play advances the game rules by one tick with the presenter's actions.
-func (a *App) play() {
-	a.actions = readActions(a.actions, a.deps.Log)
-	if inpututil.IsKeyJustPressed(ebiten.KeyM) && a.deps.Sounds != nil {
-		a.deps.Log.Info("sound", "muted", a.deps.Sounds.ToggleMute())
-	}
-	for _, act := range a.actions {
-		if act == game.ActRecalibrate {
-			a.deps.Pipeline.Recalibrate()
-			a.deps.Log.Info("motion re-calibrating")
-		}
-	}
-	if a.deps.Games == nil {
-		return
-	}
-	a.input = game.Input{Tick: a.tick, Dt: time.Second / time.Duration(a.cfg.TPS), Obs: &a.obs,
-		Actions: a.actions, Rand: a.rng, Day: today()}
-	a.deps.Games.Update(&a.input, a.event)
-}
-
-// event hears what the rules report: sounds for the attendee, a log line
-// for the presenter at the end of each round.
-func (a *App) event(e game.Event) {
-	if a.deps.Sounds != nil {
-		a.deps.Sounds.Play(e)
-	}
-	switch e.Type {
-	case "round_start":
-		a.deps.Log.Info("round started", "game", e.Fields["game"])
-	case "round_end":
-		a.deps.Log.Info("round played", "game", e.Fields["game"], "score", e.Fields["score"])
-	}
 }
 
 // pullFrame takes the newest camera frame if there is one, without waiting.
@@ -269,28 +267,19 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 		return
 	}
 	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
-	op := &ebiten.DrawImageOptions{}
-	if a.cfg.Mirror {
-		op.GeoM.Scale(-1, 1)
-		op.GeoM.Translate(float64(a.frame.W), 0)
-	}
-	op.GeoM.Scale(fit.Scale, fit.Scale)
-	op.GeoM.Translate(fit.OffX, fit.OffY)
-	op.Filter = ebiten.FilterLinear
-	// The frame covers the whole canvas, so it needs no background first;
-	// copying (not blending) is the cheapest way to put it there.
-	op.Blend = ebiten.BlendCopy
-	dst.DrawImage(a.frameImg, op)
+	a.drawPicture(dst, fit)
 
 	a.drawScene(dst, fit, unit)
+	if a.overlay && a.deps.Games != nil {
+		// The presenter sees what the detector sees, whatever the scene.
+		a.drawDetections(dst, fit, unit)
+	}
 	if a.deps.Demo {
 		face := a.fonts.Face(3*unit, false)
 		w, _ := label(dst, face, "DEMO", 0, 0, colorInk, colorDemo)
 		_ = w
 	}
-	if a.overlay {
-		a.drawOverlay(dst, unit)
-	}
+	a.drawChrome(dst, unit)
 	if a.obs.Ended {
 		centred(dst, a.fonts.Face(6*unit, false), "The clip has ended", float64(cw)/2, float64(ch)/2, colorInk)
 	}
@@ -312,25 +301,6 @@ func (a *App) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64) {
 		}
 		label(dst, face, s, x0, ly, colorInk, c)
 	}
-}
-
-// drawOverlay shows the presenter how the kiosk keeps up.
-func (a *App) drawOverlay(dst *ebiten.Image, unit float64) {
-	o := &a.obs
-	now := time.Now()
-	age := time.Duration(0)
-	if !a.frame.CapturedAt.IsZero() {
-		age = now.Sub(a.frame.CapturedAt)
-	}
-	s := fmt.Sprintf("drawn   %5.1f fps (tick %.0f/s)\ncamera  %5.1f fps  %s\nframe   %4.0f ms old\nobjects %5.1f ms  %4.1f/s  %d found\nfaces   %5.1f ms  %4.1f/s  %d found",
-		a.drawn.Value(now), ebiten.ActualTPS(),
-		o.CameraRate, a.deps.Capture.Source().Name(),
-		float64(age.Microseconds())/1000,
-		ms(o.ObjectTimings.Inference), o.ObjectRate, len(o.Objects),
-		ms(o.FaceTimings.Inference), o.FaceRate, len(o.Faces))
-	face := a.fonts.Face(max(11, 1.8*unit), true)
-	_, h := label(dst, face, s, 0, -1000, colorInk, colorShade)
-	label(dst, face, s, unit, float64(dst.Bounds().Dy())-h-unit, colorInk, colorShade)
 }
 
 // logStats writes one line a minute of how the kiosk keeps up, so a long

@@ -1,8 +1,10 @@
 package screen
 
 import (
+	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
@@ -11,33 +13,153 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 )
 
-// keyActions is the presenter's keyboard: read once per tick and turned
-// into actions for the game rules.
-var keyActions = []struct {
-	key    ebiten.Key
-	action game.Action
-}{
-	{ebiten.KeySpace, game.ActStart},
-	{ebiten.KeyEnter, game.ActStart},
-	{ebiten.KeyN, game.ActNextGame},
-	{ebiten.KeyA, game.ActAttract},
-	{ebiten.KeyP, game.ActPause},
-	{ebiten.KeyC, game.ActRecalibrate},
-	{ebiten.Key1, game.ActChoose1}, {ebiten.Key2, game.ActChoose2}, {ebiten.Key3, game.ActChoose3},
-	{ebiten.Key4, game.ActChoose4}, {ebiten.Key5, game.ActChoose5}, {ebiten.Key6, game.ActChoose6},
-	{ebiten.Key7, game.ActChoose7}, {ebiten.Key8, game.ActChoose8}, {ebiten.Key9, game.ActChoose9},
+// binding is one key of the presenter's keyboard and its command.
+type binding struct {
+	key     ebiten.Key
+	name    string
+	command game.Command
 }
 
-// readActions appends this tick's presenter actions to dst[:0].
-func readActions(dst []game.Action, log *slog.Logger) []game.Action {
+// keyBindings turns the [keys] configuration into Ebitengine keys; a name
+// Ebitengine does not know is an error naming the config key.
+func keyBindings(cfg game.KeyConfig) ([]binding, error) {
+	var out []binding
+	var bad []string
+	for _, b := range cfg.Bindings() {
+		var k ebiten.Key
+		if err := k.UnmarshalText([]byte(b.Key)); err != nil {
+			bad = append(bad, fmt.Sprintf("keys.%s: %q is not a key name (for example \"Space\", \"F1\", \"A\", \"Digit1\", \"Equal\")", b.Command, b.Key))
+			continue
+		}
+		out = append(out, binding{key: k, name: b.Key, command: b.Command})
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(bad, "\n"))
+	}
+	return out, nil
+}
+
+// readCommands appends this tick's presenter commands to dst[:0]: input
+// is read once per tick and turned into intent.
+func readCommands(dst []game.Command, keys []binding, log *slog.Logger) []game.Command {
 	dst = dst[:0]
-	for _, ka := range keyActions {
-		if inpututil.IsKeyJustPressed(ka.key) {
-			log.Debug("key", "key", ka.key.String(), "action", int(ka.action))
-			dst = append(dst, ka.action)
+	for _, b := range keys {
+		if inpututil.IsKeyJustPressed(b.key) {
+			log.Debug("key", "key", b.name, "command", string(b.command))
+			dst = append(dst, b.command)
 		}
 	}
 	return dst
+}
+
+// confirmWindow is how long a question waits for the confirm key.
+const confirmWindow = 5 * time.Second
+
+// command carries out one presenter command; rule actions go to actions.
+func (a *App) command(c game.Command) {
+	if act, ok := c.Action(); ok {
+		a.actions = append(a.actions, act)
+	}
+	switch c {
+	case game.CmdHelp:
+		a.help = !a.help
+	case game.CmdOverlay:
+		a.overlay = !a.overlay
+	case game.CmdPrivacy:
+		a.privacy = game.NextPrivacy(a.privacy)
+		a.deps.Log.Info("privacy mode", "mode", a.privacy)
+	case game.CmdMute:
+		if a.deps.Sounds != nil {
+			a.deps.Log.Info("sound", "muted", a.deps.Sounds.ToggleMute())
+		}
+	case game.CmdBrighter, game.CmdDimmer:
+		if a.deps.Power != nil {
+			step := 10.0
+			if c == game.CmdDimmer {
+				step = -step
+			}
+			a.deps.Power.Nudge(step)
+		}
+	case game.CmdRecalibrate:
+		a.deps.Pipeline.Recalibrate()
+		a.deps.Log.Info("motion re-calibrating")
+	case game.CmdPause:
+		a.deps.Log.Info("pause pressed")
+	case game.CmdResetBoard, game.CmdQuit:
+		a.asking, a.askUntil = c, a.tick+uint64(confirmWindow.Seconds()*float64(a.cfg.TPS))
+	case game.CmdConfirm:
+		a.confirm()
+	}
+}
+
+// confirm carries out the question on screen, if it is still open.
+func (a *App) confirm() {
+	asked := a.asking
+	a.asking = ""
+	if a.tick > a.askUntil {
+		return
+	}
+	switch asked {
+	case game.CmdResetBoard:
+		if a.deps.Board != nil {
+			a.deps.Board.ResetDay(today())
+			a.deps.Log.Info("today's leaderboard reset by the presenter")
+		}
+	case game.CmdQuit:
+		a.deps.Log.Info("quit by the presenter")
+		a.quit = true
+	}
+}
+
+// question is the confirmation asked on screen, "" when none.
+func (a *App) question() string {
+	if a.asking == "" || a.tick > a.askUntil {
+		return ""
+	}
+	yes := strings.Join(a.deps.Keys.Confirm, " or ")
+	if a.asking == game.CmdQuit {
+		return "Quit the kiosk? Press " + yes
+	}
+	return "Reset today's leaderboard? Press " + yes
+}
+
+// play advances the game rules by one tick with the presenter's commands.
+func (a *App) play() {
+	a.commands = readCommands(a.commands, a.keys, a.deps.Log)
+	a.actions = a.actions[:0]
+	for _, c := range a.commands {
+		a.command(c)
+	}
+	if a.deps.Games == nil {
+		return
+	}
+	a.input = game.Input{Tick: a.tick, Dt: time.Second / time.Duration(a.cfg.TPS), Obs: &a.obs,
+		Actions: a.actions, Rand: a.rng, Day: today()}
+	a.deps.Games.Update(&a.input, a.event)
+}
+
+// event hears what the rules report: sounds for the attendee, log lines
+// for the presenter.
+func (a *App) event(e game.Event) {
+	if a.deps.Sounds != nil {
+		a.deps.Sounds.Play(e)
+	}
+	log := a.deps.Log
+	switch e.Type {
+	case "round_start":
+		a.roundStart = a.tick
+		log.Info("round started", "game", e.Fields["game"])
+	case "round_end":
+		secs := float64(a.tick-a.roundStart) / float64(a.cfg.TPS)
+		log.Info("game played", "game", e.Fields["game"], "score", e.Fields["score"], "seconds", int(secs))
+	case "idle":
+		log.Info("nobody in view: the round ends early", "scene", e.Fields["scene"])
+	case "scene_failed":
+		log.Error("a scene failed and the kiosk went back to attract mode",
+			"scene", e.Fields["scene"], "error", e.Fields["error"], "stack", e.Fields["stack"])
+	case "game_disabled":
+		log.Warn("game taken out of the rotation for today", "game", e.Fields["game"], "reason", e.Fields["reason"])
+	}
 }
 
 // sampleRate of the kiosk's sounds.
@@ -93,6 +215,9 @@ func (s *Sounds) ToggleMute() bool {
 	s.cfg.Mute = !s.cfg.Mute
 	return s.cfg.Mute
 }
+
+// Muted is true while the sound is off.
+func (s *Sounds) Muted() bool { return s.cfg.Mute }
 
 // today is the leaderboard's day, read here at the edge so the rules never
 // read the clock.

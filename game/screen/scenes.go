@@ -1,11 +1,265 @@
 package screen
 
 import (
+	"fmt"
+	"image/color"
+	"math"
+	"time"
+
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
-// drawScene draws the scene the rules are in over the camera picture.
+// drawScene draws the scene the rules are in over the camera picture: the
+// attract screen, a countdown, a game or the results, and the pause plate
+// over any of them. Everything is drawn from the scene's exported state
+// and the tick count, so the screen keeps moving even when nothing
+// happens.
 func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
-	a.drawDetections(dst, fit, unit)
+	if a.deps.Games == nil {
+		a.drawDetections(dst, fit, unit)
+		return
+	}
+	art := a.sceneArt()
+	sc := a.deps.Games.Current()
+	art.observe(sc, a.seconds())
+	l := a.layout(dst, unit)
+	dimmed := false
+	switch s := sc.(type) {
+	case *game.Attract:
+		a.drawAttract(dst, fit, l, s)
+	case *game.Countdown:
+		a.drawCountdown(dst, l, s)
+	case *game.Results:
+		a.drawResults(dst, l, s, art)
+		dimmed = true
+	case *game.Hunt:
+		a.drawHunt(dst, fit, l, s, art)
+	case *game.Bubbles:
+		a.drawBubbles(dst, fit, l, s)
+	case *game.Freeze:
+		a.drawFreeze(dst, fit, l, s)
+	case *game.Dodge:
+		a.drawDodge(dst, fit, l, s, art)
+		dimmed = s.NeedFace()
+	default:
+		a.drawDetections(dst, fit, unit)
+	}
+	if a.deps.Games.Paused() {
+		a.drawPaused(dst, l, !dimmed)
+	}
+}
+
+// sceneArt is the draw side's memory of the last frames, for the moments
+// the rules do not keep: a find, a lost life. It needs a field of App
+// (art sceneArt) to live in; until it has one the screen draws without
+// those moments (every method of a nil *sceneArt is safe).
+func (a *App) sceneArt() *sceneArt { return nil }
+
+// sceneArt remembers what changed and when (in animation seconds).
+type sceneArt struct {
+	scene game.Scene
+
+	finds    int
+	findAt   float64
+	found    string // the item just found
+	findGain int    // its points
+
+	lives  int
+	hitAt  float64
+	score  int
+	gainAt float64 // when the score last went up
+	gain   int
+
+	resultsTotal time.Duration // the longest Left seen of these results
+}
+
+// observe notes the changes since the last frame.
+func (s *sceneArt) observe(sc game.Scene, now float64) {
+	if s == nil {
+		return
+	}
+	fresh := sc != s.scene
+	if fresh {
+		*s = sceneArt{scene: sc, findAt: math.Inf(-1), hitAt: math.Inf(-1), gainAt: math.Inf(-1)}
+	}
+	switch g := sc.(type) {
+	case *game.Hunt:
+		if !fresh && g.Finds() > s.finds {
+			s.findAt, s.findGain = now, g.Score()-s.score
+		}
+		if g.Finds() == s.finds || fresh {
+			s.found = g.Item()
+		}
+		s.finds, s.score = g.Finds(), g.Score()
+	case *game.Dodge:
+		if !fresh && g.Lives() < s.lives {
+			s.hitAt = now
+		}
+		if !fresh && g.Score()-s.score >= 50 {
+			s.gainAt, s.gain = now, g.Score()-s.score
+		}
+		s.lives, s.score = g.Lives(), g.Score()
+	case *game.Results:
+		s.resultsTotal = max(s.resultsTotal, g.Left())
+	}
+}
+
+// sinceFind is how long ago the hunt's last find was, with the item found
+// and its points; +Inf when there was none to show.
+func (s *sceneArt) sinceFind(now float64) (float64, string, int) {
+	if s == nil {
+		return math.Inf(1), "", 0
+	}
+	return now - s.findAt, s.found, s.findGain
+}
+
+// sinceHit is how long ago Dodge's player lost a life.
+func (s *sceneArt) sinceHit(now float64) float64 {
+	if s == nil {
+		return math.Inf(1)
+	}
+	return now - s.hitAt
+}
+
+// sinceGain is how long ago Dodge's score jumped (a star), and by how much.
+func (s *sceneArt) sinceGain(now float64) (float64, int) {
+	if s == nil {
+		return math.Inf(1), 0
+	}
+	return now - s.gainAt, s.gain
+}
+
+// resultsFraction is how much of the results' time is left, 0..1.
+func (s *sceneArt) resultsFraction(left time.Duration) float64 {
+	total := 8 * time.Second // the default, until the results' own is known
+	if s != nil {
+		total = max(s.resultsTotal, left)
+	}
+	return min(float64(left)/float64(max(total, time.Millisecond)), 1)
+}
+
+// sceneLayout is where the games' HUD goes on this canvas. Landscape: the
+// score and time pills sit in the top corners with the game's banner
+// between them. Portrait: the banner goes below the pills, full width.
+type sceneLayout struct {
+	W, H, U  float64
+	portrait bool
+	margin   float64
+	// The pills: the left column (score, then a game's extra) starts at
+	// leftY, below the DEMO badge when there is one; the time's at top.
+	pillW, pillH float64
+	leftY, top   float64
+	// The banner slot.
+	bx0, bx1, by float64
+	// hudBottom is the lowest y of the HUD, where the play area begins.
+	hudBottom float64
+}
+
+func (a *App) layout(dst *ebiten.Image, unit float64) sceneLayout {
+	b := dst.Bounds()
+	l := sceneLayout{W: float64(b.Dx()), H: float64(b.Dy()), U: unit}
+	l.portrait = l.W < l.H*1.05
+	l.margin = 2 * unit
+	l.top = l.margin
+	l.leftY = l.top
+	if a.deps.Demo {
+		l.leftY = 6 * unit // the badge is about 4.5 units tall
+	}
+	l.pillW, l.pillH = 21*unit, 12*unit
+	if l.portrait {
+		l.bx0, l.bx1 = l.margin, l.W-l.margin
+		l.by = max(l.leftY, l.top) + l.pillH + l.margin
+	} else {
+		l.bx0, l.bx1 = l.margin+l.pillW+l.margin, l.W-l.margin-l.pillW-l.margin
+		l.by = l.top
+	}
+	l.hudBottom = l.by
+	return l
+}
+
+// pill is a HUD plate: a small caption over a big value. right aligns it
+// to x from the right instead of the left. It returns its height.
+func (a *App) pill(dst *ebiten.Image, l sceneLayout, x, y float64, right bool, caption, value string, ink color.Color, scale float64) float64 {
+	u := l.U
+	cf := a.face(2.6 * u)
+	vf := a.fitFace(value, 7*u, l.pillW*1.6-3*u)
+	vw, _ := textSize(value, vf)
+	w := max(l.pillW, vw+4*u)
+	h := l.pillH
+	if right {
+		x -= w
+	}
+	plate(dst, x, y, w, h, u)
+	say(dst, cf, caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
+	st := styleCentreFlat
+	st.scale = scale
+	say(dst, vf, value, x+w/2, y+7.4*u, st, ink)
+	return h
+}
+
+// timeLeft is a round's time in whole seconds, rounded up.
+func timeLeft(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
+
+// drawScoreTime draws the two pills every game has: the score on the left
+// and the time on the right, red and beating under ten seconds. It returns
+// the y below the left pill, for a game's extra pill.
+func (a *App) drawScoreTime(dst *ebiten.Image, l sceneLayout, score int, left time.Duration) float64 {
+	a.pill(dst, l, l.margin, l.leftY, false, "SCORE", fmt.Sprint(score), colorGold, 1)
+	secs := timeLeft(left)
+	ink, sc := color.Color(colorInk), 1.0
+	if secs <= 10 {
+		ink = colorStop
+		sc = 1 + 0.12*pulse(a.seconds(), 1)
+		if secs <= 5 {
+			ink = mix(colorStop, colorInk, pulse(a.seconds(), 0.5)*0.5)
+		}
+	}
+	a.pill(dst, l, l.W-l.margin, l.top, true, "TIME", fmt.Sprint(secs), ink, sc)
+	return l.leftY + l.pillH + l.U
+}
+
+// banner is a plate in the banner slot of height h; it returns its box.
+func (a *App) bannerBox(l sceneLayout, h, maxW float64) (x, y, w float64) {
+	w = min(l.bx1-l.bx0, maxW)
+	x = (l.bx0 + l.bx1 - w) / 2
+	return x, l.by, w
+}
+
+// drawPaused puts a big "Paused" plate over everything.
+func (a *App) drawPaused(dst *ebiten.Image, l sceneLayout, dim bool) {
+	u := l.U
+	if dim {
+		vector.FillRect(dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
+	}
+	f := a.fitFace("Paused", 16*u, l.W-16*u)
+	sub := a.fitFace("Back in a moment", 5*u, l.W-16*u)
+	tw, th := textSize("Paused", f)
+	sw, _ := textSize("Back in a moment", sub)
+	w := max(tw, sw) + 10*u
+	h := th + 12*u
+	x, y := (l.W-w)/2, (l.H-h)/2
+	plate(dst, x, y, w, h, u)
+	// two bars, the pause sign, breathing
+	bw := float32(2.2 * u)
+	bh := float32(7 * u)
+	bx := float32(l.W/2) - 1.5*bw
+	by := float32(y) - bh - float32(2*u)
+	al := 0.7 + 0.3*pulse(a.seconds(), 2)
+	fillRoundRect(dst, bx, by, bw, bh, bw/3, fade(colorInk, al))
+	fillRoundRect(dst, bx+2*bw, by, bw, bh, bw/3, fade(colorInk, al))
+	say(dst, f, "Paused", l.W/2, y+3*u+th/2, styleCentreFlat, colorInk)
+	say(dst, sub, "Back in a moment", l.W/2, y+h-4*u, styleCentreFlat, colorSoftInk)
+}
+
+// centreText draws s wrapped into the width, centred on (cx, cy); the
+// size shrinks until it takes at most lines lines.
+func (a *App) centreText(dst *ebiten.Image, s string, cx, cy, size, maxW float64, lines int, st textStyle, ink color.Color) (w, h float64) {
+	f, wrapped := a.fitWrapped(s, size, maxW, lines)
+	w, h = textSize(wrapped, f)
+	st.h, st.v = text.AlignCenter, text.AlignCenter
+	say(dst, f, wrapped, cx, cy, st, ink)
+	return w, h
 }

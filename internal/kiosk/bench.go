@@ -56,12 +56,14 @@ type OpenCVResult struct {
 // benchStages are the stages measured on every frame, in order.
 var benchStages = []string{"capture", "preprocess", "inference", "postprocess", "tracking", "motion", "faces"}
 
-func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv]", stderr)
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S]", stderr)
 	source := fs.String("source", "", "clip to measure on (default: source.demo)")
 	frames := fs.Int("frames", 300, "frames to measure after 20 frames of warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	compare := fs.Bool("compare-opencv", false, "also run the object model through OpenCV's DNN module with the same thread count")
+	levels := fs.Bool("power", false, "instead, run the real kiosk window at each power level (simulated battery) and measure its CPU")
+	seconds := fs.Float64("seconds", 60, "with --power: seconds per level")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -78,6 +80,9 @@ func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	sp, err := parseSpec(*source)
 	if err != nil {
 		return fmt.Errorf("%w: --source: %v", errUsage, err)
+	}
+	if *levels {
+		return benchPower(ctx, l, sp.String(), *seconds, *asJSON, stdout, stderr)
 	}
 	if sp.Kind != "file" {
 		return fmt.Errorf("%w: bench measures a clip (file:PATH), not %s", errUsage, sp)

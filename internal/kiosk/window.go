@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -73,4 +74,18 @@ func startWindow(ctx context.Context, job WindowJob, stderr io.Writer, window Wi
 		return fmt.Errorf("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
 	}
 	return window(ctx, job, stderr)
+}
+
+// WindowProgram finds kiosk-window beside this program, else on PATH.
+func WindowProgram() (string, error) {
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), "kiosk-window")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("kiosk-window"); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("kiosk-window, the program that opens the screen, is not beside kiosk nor on PATH; build both with 'make build'")
 }

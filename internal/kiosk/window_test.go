@@ -85,7 +85,7 @@ func meanDiff(img image.Image, grey gocv.Mat) float64 {
 
 func TestScreenshotShowsTheClipAndTheBoxes(t *testing.T) {
 	clip := testenv.Media(t, "vtest.avi")
-	img := screenshot(t, clip, "3")
+	img := screenshot(t, clip, "3", "display.overlay=true") // the overlay shows every detection
 	b := img.Bounds()
 	require.Greater(t, b.Dx(), 300)
 

@@ -1,0 +1,136 @@
+package screen
+
+import (
+	"image"
+	"math"
+
+	"github.com/carrierarcade/kiosk/game"
+
+	"github.com/hajimehoshi/ebiten/v2"
+)
+
+// The attract screen's previews: a small looping mock of each game in a
+// square card, drawn with the games' own shapes, so a passer-by sees at a
+// glance what they would play.
+
+// drawMock draws the preview of the named game in the square of side s at
+// (x, y); t (seconds) runs it.
+func (a *App) drawMock(dst *ebiten.Image, name string, x, y, s float32, t float64) {
+	fillRoundRect(dst, x, y, s, s, s*0.08, colorPlateHi)
+	// The card clips its animation: things fall in and float out of it.
+	in := image.Rect(int(x+s*0.03), int(y+s*0.03), int(x+s*0.97), int(y+s*0.97))
+	sub, ok := dst.SubImage(in).(*ebiten.Image)
+	if !ok {
+		return
+	}
+	switch name {
+	case "hunt":
+		a.mockHunt(sub, x, y, s, t)
+	case "bubbles":
+		a.mockBubbles(sub, x, y, s, t)
+	case "freeze":
+		a.mockFreeze(sub, x, y, s, t)
+	case "dodge":
+		a.mockDodge(sub, x, y, s, t)
+	}
+	strokeRoundRect(dst, x, y, s, s, s*0.08, max(1, s*0.012), colorRim)
+}
+
+var mockItems = []string{"cup", "banana", "book", "cell phone", "apple", "teddy bear", "bottle", "clock"}
+
+// mockHunt: an item, its hold ring filling, a tick and the points.
+func (a *App) mockHunt(dst *ebiten.Image, x, y, s float32, t float64) {
+	const cycle = 3.0
+	k := int(t / cycle)
+	q := frac(t / cycle)
+	cx, cy := x+s/2, y+s*0.5
+	bob := s * 0.015 * float32(math.Sin(t*4))
+	itemIcon(dst, mockItems[k%len(mockItems)], cx, cy+bob, s*0.46, t)
+	fill := min(q/0.65, 1)
+	ink := colorGold
+	if fill >= 1 {
+		ink = colorGo
+	}
+	progressRing(dst, cx, cy, s*0.36, s*0.05, fill, fade(colorInk, 0.18), ink)
+	if q > 0.65 {
+		pop := float32(easeOutBack((q - 0.65) / 0.15))
+		checkMark(dst, cx+s*0.26, cy-s*0.26, s*0.1*pop, colorGo)
+		rise := float32(easeOut((q - 0.65) / 0.35))
+		star(dst, cx-s*0.3, cy-s*0.3-rise*s*0.08, s*0.06*pop, float32(t), 1-float64(rise)*0.6)
+		star(dst, cx+s*0.32, cy+s*0.22-rise*s*0.08, s*0.045*pop, -float32(t), 1-float64(rise)*0.6)
+	}
+}
+
+// mockBubbles: bubbles rising and popping, a hand waving at them.
+func (a *App) mockBubbles(dst *ebiten.Image, x, y, s float32, t float64) {
+	type mb struct {
+		u, period, off, r, popAt float64
+		kind                     game.BubbleKind
+	}
+	bs := []mb{
+		{0.22, 3.1, 0.0, 0.1, 0.62, game.BubblePlain}, {0.5, 2.6, 0.4, 0.12, 0.5, game.BubblePlain},
+		{0.78, 3.4, 0.7, 0.09, 0.7, game.BubbleClock}, {0.36, 2.9, 0.25, 0.07, 0.8, game.BubbleGolden},
+		{0.66, 3.7, 0.55, 0.1, 0.58, game.BubblePlain},
+	}
+	for i, b := range bs {
+		q := frac(t/b.period + b.off)
+		by := y + s*float32(1.15-1.3*q)
+		bx := x + s*float32(b.u+0.04*math.Sin(t*1.5+float64(i)))
+		r := s * float32(b.r)
+		switch {
+		case q < b.popAt:
+			bubbleArt(dst, bx, by, r, b.kind, t)
+		case q < b.popAt+0.12:
+			age := (q - b.popAt) / 0.12
+			burstArt(dst, bx, by, r, age, b.kind, i)
+		}
+	}
+	waveHand(dst, x+s*0.8, y+s*0.8, s*0.26, t, fade(colorInk, 0.85))
+}
+
+// mockFreeze: a traffic light and a dancer who stops on red.
+func (a *App) mockFreeze(dst *ebiten.Image, x, y, s float32, t float64) {
+	red := int(t/1.6)%2 == 1
+	trafficLight(dst, x+s*0.08, y+s*0.16, s*0.22, s*0.5, red, pulse(t, 0.8))
+	// the dancer
+	cx, top := x+s*0.64, y+s*0.2
+	sw := float32(math.Sin(t * 9))
+	if red {
+		sw = 0.15 // caught mid-step, holding still
+	}
+	c := colorInk
+	w := s * 0.045
+	disc(dst, cx, top+s*0.08, s*0.075, c)
+	line(dst, cx, top+s*0.16, cx, top+s*0.42, w, c)
+	line(dst, cx, top+s*0.22, cx-s*0.16, top+s*(0.18+0.12*sw), w, c)
+	line(dst, cx, top+s*0.22, cx+s*0.16, top+s*(0.18-0.12*sw), w, c)
+	line(dst, cx, top+s*0.42, cx-s*(0.1+0.05*sw), top+s*0.62, w, c)
+	line(dst, cx, top+s*0.42, cx+s*(0.1-0.05*sw), top+s*0.62, w, c)
+	word, ink := "MOVE!", colorGo
+	if red {
+		word, ink = "FREEZE!", colorStop
+	}
+	fillRoundRect(dst, x+s*0.1, y+s*0.78, s*0.8, s*0.15, s*0.05, ink)
+	say(dst, a.fitFace(word, float64(s)*0.1, float64(s)*0.7), word, float64(x+s*0.5), float64(y+s*0.855), styleCentreFlat, colorInk)
+}
+
+// mockDodge: blocks and stars falling, the smiley ducking between them.
+func (a *App) mockDodge(dst *ebiten.Image, x, y, s float32, t float64) {
+	type mf struct {
+		u, period, off float64
+		star           bool
+	}
+	fs := []mf{{0.2, 1.9, 0.0, false}, {0.45, 2.3, 0.5, true}, {0.7, 1.7, 0.3, false}, {0.85, 2.6, 0.75, false}, {0.32, 2.1, 0.85, false}}
+	for i, f := range fs {
+		q := frac(t/f.period + f.off)
+		fx := x + s*float32(f.u)
+		fy := y + s*float32(-0.1+1.2*q)
+		if f.star {
+			star(dst, fx, fy, s*0.07, float32(t*2+float64(i)), 1)
+		} else {
+			blockArt(dst, fx, fy, s*0.13)
+		}
+	}
+	px := x + s*float32(0.5+0.3*math.Sin(t*1.3))
+	smiley(dst, px, y+s*0.84, s*0.09, false)
+}
