@@ -120,8 +120,6 @@ func (c *clip) frameTime(n int) time.Duration {
 
 func (c *clip) FPS() float64 { return c.fps }
 
-// Path is the clip's file.
-func (c *clip) Path() string { return c.path }
 func (c *clip) Name() string { return "file:" + filepath.Base(c.path) }
 func (c *clip) Live() bool   { return false }
 func (c *clip) Close() error { return c.cap.Close() }

@@ -249,6 +249,10 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'g', -1, 64) + "s" }
 // tryOpen calls open, turning a nil source into an error.
 func (w *Watchdog) tryOpen() (FrameSource, error) {
 	src, err := w.open()
+	if err != nil && src != nil {
+		src.Close()
+		src = nil
+	}
 	if err == nil && src == nil {
 		err = fmt.Errorf("%w: open returned no source", ErrSource)
 	}

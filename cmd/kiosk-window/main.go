@@ -40,16 +40,18 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		return err
 	}
 	defer dets.Close()
-	src, demo, err := kiosk.OpenSource(l, source, log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	src, demo, err := kiosk.WatchedSource(ctx, l, source, log)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	if demo {
+		source = l.Source.Demo
+	}
 	log.Info("starting", "source", src.Name(), "demo", demo, "fps", src.FPS(),
 		"objects", dets.Objects != nil, "faces", dets.Faces != nil)
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	capture := vision.StartCapture(ctx, src, true)
 	defer capture.Stop()
 	motion := vision.NewMotion(l.Motion)
@@ -65,7 +67,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		return err
 	}
 	games := l.Game
-	if items := kiosk.DemoItems(l, src); len(items) > 0 {
+	if items := kiosk.DemoItems(l, source); len(items) > 0 {
 		log.Info("playing the demo reel: the hunt asks for what it shows", "items", items)
 		games.Hunt.Items = items
 	}
@@ -73,7 +75,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	defer stopPower()
 	deps := screen.Deps{Ctx: ctx, Capture: capture, Pipeline: pipe, Demo: demo, Log: log,
 		Games: game.NewManager(games, board, l.Display.Mirror), Sounds: screen.NewSounds(l.Sound, log),
-		Seed: uint64(time.Now().UnixNano()), Board: board, Keys: l.Keys, Power: ctl}
+		Seed: uint64(time.Now().UnixNano()), Board: board, Keys: l.Keys, Power: ctl,
+		Camera: func() screen.CameraStatus {
+			st := src.State()
+			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason}
+		}}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}

@@ -20,16 +20,17 @@ import (
 // Config is config.toml: one section per package, each with its own
 // defaults and validation.
 type Config struct {
-	Display game.DisplayConfig  `toml:"display"`
-	Source  vision.SourceConfig `toml:"source"`
-	Model   model.Config        `toml:"model"`
-	Budget  vision.Budget       `toml:"budget"`
-	Motion  vision.MotionConfig `toml:"motion"`
-	Game    game.Config         `toml:"game"`
-	Sound   game.SoundConfig    `toml:"sound"`
-	Keys    game.KeyConfig      `toml:"keys"`
-	Power   power.Config        `toml:"power"`
-	Log     LogConfig           `toml:"log"`
+	Display  game.DisplayConfig    `toml:"display"`
+	Source   vision.SourceConfig   `toml:"source"`
+	Watchdog vision.WatchdogConfig `toml:"watchdog"`
+	Model    model.Config          `toml:"model"`
+	Budget   vision.Budget         `toml:"budget"`
+	Motion   vision.MotionConfig   `toml:"motion"`
+	Game     game.Config           `toml:"game"`
+	Sound    game.SoundConfig      `toml:"sound"`
+	Keys     game.KeyConfig        `toml:"keys"`
+	Power    power.Config          `toml:"power"`
+	Log      LogConfig             `toml:"log"`
 }
 
 // LogConfig is the [log] section.
@@ -40,16 +41,17 @@ type LogConfig struct {
 
 func defaultConfig() Config {
 	return Config{
-		Display: game.DefaultDisplayConfig(),
-		Source:  vision.DefaultSourceConfig(),
-		Model:   model.DefaultConfig(),
-		Budget:  vision.DefaultBudget(),
-		Motion:  vision.DefaultMotionConfig(),
-		Game:    game.DefaultConfig(),
-		Sound:   game.DefaultSoundConfig(),
-		Keys:    game.DefaultKeyConfig(),
-		Power:   power.DefaultConfig(),
-		Log:     LogConfig{Level: "info", Format: "text"},
+		Display:  game.DefaultDisplayConfig(),
+		Source:   vision.DefaultSourceConfig(),
+		Watchdog: vision.DefaultWatchdogConfig(),
+		Model:    model.DefaultConfig(),
+		Budget:   vision.DefaultBudget(),
+		Motion:   vision.DefaultMotionConfig(),
+		Game:     game.DefaultConfig(),
+		Sound:    game.DefaultSoundConfig(),
+		Keys:     game.DefaultKeyConfig(),
+		Power:    power.DefaultConfig(),
+		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -133,6 +135,7 @@ func (c Config) validate() check.Problems {
 	var ps check.Problems
 	ps = append(ps, c.Display.Validate().Under("display")...)
 	ps = append(ps, validateSource(c.Source).Under("source")...)
+	ps = append(ps, c.Watchdog.Validate().Under("watchdog")...)
 	ps = append(ps, c.Model.Validate().Under("model")...)
 	ps = append(ps, c.Budget.Validate().Under("budget")...)
 	ps = append(ps, c.Motion.Validate().Under("motion")...)

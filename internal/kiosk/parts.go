@@ -1,6 +1,7 @@
 package kiosk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -64,7 +65,30 @@ func (d *Detectors) Close() {
 	}
 }
 
-// openSource opens spec, falling back to the demo clip when a camera cannot
+// WatchedSource opens spec (falling back to the demo clip when a camera
+// cannot be opened) behind a watchdog that reopens it whenever it stops,
+// freezes or ends. demo reports whether the fallback happened.
+func WatchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger) (*vision.Watchdog, bool, error) {
+	first, demo, err := OpenSource(l, spec, log)
+	if err != nil {
+		return nil, false, err
+	}
+	sp, _ := parseSpec(spec)
+	if demo {
+		sp, _ = parseSpec(l.Source.Demo)
+	}
+	open := func() (vision.FrameSource, error) {
+		if first != nil {
+			src := first
+			first = nil
+			return src, nil
+		}
+		return vision.Open(sp, l.Source, l.Base)
+	}
+	return vision.NewWatchdog(ctx, open, l.Watchdog, nil, log), demo, nil
+}
+
+// OpenSource opens spec, falling back to the demo clip when a camera cannot
 // be opened. demo reports whether the fallback happened.
 func OpenSource(l Loaded, spec string, log *slog.Logger) (src vision.FrameSource, demo bool, err error) {
 	sp, err := parseSpec(spec)

@@ -200,12 +200,12 @@ func coverCrop(src gocv.Mat, dst *gocv.Mat, zoom float64) {
 
 // DemoItems are the hunt items of the clip src plays, when it is a reel
 // with an item list beside it (see cmdReel); nil otherwise.
-func DemoItems(l Loaded, src vision.FrameSource) []string {
-	path, ok := src.(interface{ Path() string })
-	if !ok {
+func DemoItems(l Loaded, spec string) []string {
+	sp, err := parseSpec(spec)
+	if err != nil || sp.Kind != "file" {
 		return nil
 	}
-	data, err := os.ReadFile(ReelItems(path.Path()))
+	data, err := os.ReadFile(ReelItems(l.Resolve(sp.Path)))
 	if err != nil {
 		return nil
 	}

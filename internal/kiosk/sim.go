@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
@@ -79,8 +80,16 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer dets.Close()
-	src, err := vision.Open(sp, l.Source, l.Base)
-	if err != nil {
+	var src vision.FrameSource
+	var watch *vision.Watchdog
+	if !sp.Loop && *seconds > 0 {
+		// Past the clip's end the clip is a camera that stopped: the
+		// watchdog notices, waits (on simulated time) and plays it again.
+		watch = vision.NewWatchdog(ctx, func() (vision.FrameSource, error) {
+			return vision.Open(sp, l.Source, l.Base)
+		}, l.Watchdog, &simClock{t: time.Unix(0, 0)}, nil)
+		src = watch
+	} else if src, err = vision.Open(sp, l.Source, l.Base); err != nil {
 		return err
 	}
 	defer src.Close()
@@ -90,7 +99,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Motion: motion, Mirror: l.Display.Mirror}, l.Budget)
 
 	cfg := l.Game
-	if items := DemoItems(l, src); len(items) > 0 {
+	if items := DemoItems(l, *source); len(items) > 0 {
 		cfg.Hunt.Items = items
 	}
 	sim := &simulation{
@@ -104,6 +113,15 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		rng:     rand.New(rand.NewPCG(*seed, *seed^0x9e3779b97f4a7c15)),
 		enc:     json.NewEncoder(stdout),
 		limit:   time.Duration(*seconds * float64(time.Second)),
+	}
+	if watch != nil {
+		watch.OnChange(func(st vision.CameraState) {
+			if st.Live {
+				sim.event("camera_back", "source", sp.String(), "outages", st.Outages, "recoveries", st.Recoveries)
+			} else {
+				sim.event("camera_lost", "source", sp.String(), "reason", st.Reason, "outages", st.Outages)
+			}
+		})
 	}
 	if err := sim.games.StartGame(*name); err != nil {
 		return err
@@ -195,4 +213,23 @@ func (s *simulation) step() {
 	in := game.Input{Tick: s.tick, Dt: s.dt, Obs: &s.obs, Actions: s.actions, Rand: s.rng, Day: "sim"}
 	s.games.Update(&in, s.emit)
 	s.tick++
+}
+
+// simClock is simulated time for the watchdog: its waits take no real time.
+type simClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *simClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *simClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
 }

@@ -160,3 +160,13 @@ func TestSimUsage(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "never ends")
 }
+
+func TestSimCameraLostAndBack(t *testing.T) {
+	still := stillClip(t, 4)
+	events := simEvents(t, "--game", "bubbles", "--source", still, "--seconds", "12")
+	lost, back := ofType(events, "camera_lost"), ofType(events, "camera_back")
+	require.NotEmpty(t, lost, "the clip's end is a camera that stopped")
+	require.NotEmpty(t, back, "the watchdog plays it again")
+	assert.Equal(t, "the clip ended", lost[0]["reason"])
+	assert.GreaterOrEqual(t, back[0]["t"].(float64), lost[0]["t"].(float64))
+}
