@@ -2,7 +2,6 @@ package game
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/model"
@@ -121,15 +120,15 @@ func (c Config) Validate() check.Problems {
 	for i, g := range c.Rotation {
 		ps.OneOf(fmt.Sprintf("rotation[%d]", i), g, GameNames()...)
 	}
-	inRange(&ps, "countdown_seconds", float64(c.CountdownSeconds), 0, 3)
-	inRange(&ps, "results_seconds", c.ResultsSeconds, 2, 60)
+	ps.Range("countdown_seconds", float64(c.CountdownSeconds), 0, 3)
+	ps.Range("results_seconds", c.ResultsSeconds, 2, 60)
 	if c.DataDir == "" {
 		ps.Addf("data_dir", "is empty, name the folder the leaderboard is kept in")
 	}
-	inRange(&ps, "preview_seconds", c.PreviewSeconds, 2, 30)
-	inRange(&ps, "wave_threshold", c.WaveThreshold, 0.01, 1)
-	inRange(&ps, "wave_seconds", c.WaveSeconds, 0.2, 5)
-	inRange(&ps, "idle_seconds", c.IdleSeconds, 5, 600)
+	ps.Range("preview_seconds", c.PreviewSeconds, 2, 30)
+	ps.Range("wave_threshold", c.WaveThreshold, 0.01, 1)
+	ps.Range("wave_seconds", c.WaveSeconds, 0.2, 5)
+	ps.Range("idle_seconds", c.IdleSeconds, 5, 600)
 	ps = append(ps, c.Hunt.Validate().Under("hunt")...)
 	ps = append(ps, c.Bubbles.Validate().Under("bubbles")...)
 	ps = append(ps, c.Freeze.Validate().Under("freeze")...)
@@ -157,9 +156,9 @@ func (c HuntConfig) Validate() check.Problems {
 		seen[item] = true
 	}
 	roundRange(&ps, c.RoundSeconds)
-	inRange(&ps, "hold_seconds", c.HoldSeconds, 0.2, 5)
-	inRange(&ps, "bonus_seconds", c.BonusSeconds, 0, 30)
-	inRange(&ps, "skip_after_seconds", c.SkipAfterSeconds, 3, 120)
+	ps.Range("hold_seconds", c.HoldSeconds, 0.2, 5)
+	ps.Range("bonus_seconds", c.BonusSeconds, 0, 30)
+	ps.Range("skip_after_seconds", c.SkipAfterSeconds, 3, 120)
 	if c.SkipAfterSeconds <= c.HoldSeconds {
 		ps.Addf("skip_after_seconds", "is %v, must be longer than hold_seconds (%v)", c.SkipAfterSeconds, c.HoldSeconds)
 	}
@@ -170,7 +169,7 @@ func (c HuntConfig) Validate() check.Problems {
 func (c BubblesConfig) Validate() check.Problems {
 	var ps check.Problems
 	roundRange(&ps, c.RoundSeconds)
-	inRange(&ps, "threshold", c.Threshold, 0.01, 1)
+	ps.Range("threshold", c.Threshold, 0.01, 1)
 	return ps
 }
 
@@ -178,12 +177,12 @@ func (c BubblesConfig) Validate() check.Problems {
 func (c FreezeConfig) Validate() check.Problems {
 	var ps check.Problems
 	roundRange(&ps, c.RoundSeconds)
-	inRange(&ps, "threshold", c.Threshold, 0.01, 1)
-	inRange(&ps, "grace_seconds", c.GraceSeconds, 0, 3)
-	inRange(&ps, "green_min", c.GreenMin, 0.5, 30)
-	inRange(&ps, "green_max", c.GreenMax, 0.5, 30)
-	inRange(&ps, "red_min", c.RedMin, 0.5, 30)
-	inRange(&ps, "red_max", c.RedMax, 0.5, 30)
+	ps.Range("threshold", c.Threshold, 0.01, 1)
+	ps.Range("grace_seconds", c.GraceSeconds, 0, 3)
+	ps.Range("green_min", c.GreenMin, 0.5, 30)
+	ps.Range("green_max", c.GreenMax, 0.5, 30)
+	ps.Range("red_min", c.RedMin, 0.5, 30)
+	ps.Range("red_max", c.RedMax, 0.5, 30)
 	if c.GreenMax < c.GreenMin {
 		ps.Addf("green_max", "is %v, less than green_min (%v)", c.GreenMax, c.GreenMin)
 	}
@@ -194,7 +193,7 @@ func (c FreezeConfig) Validate() check.Problems {
 	if c.RedMin <= c.GraceSeconds {
 		ps.Addf("red_min", "is %v, must be longer than grace_seconds (%v)", c.RedMin, c.GraceSeconds)
 	}
-	inRange(&ps, "fill_seconds", c.FillSeconds, 3, 120)
+	ps.Range("fill_seconds", c.FillSeconds, 3, 120)
 	return ps
 }
 
@@ -202,18 +201,9 @@ func (c FreezeConfig) Validate() check.Problems {
 func (c DodgeConfig) Validate() check.Problems {
 	var ps check.Problems
 	roundRange(&ps, c.RoundSeconds)
-	inRange(&ps, "lives", float64(c.Lives), 1, 9)
+	ps.Range("lives", float64(c.Lives), 1, 9)
 	return ps
 }
 
 // roundRange keeps every round near the minute an attendee will stay for.
-func roundRange(ps *check.Problems, v float64) { inRange(ps, "round_seconds", v, 10, 300) }
-
-// inRange is check.Range that also rejects NaN, which TOML can spell.
-func inRange(ps *check.Problems, key string, v, lo, hi float64) {
-	if math.IsNaN(v) {
-		ps.Addf(key, "is NaN, allowed %v to %v", lo, hi)
-		return
-	}
-	ps.Range(key, v, lo, hi)
-}
+func roundRange(ps *check.Problems, v float64) { ps.Range("round_seconds", v, 10, 300) }

@@ -3,7 +3,6 @@ package power
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -130,9 +129,9 @@ func seconds(s float64) time.Duration {
 // ("poll_seconds", "levels[2].draw_fps"); use Under("power") for the file.
 func (c Config) Validate() check.Problems {
 	var ps check.Problems
-	inRange(&ps, "poll_seconds", c.PollSeconds, 0.5, 3600)
-	inRange(&ps, "min_dwell_seconds", c.MinDwellSeconds, 0, 3600)
-	inRange(&ps, "hysteresis_percent", c.HysteresisPercent, 0, 20)
+	ps.Range("poll_seconds", c.PollSeconds, 0.5, 3600)
+	ps.Range("min_dwell_seconds", c.MinDwellSeconds, 0, 3600)
+	ps.Range("hysteresis_percent", c.HysteresisPercent, 0, 20)
 	if c.SimulatePercent != -1 && !(c.SimulatePercent >= 0 && c.SimulatePercent <= 100) {
 		ps.Addf("simulate_percent", "is %v, allowed -1 (off) or 0 to 100", c.SimulatePercent)
 	}
@@ -161,15 +160,15 @@ func (c Config) validateLevels(ps *check.Problems) {
 		default:
 			names[l.Name] = i
 		}
-		inRange(ps, key+"brightness_percent", l.BrightnessPercent, 1, 100)
-		inRange(ps, key+"draw_fps", l.DrawFPS, 1, 240)
-		inRange(ps, key+"object_hz", l.ObjectHz, 0, 60)
-		inRange(ps, key+"face_hz", l.FaceHz, 0, 60)
+		ps.Range(key+"brightness_percent", l.BrightnessPercent, 1, 100)
+		ps.Range(key+"draw_fps", l.DrawFPS, 1, 240)
+		ps.Range(key+"object_hz", l.ObjectHz, 0, 60)
+		ps.Range(key+"face_hz", l.FaceHz, 0, 60)
 		if l.OnAC {
 			onAC++
 			continue
 		}
-		inRange(ps, key+"min_percent", l.MinPercent, 0, 100)
+		ps.Range(key+"min_percent", l.MinPercent, 0, 100)
 		if j, dup := mins[l.MinPercent]; dup {
 			ps.Addf(key+"min_percent", "is %v, same as levels[%d]; battery levels need distinct min_percent", l.MinPercent, j)
 		} else {
@@ -183,13 +182,4 @@ func (c Config) validateLevels(ps *check.Problems) {
 	if !hasZero {
 		ps.Addf("levels", "has no battery level with min_percent = 0, so a nearly empty battery would have no level")
 	}
-}
-
-// inRange is check.Range that also rejects NaN, which TOML can spell.
-func inRange(ps *check.Problems, key string, v, lo, hi float64) {
-	if math.IsNaN(v) {
-		ps.Addf(key, "is NaN, allowed %v to %v", lo, hi)
-		return
-	}
-	ps.Range(key, v, lo, hi)
 }

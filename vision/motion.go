@@ -36,22 +36,13 @@ func DefaultMotionConfig() MotionConfig {
 // Validate reports every bad value, keyed relative to [motion].
 func (c MotionConfig) Validate() check.Problems {
 	var ps check.Problems
-	motionRange(&ps, "grid_w", float64(c.GridW), 4, 128)
-	motionRange(&ps, "grid_h", float64(c.GridH), 3, 96)
-	motionRange(&ps, "width", float64(c.Width), 32, 640)
-	motionRange(&ps, "calibrate_seconds", c.CalibrateSeconds, 0.2, 30)
-	motionRange(&ps, "sensitivity", c.Sensitivity, 1, 20)
-	motionRange(&ps, "margin", c.Margin, 0, 64)
+	ps.Range("grid_w", float64(c.GridW), 4, 128)
+	ps.Range("grid_h", float64(c.GridH), 3, 96)
+	ps.Range("width", float64(c.Width), 32, 640)
+	ps.Range("calibrate_seconds", c.CalibrateSeconds, 0.2, 30)
+	ps.Range("sensitivity", c.Sensitivity, 1, 20)
+	ps.Range("margin", c.Margin, 0, 64)
 	return ps
-}
-
-// motionRange is check.Range that also rejects NaN, which TOML can spell.
-func motionRange(ps *check.Problems, key string, v, lo, hi float64) {
-	if math.IsNaN(v) {
-		ps.Addf(key, "is NaN, allowed %v to %v", lo, hi)
-		return
-	}
-	ps.Range(key, v, lo, hi)
 }
 
 // sanitized replaces every value Validate would reject with its default, so

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
-	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -37,24 +36,15 @@ func DefaultWatchdogConfig() WatchdogConfig {
 // Validate reports every bad value, keyed relative to [watchdog].
 func (c WatchdogConfig) Validate() check.Problems {
 	var ps check.Problems
-	watchdogRange(&ps, "stall_seconds", c.StallSeconds, 0.5, 60)
-	watchdogRange(&ps, "repeat_seconds", c.RepeatSeconds, 0.5, 600)
-	watchdogRange(&ps, "backoff_seconds", c.BackoffSeconds, 0.1, 60)
+	ps.Range("stall_seconds", c.StallSeconds, 0.5, 60)
+	ps.Range("repeat_seconds", c.RepeatSeconds, 0.5, 600)
+	ps.Range("backoff_seconds", c.BackoffSeconds, 0.1, 60)
 	if c.MaxBackoffSeconds < c.BackoffSeconds && c.MaxBackoffSeconds >= 0.1 {
 		ps.Addf("max_backoff_seconds", "is %v, less than backoff_seconds (%v)", c.MaxBackoffSeconds, c.BackoffSeconds)
 	} else {
-		watchdogRange(&ps, "max_backoff_seconds", c.MaxBackoffSeconds, 0.1, 600)
+		ps.Range("max_backoff_seconds", c.MaxBackoffSeconds, 0.1, 600)
 	}
 	return ps
-}
-
-// watchdogRange is check.Range that also rejects NaN, which TOML can spell.
-func watchdogRange(ps *check.Problems, key string, v, lo, hi float64) {
-	if math.IsNaN(v) {
-		ps.Addf(key, "is NaN, allowed %v to %v", lo, hi)
-		return
-	}
-	ps.Range(key, v, lo, hi)
 }
 
 // sanitized replaces values a Watchdog cannot work with (zero, negative,

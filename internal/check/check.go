@@ -25,9 +25,10 @@ func (ps *Problems) Addf(key, format string, args ...any) {
 	*ps = append(*ps, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-// Range records a problem when v is outside [lo, hi].
+// Range records a problem when v is outside [lo, hi]. NaN, which TOML can
+// spell, is outside every range.
 func (ps *Problems) Range(key string, v, lo, hi float64) {
-	if v < lo || v > hi {
+	if !(v >= lo && v <= hi) {
 		ps.Addf(key, "is %v, allowed %v to %v", v, lo, hi)
 	}
 }
