@@ -94,8 +94,11 @@ type App struct {
 	overlay       bool
 	tick          uint64
 	drawn         meter.Rate
+	logic         meter.Rate // rule ticks per second
 	lastDrawnTick uint64
 	lastStats     time.Time
+	lastUpdate    time.Time
+	behind        time.Duration // wall time not yet played by the rules
 
 	rng        *rand.Rand
 	keys       []binding
@@ -156,7 +159,15 @@ func (a *App) Run() error {
 	return err
 }
 
-// Update runs once per logic tick.
+// maxCatchUp is the most logic ticks one Update runs to catch up with the
+// wall clock; a longer stall (the laptop suspended) is dropped, not replayed.
+const maxCatchUp = 30
+
+// Update reads the keys, takes the newest frame and observation, and runs
+// the game rules for as many fixed logic ticks as wall time says are due.
+// Ebitengine slows its own ticks to the frame rate when drawing is slow (a
+// software renderer), so the rules keep their own clock: games play at the
+// same speed however many frames are drawn.
 func (a *App) Update() error {
 	if a.err != nil {
 		return a.err
@@ -164,10 +175,26 @@ func (a *App) Update() error {
 	if a.shotDone || a.deps.Ctx.Err() != nil {
 		return ebiten.Termination
 	}
-	a.tick++
 	a.pullFrame()
 	a.deps.Pipeline.Observe(&a.obs)
-	a.play()
+	dt := time.Second / time.Duration(a.cfg.TPS)
+	now := time.Now()
+	if a.lastUpdate.IsZero() {
+		a.lastUpdate = now.Add(-dt)
+	}
+	a.behind += now.Sub(a.lastUpdate)
+	a.lastUpdate = now
+	steps := 0
+	for a.behind >= dt && steps < maxCatchUp {
+		a.behind -= dt
+		a.tick++
+		a.logic.Tick(now)
+		a.play(steps == 0) // keys are read once per Update
+		steps++
+	}
+	if steps == maxCatchUp {
+		a.behind = 0
+	}
 	if a.quit {
 		return ebiten.Termination
 	}
@@ -309,7 +336,7 @@ func (a *App) logStats() {
 	rss, peak := meter.RSS()
 	o := &a.obs
 	a.deps.Log.Info("stats",
-		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(ebiten.ActualTPS()),
+		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(a.logic.Value(time.Now())),
 		"camera_fps", round1(o.CameraRate), "object_ms", round1(ms(o.ObjectTimings.Inference)),
 		"object_hz", round1(o.ObjectRate), "face_ms", round1(ms(o.FaceTimings.Inference)),
 		"face_hz", round1(o.FaceRate), "rss_mb", rss>>20, "peak_rss_mb", peak>>20)

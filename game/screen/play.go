@@ -123,9 +123,13 @@ func (a *App) question() string {
 	return "Reset today's leaderboard? Press " + yes
 }
 
-// play advances the game rules by one tick with the presenter's commands.
-func (a *App) play() {
-	a.commands = readCommands(a.commands, a.keys, a.deps.Log)
+// play advances the game rules by one tick, with the presenter's
+// commands when keys says this tick reads them.
+func (a *App) play(keys bool) {
+	a.commands = a.commands[:0]
+	if keys {
+		a.commands = readCommands(a.commands, a.keys, a.deps.Log)
+	}
 	a.actions = a.actions[:0]
 	for _, c := range a.commands {
 		a.command(c)
