@@ -243,6 +243,16 @@ func (m *Manager) disable(name string) bool {
 	return true
 }
 
+// SceneFailed is the failsafe for a panic outside Update (drawing the
+// scene, say): it counts against the scene on screen like a panic in its
+// Update, and the kiosk goes back to the attract screen.
+func (m *Manager) SceneFailed(in *Input, emit func(Event), cause any) {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	m.cur = m.failed(in, emit, m.cur.Name(), cause)
+}
+
 // Inject puts a scene on screen directly: for tests of the failsafe.
 func (m *Manager) Inject(s Scene) { m.show(s) }
 

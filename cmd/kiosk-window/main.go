@@ -83,6 +83,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
+	if job.Game != "" {
+		if err := deps.Games.StartGame(job.Game); err != nil {
+			return err
+		}
+	}
 	app, err := screen.NewApp(l.Display, deps)
 	if err != nil {
 		return err

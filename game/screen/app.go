@@ -296,7 +296,7 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
 	a.drawPicture(dst, fit)
 
-	a.drawScene(dst, fit, unit)
+	a.drawSceneSafely(dst, fit, unit)
 	if a.overlay && a.deps.Games != nil {
 		// The presenter sees what the detector sees, whatever the scene.
 		a.drawDetections(dst, fit, unit)
@@ -310,6 +310,20 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	if a.obs.Ended {
 		centred(dst, a.fonts.Face(6*unit, false), "The clip has ended", float64(cw)/2, float64(ch)/2, colorInk)
 	}
+}
+
+// drawSceneSafely draws the scene; a panic while drawing it is a failure
+// of that scene, handled like one in its rules: logged with its stack, and
+// the kiosk goes back to the attract screen.
+func (a *App) drawSceneSafely(dst *ebiten.Image, fit game.Fit, unit float64) {
+	defer func() {
+		if r := recover(); r != nil && a.deps.Games != nil {
+			a.deps.Games.SceneFailed(&a.input, a.event, r)
+		} else if r != nil {
+			panic(r)
+		}
+	}()
+	a.drawScene(dst, fit, unit)
 }
 
 // drawDetections outlines each object with its label and score.

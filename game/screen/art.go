@@ -246,22 +246,64 @@ func roundRectPath(p *vector.Path, x, y, w, h, r float32) {
 	p.Close()
 }
 
+// fillRoundRect fills a rectangle with round corners. Only the corners
+// are anti-aliased paths; the body is plain triangles: a software
+// renderer pays for a path by its area.
 func fillRoundRect(dst *ebiten.Image, x, y, w, h, r float32, c color.Color) {
 	if w <= 0 || h <= 0 {
 		return
 	}
+	r = max(0, min(r, w/2, h/2))
+	if r < 1 {
+		vector.FillRect(dst, x, y, w, h, c, true)
+		return
+	}
+	vector.FillRect(dst, x+r, y, w-2*r, h, c, false)
+	vector.FillRect(dst, x, y+r, r, h-2*r, c, false)
+	vector.FillRect(dst, x+w-r, y+r, r, h-2*r, c, false)
+	const q = math.Pi / 2
 	var p vector.Path
-	roundRectPath(&p, x, y, w, h, r)
+	corner := func(cx, cy float32, a0 float32) {
+		p.MoveTo(cx, cy)
+		p.Arc(cx, cy, r, a0, a0+q, vector.Clockwise)
+		p.Close()
+	}
+	corner(x+r, y+r, 2*q)
+	corner(x+w-r, y+r, 3*q)
+	corner(x+w-r, y+h-r, 0)
+	corner(x+r, y+h-r, q)
 	fillPath(dst, &p, c)
 }
 
+// strokeRoundRect outlines a rectangle with round corners, in the same
+// way: straight sides as triangles, corners as small paths.
 func strokeRoundRect(dst *ebiten.Image, x, y, w, h, r, width float32, c color.Color) {
 	if w <= 0 || h <= 0 {
 		return
 	}
+	r = max(0, min(r, w/2, h/2))
+	hw := width / 2
+	vector.FillRect(dst, x+r, y-hw, w-2*r, width, c, false)
+	vector.FillRect(dst, x+r, y+h-hw, w-2*r, width, c, false)
+	vector.FillRect(dst, x-hw, y+r, width, h-2*r, c, false)
+	vector.FillRect(dst, x+w-hw, y+r, width, h-2*r, c, false)
+	if r < 1 {
+		return
+	}
+	const q = math.Pi / 2
 	var p vector.Path
-	roundRectPath(&p, x, y, w, h, r)
-	strokePath(dst, &p, width, c)
+	corner := func(cx, cy float32, a0 float32) {
+		sn, cs := math.Sincos(float64(a0))
+		p.MoveTo(cx+r*float32(cs), cy+r*float32(sn))
+		p.Arc(cx, cy, r, a0, a0+q, vector.Clockwise)
+	}
+	corner(x+r, y+r, 2*q)
+	corner(x+w-r, y+r, 3*q)
+	corner(x+w-r, y+h-r, 0)
+	corner(x+r, y+h-r, q)
+	op := &vector.DrawPathOptions{AntiAlias: true}
+	op.ColorScale.ScaleWithColor(c)
+	vector.StrokePath(dst, &p, &vector.StrokeOptions{Width: width, LineCap: vector.LineCapButt}, op)
 }
 
 // plate is the kiosk's rounded dark plate with a thin light rim.

@@ -56,6 +56,9 @@ type WindowJob struct {
 	// Shot is set for a screenshot: the clip time and the PNG file.
 	ShotAt  time.Duration
 	ShotOut string
+	// Game, when set, starts that game at once instead of the attract
+	// screen.
+	Game string
 }
 
 // Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which

@@ -3,11 +3,14 @@ package kiosk
 import (
 	"context"
 	"fmt"
+	"github.com/carrierarcade/kiosk/game"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -36,8 +39,12 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	source := fs.String("source", "", "where frames come from (default: source.spec)")
 	at := fs.String("at", "", "clip time in seconds at which to take the picture")
 	out := fs.String("out", "", "PNG file to write")
+	start := fs.String("game", "", "start this game at once (countdown, then play) instead of the attract screen")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *start != "" && !slices.Contains(game.GameNames(), *start) {
+		return fmt.Errorf("%w: --game is one of %s, not %q", errUsage, strings.Join(game.GameNames(), ", "), *start)
 	}
 	secs, err := strconv.ParseFloat(*at, 64)
 	if err != nil || secs < 0 {
@@ -54,7 +61,7 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 		return err
 	}
 	return startWindow(ctx, WindowJob{Command: "screenshot", Args: args, Config: l, Source: *source,
-		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out}, stderr, window)
+		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out, Game: *start}, stderr, window)
 }
 
 func checkSource(spec string) error {

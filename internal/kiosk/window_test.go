@@ -140,3 +140,61 @@ func TestScreenshotRotatedCanvas(t *testing.T) {
 	}
 	assert.Less(t, flipped*2, same, "rotation 180 turns the picture over")
 }
+
+// bandDiff is the mean grey difference between a screenshot and a grey Mat
+// over the rows from y0 to y1 (fractions of the height).
+func bandDiff(img image.Image, grey gocv.Mat, y0, y1 float64) float64 {
+	b := img.Bounds()
+	sum, n := 0.0, 0
+	for y := int(y0 * float64(b.Dy())); y < int(y1*float64(b.Dy())); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			g := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+			sum += math.Abs(float64(g) - float64(grey.GetUCharAt(y, x)))
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
+// Each game draws its own heads-up display over the top of the picture and
+// leaves the camera picture visible below it.
+func TestEachGameDrawsItsHUD(t *testing.T) {
+	clip := testenv.Media(t, "vtest.avi")
+	for _, g := range []string{"hunt", "bubbles", "freeze", "dodge"} {
+		t.Run(g, func(t *testing.T) {
+			testenv.Display(t)
+			img := screenshotGame(t, clip, g, "12")
+			b := img.Bounds()
+			frame := clipFrame(t, clip, 120, b.Dx(), b.Dy(), true)
+			defer frame.Close()
+			top, middle := bandDiff(img, frame, 0, 0.16), bandDiff(img, frame, 0.45, 0.6)
+			t.Logf("%s: top band differs by %.1f, middle band by %.1f", g, top, middle)
+			assert.Greater(t, top, 15.0, "the game's banner, score or time is drawn at the top")
+			if g == "dodge" {
+				// vtest.avi has no face near the camera: Head Dodge pauses,
+				// dims the picture and asks the player to step closer.
+				assert.Greater(t, middle, 20.0, "dimmed while no face is in view")
+				return
+			}
+			assert.Less(t, middle, top, "the picture stays visible in the middle")
+		})
+	}
+}
+
+// screenshotGame is screenshot with a game started at once.
+func screenshotGame(t *testing.T, clip, name, at string) image.Image {
+	t.Helper()
+	testenv.ORTLibrary(t)
+	bin := binaries(t)
+	out := filepath.Join(t.TempDir(), name+".png")
+	cmd := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
+		"--source", "file:"+clip, "--at", at, "--out", out, "--game", name)
+	log, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(log))
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	require.NoError(t, err)
+	return img
+}
