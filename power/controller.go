@@ -97,6 +97,9 @@ func (c *Controller) Nudge(delta float64) {
 	}
 }
 
+// HasBacklight reports whether the controller sets a real backlight.
+func (c *Controller) HasBacklight() bool { return c.dimmer != nil && c.dimmer.b != nil }
+
 // Status is the latest reading and decision.
 func (c *Controller) Status() Status {
 	c.mu.Lock()

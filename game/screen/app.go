@@ -152,11 +152,40 @@ func (a *App) Run() error {
 	if a.cfg.Fullscreen {
 		ebiten.SetCursorMode(ebiten.CursorModeHidden)
 	}
+	// Frames come when the budget asks for them, not at the display's
+	// refresh rate: a frame not drawn costs nothing, not even a present.
+	// (The rules keep their own clock, so they do not slow down with it.)
+	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum)
+	// Its own context: frames must keep coming after a.deps.Ctx ends, or
+	// Update would never run again to see that and end the game.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.frameClock(ctx)
+	}()
 	err := ebiten.RunGame(a)
+	cancel()
+	<-done
 	if errors.Is(err, ebiten.Termination) {
 		return nil
 	}
 	return err
+}
+
+// frameClock asks Ebitengine for a frame at the budget's draw rate.
+func (a *App) frameClock(ctx context.Context) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			ebiten.ScheduleFrame()
+			t.Reset(time.Duration(float64(time.Second) / max(1, a.deps.Pipeline.Budget().DrawFPS)))
+		}
+	}
 }
 
 // maxCatchUp is the most logic ticks one Update runs to catch up with the

@@ -207,31 +207,135 @@ func say(dst *ebiten.Image, f *text.GoTextFace, s string, x, y float64, st textS
 		alpha := float64(ia) / 0xffff
 		at(o*0.6, o*1.5, fade(colorShadow, alpha))
 		dark := fade(color.Black, 0.85*alpha)
-		for i := range 8 {
-			sn, cs := math.Sincos(float64(i) * math.Pi / 4)
+		n := 8 // directions; more for a thick outline, so it stays round
+		if o > 3.5 {
+			n = 16
+		}
+		for i := range n {
+			sn, cs := math.Sincos(float64(i) * 2 * math.Pi / float64(n))
 			at(cs*o, sn*o, dark)
 		}
 	}
 	at(0, 0, ink)
 }
 
-// Shapes. Paths are anti-aliased; vector copies a path when it is filled,
-// so each helper builds its own small one.
-
-func fillPath(dst *ebiten.Image, p *vector.Path, c color.Color) {
-	op := &vector.DrawPathOptions{AntiAlias: true}
-	op.ColorScale.ScaleWithColor(c)
-	vector.FillPath(dst, p, nil, op)
+// sayCaps draws one line of s with the top of its capital letters at y,
+// aligned to x by h: for laying out lines by what the eye sees.
+func sayCaps(dst *ebiten.Image, f *text.GoTextFace, s string, x, y float64, h text.Align, outline bool, ink color.Color) {
+	m := f.Metrics()
+	say(dst, f, s, x, y-(m.HAscent-m.CapHeight), textStyle{h: h, v: text.AlignStart, outline: outline}, ink)
 }
 
-func strokePath(dst *ebiten.Image, p *vector.Path, width float32, c color.Color) {
-	op := &vector.DrawPathOptions{AntiAlias: true}
-	op.ColorScale.ScaleWithColor(c)
-	vector.StrokePath(dst, p, &vector.StrokeOptions{Width: width, LineCap: vector.LineCapRound, LineJoin: vector.LineJoinRound}, op)
+// capHeight is the height of f's capital letters.
+func capHeight(f *text.GoTextFace) float64 { return f.Metrics().CapHeight }
+
+// The kiosk's shapes, on gfx.
+
+// plate is the kiosk's rounded dark plate with a thin light rim.
+func (g *gfx) plate(x, y, w, h, unit float64) {
+	r := float32(min(2*unit, h/2))
+	g.fillRoundRect(float32(x), float32(y), float32(w), float32(h), r, colorPlate)
+	g.strokeRoundRect(float32(x), float32(y), float32(w), float32(h), r, float32(max(1, 0.25*unit)), colorRim)
 }
 
-// roundRectPath is a rectangle with corners of radius r.
-func roundRectPath(p *vector.Path, x, y, w, h, r float32) {
+// progressRing is a ring on a faint track, filled clockwise from the top
+// by f (0..1).
+func (g *gfx) progressRing(cx, cy, r, width float32, f float64, track, fill color.Color) {
+	f = min(max(f, 0), 1)
+	if f >= 0.999 {
+		g.circleLine(cx, cy, r, width, fill)
+		return
+	}
+	g.circleLine(cx, cy, r, width, track)
+	g.arc(cx, cy, r, -math.Pi/2, -math.Pi/2+float32(f)*2*math.Pi, width, fill)
+}
+
+// starPts is a five-pointed star of outer radius r, turned by rot.
+func starPts(dst []float32, cx, cy, r, rot float32) []float32 {
+	for i := range 10 {
+		rr := r
+		if i%2 == 1 {
+			rr = r * 0.45
+		}
+		sn, cs := math.Sincos(float64(rot) - math.Pi/2 + float64(i)*math.Pi/5)
+		dst = append(dst, cx+rr*float32(cs), cy+rr*float32(sn))
+	}
+	return dst
+}
+
+// star is a yellow star with an orange rim.
+func (g *gfx) star(cx, cy, r, rot float32, alpha float64) {
+	if r <= 0 {
+		return
+	}
+	g.pts = starPts(g.pts[:0], cx, cy, r, rot)
+	g.fill(fade(colorGold, alpha), g.pts)
+	g.pts = starPts(g.pts[:0], cx, cy, r, rot)
+	g.stroke(fade(color.NRGBA{0xe0, 0x7a, 0x10, 0xff}, alpha), max(1.5, r*0.12), true, g.pts)
+}
+
+// heartPts is a heart of width about 2r centred on (cx, cy).
+func heartPts(dst []float32, cx, cy, r float32) []float32 {
+	var c curve
+	c.pts = dst
+	c.steps = 10
+	c.move(cx, cy+r*0.95)
+	c.cubic(cx-r*0.35, cy+r*0.6, cx-r*1.05, cy+r*0.2, cx-r*1.0, cy-r*0.3)
+	c.cubic(cx-r*0.95, cy-r*0.95, cx-r*0.15, cy-r*1.05, cx, cy-r*0.45)
+	c.cubic(cx+r*0.15, cy-r*1.05, cx+r*0.95, cy-r*0.95, cx+r*1.0, cy-r*0.3)
+	c.cubic(cx+r*1.05, cy+r*0.2, cx+r*0.35, cy+r*0.6, cx, cy+r*0.95)
+	return c.pts
+}
+
+// heart is a life: red when full, an outline when lost.
+func (g *gfx) heart(cx, cy, r float32, full bool) {
+	g.pts = heartPts(g.pts[:0], cx, cy, r)
+	if full {
+		g.fill(colorStop, g.pts)
+		g.ellipse(cx-r*0.45, cy-r*0.4, r*0.2, r*0.14, fade(color.White, 0.55))
+		return
+	}
+	g.fill(fade(color.Black, 0.35), g.pts)
+	g.pts = heartPts(g.pts[:0], cx, cy, r)
+	g.stroke(fade(color.White, 0.6), max(1.5, r*0.14), true, g.pts)
+}
+
+// checkMark is a tick in a circle.
+func (g *gfx) checkMark(cx, cy, r float32, c color.Color) {
+	if r <= 0 {
+		return
+	}
+	g.disc(cx, cy, r, c)
+	g.pts = append(g.pts[:0], cx-r*0.45, cy+r*0.02, cx-r*0.1, cy+r*0.38, cx+r*0.5, cy-r*0.35)
+	g.stroke(color.White, r*0.22, false, g.pts)
+}
+
+// cornerBox outlines a detection with bold corner brackets and a thin
+// frame between them, the look of a found thing.
+func (g *gfx) cornerBox(x0, y0, x1, y1, width float32, c color.Color) {
+	w, h := x1-x0, y1-y0
+	l := min(w, h) * 0.28
+	thin := max(1, width/3)
+	vector.StrokeRect(g.dst, x0, y0, w, h, thin, fade(c, 0.7), false)
+	for _, k := range [][6]float32{
+		{x0, y0 + l, x0, y0, x0 + l, y0}, {x1 - l, y0, x1, y0, x1, y0 + l},
+		{x1, y1 - l, x1, y1, x1 - l, y1}, {x0 + l, y1, x0, y1, x0, y1 - l},
+	} {
+		g.pts = append(g.pts[:0], k[:]...)
+		g.stroke(c, width, false, g.pts)
+	}
+}
+
+// Shapes drawn with vector's paths, for drawing without a gfx (the
+// kiosk's chrome). Keep them small: vector fills paths through a stencil
+// atlas that a software renderer clears at every switch between paths and
+// other drawing, at the size of the largest path so far.
+
+func fillRoundRect(dst *ebiten.Image, x, y, w, h, r float32, c color.Color) {
+	if w <= 0 || h <= 0 {
+		return
+	}
+	var p vector.Path
 	r = max(0, min(r, w/2, h/2))
 	const q = math.Pi / 2
 	p.MoveTo(x+r, y)
@@ -244,229 +348,69 @@ func roundRectPath(p *vector.Path, x, y, w, h, r float32) {
 	p.LineTo(x, y+r)
 	p.Arc(x+r, y+r, r, 2*q, 3*q, vector.Clockwise)
 	p.Close()
-}
-
-// fillRoundRect fills a rectangle with round corners. Only the corners
-// are anti-aliased paths; the body is plain triangles: a software
-// renderer pays for a path by its area.
-func fillRoundRect(dst *ebiten.Image, x, y, w, h, r float32, c color.Color) {
-	if w <= 0 || h <= 0 {
-		return
-	}
-	r = max(0, min(r, w/2, h/2))
-	if r < 1 {
-		vector.FillRect(dst, x, y, w, h, c, true)
-		return
-	}
-	vector.FillRect(dst, x+r, y, w-2*r, h, c, false)
-	vector.FillRect(dst, x, y+r, r, h-2*r, c, false)
-	vector.FillRect(dst, x+w-r, y+r, r, h-2*r, c, false)
-	const q = math.Pi / 2
-	var p vector.Path
-	corner := func(cx, cy float32, a0 float32) {
-		p.MoveTo(cx, cy)
-		p.Arc(cx, cy, r, a0, a0+q, vector.Clockwise)
-		p.Close()
-	}
-	corner(x+r, y+r, 2*q)
-	corner(x+w-r, y+r, 3*q)
-	corner(x+w-r, y+h-r, 0)
-	corner(x+r, y+h-r, q)
-	fillPath(dst, &p, c)
-}
-
-// strokeRoundRect outlines a rectangle with round corners, in the same
-// way: straight sides as triangles, corners as small paths.
-func strokeRoundRect(dst *ebiten.Image, x, y, w, h, r, width float32, c color.Color) {
-	if w <= 0 || h <= 0 {
-		return
-	}
-	r = max(0, min(r, w/2, h/2))
-	hw := width / 2
-	vector.FillRect(dst, x+r, y-hw, w-2*r, width, c, false)
-	vector.FillRect(dst, x+r, y+h-hw, w-2*r, width, c, false)
-	vector.FillRect(dst, x-hw, y+r, width, h-2*r, c, false)
-	vector.FillRect(dst, x+w-hw, y+r, width, h-2*r, c, false)
-	if r < 1 {
-		return
-	}
-	const q = math.Pi / 2
-	var p vector.Path
-	corner := func(cx, cy float32, a0 float32) {
-		sn, cs := math.Sincos(float64(a0))
-		p.MoveTo(cx+r*float32(cs), cy+r*float32(sn))
-		p.Arc(cx, cy, r, a0, a0+q, vector.Clockwise)
-	}
-	corner(x+r, y+r, 2*q)
-	corner(x+w-r, y+r, 3*q)
-	corner(x+w-r, y+h-r, 0)
-	corner(x+r, y+h-r, q)
 	op := &vector.DrawPathOptions{AntiAlias: true}
 	op.ColorScale.ScaleWithColor(c)
-	vector.StrokePath(dst, &p, &vector.StrokeOptions{Width: width, LineCap: vector.LineCapButt}, op)
-}
-
-// plate is the kiosk's rounded dark plate with a thin light rim.
-func plate(dst *ebiten.Image, x, y, w, h, unit float64) {
-	r := float32(min(2*unit, h/2))
-	fillRoundRect(dst, float32(x), float32(y), float32(w), float32(h), r, colorPlate)
-	strokeRoundRect(dst, float32(x), float32(y), float32(w), float32(h), r, float32(max(1, 0.25*unit)), colorRim)
-}
-
-// disc is an anti-aliased filled circle.
-func disc(dst *ebiten.Image, cx, cy, r float32, c color.Color) {
-	if r <= 0 {
-		return
-	}
-	vector.FillCircle(dst, cx, cy, r, c, true)
-}
-
-// circleLine is an anti-aliased circle outline.
-func circleLine(dst *ebiten.Image, cx, cy, r, width float32, c color.Color) {
-	if r <= 0 {
-		return
-	}
-	vector.StrokeCircle(dst, cx, cy, r, width, c, true)
-}
-
-// arc strokes part of a circle, from angle a0 clockwise to a1 (radians,
-// 0 is to the right, y grows down).
-func arc(dst *ebiten.Image, cx, cy, r, a0, a1, width float32, c color.Color) {
-	if a1-a0 <= 0.001 || r <= 0 {
-		return
-	}
-	var p vector.Path
-	p.Arc(cx, cy, r, a0, a1, vector.Clockwise)
-	strokePath(dst, &p, width, c)
-}
-
-// progressRing is a ring on a faint track, filled clockwise from the top
-// by f (0..1).
-func progressRing(dst *ebiten.Image, cx, cy, r, width float32, f float64, track, fill color.Color) {
-	circleLine(dst, cx, cy, r, width, track)
-	f = min(max(f, 0), 1)
-	if f >= 0.999 {
-		circleLine(dst, cx, cy, r, width, fill)
-		return
-	}
-	arc(dst, cx, cy, r, -math.Pi/2, -math.Pi/2+float32(f)*2*math.Pi, width, fill)
-}
-
-// polygon fills the closed shape through the points (x0, y0, x1, y1, ...).
-func polygon(dst *ebiten.Image, c color.Color, pts ...float32) {
-	var p vector.Path
-	p.MoveTo(pts[0], pts[1])
-	for i := 2; i+1 < len(pts); i += 2 {
-		p.LineTo(pts[i], pts[i+1])
-	}
-	p.Close()
-	fillPath(dst, &p, c)
-}
-
-// ellipsePath adds an ellipse of radii rx, ry centred on (cx, cy).
-func ellipsePath(p *vector.Path, cx, cy, rx, ry float32) {
-	const k = 0.5523 // control distance for a quarter circle
-	p.MoveTo(cx+rx, cy)
-	p.CubicTo(cx+rx, cy+k*ry, cx+k*rx, cy+ry, cx, cy+ry)
-	p.CubicTo(cx-k*rx, cy+ry, cx-rx, cy+k*ry, cx-rx, cy)
-	p.CubicTo(cx-rx, cy-k*ry, cx-k*rx, cy-ry, cx, cy-ry)
-	p.CubicTo(cx+k*rx, cy-ry, cx+rx, cy-k*ry, cx+rx, cy)
-	p.Close()
+	vector.FillPath(dst, &p, nil, op)
 }
 
 func ellipse(dst *ebiten.Image, cx, cy, rx, ry float32, c color.Color) {
+	var cv curve
+	cv.steps = 8
+	const k = 0.5523 // control distance for a quarter circle
+	cv.move(cx+rx, cy)
+	cv.cubic(cx+rx, cy+k*ry, cx+k*rx, cy+ry, cx, cy+ry)
+	cv.cubic(cx-k*rx, cy+ry, cx-rx, cy+k*ry, cx-rx, cy)
+	cv.cubic(cx-rx, cy-k*ry, cx-k*rx, cy-ry, cx, cy-ry)
+	cv.cubic(cx+k*rx, cy-ry, cx+rx, cy-k*ry, cx+rx, cy)
 	var p vector.Path
-	ellipsePath(&p, cx, cy, rx, ry)
-	fillPath(dst, &p, c)
+	p.MoveTo(cv.pts[0], cv.pts[1])
+	for i := 2; i+1 < len(cv.pts); i += 2 {
+		p.LineTo(cv.pts[i], cv.pts[i+1])
+	}
+	p.Close()
+	op := &vector.DrawPathOptions{AntiAlias: true}
+	op.ColorScale.ScaleWithColor(c)
+	vector.FillPath(dst, &p, nil, op)
 }
 
-// line is an anti-aliased segment with round ends.
 func line(dst *ebiten.Image, x0, y0, x1, y1, width float32, c color.Color) {
 	var p vector.Path
 	p.MoveTo(x0, y0)
 	p.LineTo(x1, y1)
-	strokePath(dst, &p, width, c)
+	op := &vector.DrawPathOptions{AntiAlias: true}
+	op.ColorScale.ScaleWithColor(c)
+	vector.StrokePath(dst, &p, &vector.StrokeOptions{Width: width, LineCap: vector.LineCapRound}, op)
 }
 
-// starPath adds a five-pointed star of outer radius r, turned by rot.
-func starPath(p *vector.Path, cx, cy, r, rot float32) {
-	for i := range 10 {
-		rr := r
-		if i%2 == 1 {
-			rr = r * 0.45
-		}
-		ang := float64(rot) - math.Pi/2 + float64(i)*math.Pi/5
-		s, c := math.Sincos(ang)
-		x, y := cx+rr*float32(c), cy+rr*float32(s)
-		if i == 0 {
-			p.MoveTo(x, y)
-		} else {
-			p.LineTo(x, y)
-		}
+// curve flattens a path of lines and Bézier curves into points.
+type curve struct {
+	pts   []float32
+	steps int // pieces per curve
+}
+
+func (c *curve) last() (float32, float32) {
+	n := len(c.pts)
+	return c.pts[n-2], c.pts[n-1]
+}
+
+func (c *curve) move(x, y float32) { c.pts = append(c.pts, x, y) }
+func (c *curve) line(x, y float32) { c.pts = append(c.pts, x, y) }
+
+func (c *curve) quad(x1, y1, x2, y2 float32) {
+	x0, y0 := c.last()
+	for i := 1; i <= c.steps; i++ {
+		t := float32(i) / float32(c.steps)
+		u := 1 - t
+		c.pts = append(c.pts, u*u*x0+2*u*t*x1+t*t*x2, u*u*y0+2*u*t*y1+t*t*y2)
 	}
-	p.Close()
 }
 
-// star is a yellow star with an orange rim.
-func star(dst *ebiten.Image, cx, cy, r, rot float32, alpha float64) {
-	var p vector.Path
-	starPath(&p, cx, cy, r, rot)
-	fillPath(dst, &p, fade(colorGold, alpha))
-	strokePath(dst, &p, max(1.5, r*0.12), fade(color.NRGBA{0xe0, 0x7a, 0x10, 0xff}, alpha))
-}
-
-// heartPath adds a heart of width about 2r centred on (cx, cy).
-func heartPath(p *vector.Path, cx, cy, r float32) {
-	p.MoveTo(cx, cy+r*0.95)
-	p.CubicTo(cx-r*0.35, cy+r*0.6, cx-r*1.05, cy+r*0.2, cx-r*1.0, cy-r*0.3)
-	p.CubicTo(cx-r*0.95, cy-r*0.95, cx-r*0.15, cy-r*1.05, cx, cy-r*0.45)
-	p.CubicTo(cx+r*0.15, cy-r*1.05, cx+r*0.95, cy-r*0.95, cx+r*1.0, cy-r*0.3)
-	p.CubicTo(cx+r*1.05, cy+r*0.2, cx+r*0.35, cy+r*0.6, cx, cy+r*0.95)
-	p.Close()
-}
-
-// heart is a life: red when full, an outline when lost.
-func heart(dst *ebiten.Image, cx, cy, r float32, full bool) {
-	var p vector.Path
-	heartPath(&p, cx, cy, r)
-	if full {
-		fillPath(dst, &p, colorStop)
-		ellipse(dst, cx-r*0.45, cy-r*0.4, r*0.2, r*0.14, fade(color.White, 0.55))
-		return
+func (c *curve) cubic(x1, y1, x2, y2, x3, y3 float32) {
+	x0, y0 := c.last()
+	for i := 1; i <= c.steps; i++ {
+		t := float32(i) / float32(c.steps)
+		u := 1 - t
+		a, b, cc, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
+		c.pts = append(c.pts, a*x0+b*x1+cc*x2+d*x3, a*y0+b*y1+cc*y2+d*y3)
 	}
-	fillPath(dst, &p, fade(color.Black, 0.35))
-	strokePath(dst, &p, max(1.5, r*0.14), fade(color.White, 0.6))
-}
-
-// checkMark is a tick (✓) in a circle.
-func checkMark(dst *ebiten.Image, cx, cy, r float32, c color.Color) {
-	disc(dst, cx, cy, r, c)
-	var p vector.Path
-	p.MoveTo(cx-r*0.45, cy+r*0.02)
-	p.LineTo(cx-r*0.1, cy+r*0.38)
-	p.LineTo(cx+r*0.5, cy-r*0.35)
-	strokePath(dst, &p, r*0.22, color.White)
-}
-
-// cornerBox outlines a detection with bold corner brackets and a thin
-// frame between them, the look of a found thing.
-func cornerBox(dst *ebiten.Image, x0, y0, x1, y1, width float32, c color.Color) {
-	w, h := x1-x0, y1-y0
-	l := min(w, h) * 0.28
-	thin := max(1, width/3)
-	vector.StrokeRect(dst, x0, y0, w, h, thin, fade(c, 0.7), false)
-	var p vector.Path
-	p.MoveTo(x0, y0+l)
-	p.LineTo(x0, y0)
-	p.LineTo(x0+l, y0)
-	p.MoveTo(x1-l, y0)
-	p.LineTo(x1, y0)
-	p.LineTo(x1, y0+l)
-	p.MoveTo(x1, y1-l)
-	p.LineTo(x1, y1)
-	p.LineTo(x1-l, y1)
-	p.MoveTo(x0+l, y1)
-	p.LineTo(x0, y1)
-	p.LineTo(x0, y1-l)
-	strokePath(dst, &p, width, c)
 }

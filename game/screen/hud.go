@@ -16,6 +16,7 @@ import (
 // question waiting for the confirm key, the help and the operator overlay.
 func (a *App) drawChrome(dst *ebiten.Image, unit float64) {
 	cw, ch := float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy())
+	a.dimInSoftware(dst)
 	a.drawPrivacyIcon(dst, unit)
 	if a.deps.Camera != nil {
 		if st := a.deps.Camera(); !st.Live && st.Outages > 0 {
@@ -43,6 +44,21 @@ func (a *App) drawChrome(dst *ebiten.Image, unit float64) {
 	if a.overlay {
 		a.drawOperator(dst, unit)
 	}
+}
+
+// dimInSoftware darkens the picture to the budget's brightness when there
+// is no backlight the kiosk may set (an external screen, Xvfb), so a demo
+// on battery still shows the power level at work.
+func (a *App) dimInSoftware(dst *ebiten.Image) {
+	if a.deps.Power == nil || a.deps.Power.HasBacklight() {
+		return
+	}
+	b := a.deps.Power.Status().Decision.Budget.BrightnessPercent
+	if b <= 0 || b >= 100 {
+		return
+	}
+	shade := color.RGBA{A: uint8((100 - b) / 100 * 0.8 * 255)}
+	vector.FillRect(dst, 0, 0, float32(dst.Bounds().Dx()), float32(dst.Bounds().Dy()), shade, false)
 }
 
 // drawPrivacyIcon shows the privacy mode in the top-right corner: an eye,

@@ -3,9 +3,6 @@ package screen
 import (
 	"image/color"
 	"math"
-
-	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // The hunt's pictures: one flat-colour icon for each thing it may ask
@@ -15,17 +12,16 @@ import (
 // pen draws in an icon's box: (u, v) in 0..1 maps to the canvas, turned by
 // rot radians about the box point (pu, pv).
 type pen struct {
-	dst      *ebiten.Image
+	g        *gfx
 	x, y, s  float32 // the box's top-left corner and size on the canvas
 	rot      float64
 	pu, pv   float32
-	alpha    float64 // 0 is opaque
 	sin, cos float32
 }
 
 // newPen is a pen for the box of side s centred on (cx, cy).
-func newPen(dst *ebiten.Image, cx, cy, s float32) pen {
-	return pen{dst: dst, x: cx - s/2, y: cy - s/2, s: s, cos: 1}
+func newPen(g *gfx, cx, cy, s float32) pen {
+	return pen{g: g, x: cx - s/2, y: cy - s/2, s: s, cos: 1}
 }
 
 // turned is the pen turned by rot about (pu, pv).
@@ -44,90 +40,100 @@ func (p pen) pt(u, v float32) (float32, float32) {
 	return p.x + u*p.s, p.y + v*p.s
 }
 
-func (p pen) c(c color.Color) color.Color {
-	if p.alpha > 0 {
-		return fade(c, p.alpha)
-	}
-	return c
-}
-
 // circle fills a circle of radius r (box units).
 func (p pen) circle(u, v, r float32, c color.Color) {
 	x, y := p.pt(u, v)
-	disc(p.dst, x, y, r*p.s, p.c(c))
+	p.g.disc(x, y, r*p.s, c)
 }
 
 // ring strokes a circle.
 func (p pen) ring(u, v, r, w float32, c color.Color) {
 	x, y := p.pt(u, v)
-	circleLine(p.dst, x, y, r*p.s, w*p.s, p.c(c))
+	p.g.circleLine(x, y, r*p.s, w*p.s, c)
 }
 
 // line strokes a segment with round ends.
 func (p pen) line(u0, v0, u1, v1, w float32, c color.Color) {
 	x0, y0 := p.pt(u0, v0)
 	x1, y1 := p.pt(u1, v1)
-	line(p.dst, x0, y0, x1, y1, w*p.s, p.c(c))
+	p.g.line(x0, y0, x1, y1, w*p.s, c)
 }
 
 // rect fills a rectangle with corners of radius r (not turned).
 func (p pen) rect(u0, v0, u1, v1, r float32, c color.Color) {
 	x0, y0 := p.pt(u0, v0)
 	x1, y1 := p.pt(u1, v1)
-	fillRoundRect(p.dst, x0, y0, x1-x0, y1-y0, r*p.s, p.c(c))
+	p.g.fillRoundRect(x0, y0, x1-x0, y1-y0, r*p.s, c)
 }
 
 // ellipse fills an ellipse (not turned).
 func (p pen) ellipse(u, v, ru, rv float32, c color.Color) {
 	x, y := p.pt(u, v)
-	ellipse(p.dst, x, y, ru*p.s, rv*p.s, p.c(c))
+	p.g.ellipse(x, y, ru*p.s, rv*p.s, c)
 }
 
 // poly fills the polygon through (u0, v0, u1, v1, ...).
 func (p pen) poly(c color.Color, uv ...float32) {
-	pts := make([]float32, len(uv))
+	pts := p.g.pts[:0]
 	for i := 0; i+1 < len(uv); i += 2 {
-		pts[i], pts[i+1] = p.pt(uv[i], uv[i+1])
+		x, y := p.pt(uv[i], uv[i+1])
+		pts = append(pts, x, y)
 	}
-	polygon(p.dst, p.c(c), pts...)
+	p.g.pts = pts
+	p.g.fill(c, pts)
 }
 
-// shape starts a free path drawn with this pen.
-func (p pen) shape() *shape { return &shape{pen: p} }
+// shape starts a free outline drawn with this pen.
+func (p pen) shape() *shape { return &shape{pen: p, c: curve{steps: 12}} }
 
-// shape is a path in an icon's box units.
+// shape is an outline in an icon's box units: one or more pieces, each
+// started by move.
 type shape struct {
-	pen pen
-	p   vector.Path
+	pen    pen
+	c      curve
+	starts []int // where each piece begins in c.pts
+	closed bool
 }
 
-func (s *shape) move(u, v float32) *shape { s.p.MoveTo(s.pen.pt(u, v)); return s }
-func (s *shape) line(u, v float32) *shape { s.p.LineTo(s.pen.pt(u, v)); return s }
+func (s *shape) move(u, v float32) *shape {
+	s.starts = append(s.starts, len(s.c.pts))
+	s.c.move(s.pen.pt(u, v))
+	return s
+}
+func (s *shape) line(u, v float32) *shape { s.c.line(s.pen.pt(u, v)); return s }
 func (s *shape) quad(u1, v1, u2, v2 float32) *shape {
 	x1, y1 := s.pen.pt(u1, v1)
 	x2, y2 := s.pen.pt(u2, v2)
-	s.p.QuadTo(x1, y1, x2, y2)
+	s.c.quad(x1, y1, x2, y2)
 	return s
 }
 func (s *shape) cubic(u1, v1, u2, v2, u3, v3 float32) *shape {
 	x1, y1 := s.pen.pt(u1, v1)
 	x2, y2 := s.pen.pt(u2, v2)
 	x3, y3 := s.pen.pt(u3, v3)
-	s.p.CubicTo(x1, y1, x2, y2, x3, y3)
+	s.c.cubic(x1, y1, x2, y2, x3, y3)
 	return s
 }
 
-// arc adds a circular arc about (u, v), clockwise from a0 to a1.
-func (s *shape) arc(u, v, r float32, a0, a1 float64) *shape {
-	x, y := s.pen.pt(u, v)
-	rot := float32(s.pen.rot)
-	s.p.Arc(x, y, r*s.pen.s, float32(a0)+rot, float32(a1)+rot, vector.Clockwise)
-	return s
+// close joins the outline back to its start (for strokes; fills are
+// always closed).
+func (s *shape) close() *shape { s.closed = true; return s }
+
+// pieces calls f with each piece's points.
+func (s *shape) pieces(f func(pts []float32)) {
+	for i, st := range s.starts {
+		end := len(s.c.pts)
+		if i+1 < len(s.starts) {
+			end = s.starts[i+1]
+		}
+		f(s.c.pts[st:end])
+	}
 }
 
-func (s *shape) close() *shape                   { s.p.Close(); return s }
-func (s *shape) fill(c color.Color)              { fillPath(s.pen.dst, &s.p, s.pen.c(c)) }
-func (s *shape) stroke(w float32, c color.Color) { strokePath(s.pen.dst, &s.p, w*s.pen.s, s.pen.c(c)) }
+func (s *shape) fill(c color.Color) { s.pieces(func(pts []float32) { s.pen.g.fill(c, pts) }) }
+func (s *shape) stroke(w float32, c color.Color) {
+	s.pieces(func(pts []float32) { s.pen.g.stroke(c, w*s.pen.s, s.closed, pts) })
+}
 
 // Icon colours.
 var (
@@ -152,8 +158,8 @@ var (
 // itemIcon draws the picture of a hunt item (a COCO label) in the box of
 // side s centred on (cx, cy); t (seconds) animates the lively ones.
 // Labels without a picture of their own get a magnifying glass.
-func itemIcon(dst *ebiten.Image, item string, cx, cy, s float32, t float64) {
-	p := newPen(dst, cx, cy, s)
+func itemIcon(g *gfx, item string, cx, cy, s float32, t float64) {
+	p := newPen(g, cx, cy, s)
 	switch item {
 	case "cup":
 		iconCup(p, t)
@@ -501,8 +507,8 @@ func iconSearch(p pen) {
 }
 
 // waveHand is an open hand in the box of side s, waving about its wrist.
-func waveHand(dst *ebiten.Image, cx, cy, s float32, t float64, c color.Color) {
-	p := newPen(dst, cx, cy, s).turned(0.35*math.Sin(t*7), 0.5, 0.9)
+func waveHand(g *gfx, cx, cy, s float32, t float64, c color.Color) {
+	p := newPen(g, cx, cy, s).turned(0.35*math.Sin(t*7), 0.5, 0.9)
 	fingers := [][4]float32{{0.33, 0.5, 0.3, 0.2}, {0.44, 0.46, 0.43, 0.12}, {0.55, 0.46, 0.56, 0.13}, {0.65, 0.5, 0.68, 0.24}}
 	for _, f := range fingers {
 		p.line(f[0], f[1], f[2], f[3], 0.1, c)
@@ -514,8 +520,8 @@ func waveHand(dst *ebiten.Image, cx, cy, s float32, t float64, c color.Color) {
 
 // smiley is the Dodge player: a friendly round face of radius r; hurt
 // makes it wince.
-func smiley(dst *ebiten.Image, cx, cy, r float32, hurt bool) {
-	p := newPen(dst, cx, cy, 2*r)
+func smiley(g *gfx, cx, cy, r float32, hurt bool) {
+	p := newPen(g, cx, cy, 2*r)
 	skin := inkYellow
 	rim := color.NRGBA{0xe0, 0x8a, 0x10, 0xff}
 	if hurt {
@@ -544,8 +550,8 @@ func smiley(dst *ebiten.Image, cx, cy, r float32, hurt bool) {
 
 // faceOutline is the "step closer" picture: a head and shoulders in a
 // dashed viewfinder.
-func faceOutline(dst *ebiten.Image, cx, cy, s float32, c color.Color) {
-	p := newPen(dst, cx, cy, s)
+func faceOutline(g *gfx, cx, cy, s float32, c color.Color) {
+	p := newPen(g, cx, cy, s)
 	p.shape().move(0.16, 0.98).cubic(0.16, 0.72, 0.3, 0.64, 0.5, 0.64).cubic(0.7, 0.64, 0.84, 0.72, 0.84, 0.98).stroke(0.05, c)
 	p.ring(0.5, 0.38, 0.2, 0.05, c)
 	p.circle(0.43, 0.36, 0.025, c)
@@ -558,21 +564,21 @@ func faceOutline(dst *ebiten.Image, cx, cy, s float32, c color.Color) {
 }
 
 // trafficLight is a housing with a red lamp over a green one.
-func trafficLight(dst *ebiten.Image, x, y, w, h float32, red bool, glow float64) {
-	fillRoundRect(dst, x, y, w, h, w*0.3, inkDark)
-	strokeRoundRect(dst, x, y, w, h, w*0.3, max(1, w*0.05), fade(inkWhite, 0.35))
+func trafficLight(g *gfx, x, y, w, h float32, red bool, glow float64) {
+	g.fillRoundRect(x, y, w, h, w*0.3, inkDark)
+	g.strokeRoundRect(x, y, w, h, w*0.3, max(1, w*0.05), fade(inkWhite, 0.35))
 	r := min(w*0.36, h*0.2)
 	top, bottom := y+h*0.28, y+h*0.72
 	off := color.NRGBA{0x3a, 0x3f, 0x52, 0xff}
 	if red {
-		disc(dst, x+w/2, top, r*(1.35+0.2*float32(glow)), fade(colorStop, 0.35))
-		disc(dst, x+w/2, top, r, colorStop)
-		disc(dst, x+w/2, bottom, r, off)
+		g.disc(x+w/2, top, r*(1.35+0.2*float32(glow)), fade(colorStop, 0.35))
+		g.disc(x+w/2, top, r, colorStop)
+		g.disc(x+w/2, bottom, r, off)
 	} else {
-		disc(dst, x+w/2, top, r, off)
-		disc(dst, x+w/2, bottom, r*(1.35+0.2*float32(glow)), fade(colorGo, 0.35))
-		disc(dst, x+w/2, bottom, r, colorGo)
+		g.disc(x+w/2, top, r, off)
+		g.disc(x+w/2, bottom, r*(1.35+0.2*float32(glow)), fade(colorGo, 0.35))
+		g.disc(x+w/2, bottom, r, colorGo)
 	}
-	disc(dst, x+w/2-r*0.3, top-r*0.3, r*0.22, fade(inkWhite, 0.35))
-	disc(dst, x+w/2-r*0.3, bottom-r*0.3, r*0.22, fade(inkWhite, 0.35))
+	g.disc(x+w/2-r*0.3, top-r*0.3, r*0.22, fade(inkWhite, 0.35))
+	g.disc(x+w/2-r*0.3, bottom-r*0.3, r*0.22, fade(inkWhite, 0.35))
 }

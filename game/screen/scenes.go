@@ -22,6 +22,7 @@ func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
 		a.drawDetections(dst, fit, unit)
 		return
 	}
+	g := newGfx(dst, a.frameImg)
 	art := a.sceneArt()
 	sc := a.deps.Games.Current()
 	art.observe(sc, a.seconds())
@@ -29,26 +30,26 @@ func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
 	dimmed := false
 	switch s := sc.(type) {
 	case *game.Attract:
-		a.drawAttract(dst, fit, l, s)
+		a.drawAttract(g, fit, l, s)
 	case *game.Countdown:
-		a.drawCountdown(dst, l, s)
+		a.drawCountdown(g, l, s)
 	case *game.Results:
-		a.drawResults(dst, l, s, art)
+		a.drawResults(g, l, s, art)
 		dimmed = true
 	case *game.Hunt:
-		a.drawHunt(dst, fit, l, s, art)
+		a.drawHunt(g, fit, l, s, art)
 	case *game.Bubbles:
-		a.drawBubbles(dst, fit, l, s)
+		a.drawBubbles(g, fit, l, s)
 	case *game.Freeze:
-		a.drawFreeze(dst, fit, l, s)
+		a.drawFreeze(g, fit, l, s)
 	case *game.Dodge:
-		a.drawDodge(dst, fit, l, s, art)
+		a.drawDodge(g, fit, l, s, art)
 		dimmed = s.NeedFace()
 	default:
 		a.drawDetections(dst, fit, unit)
 	}
 	if a.deps.Games.Paused() {
-		a.drawPaused(dst, l, !dimmed)
+		a.drawPaused(g, l, !dimmed)
 	}
 }
 
@@ -64,6 +65,7 @@ type sceneArt struct {
 
 	finds    int
 	findAt   float64
+	asked    string // the item asked for
 	found    string // the item just found
 	findGain int    // its points
 
@@ -88,12 +90,9 @@ func (s *sceneArt) observe(sc game.Scene, now float64) {
 	switch g := sc.(type) {
 	case *game.Hunt:
 		if !fresh && g.Finds() > s.finds {
-			s.findAt, s.findGain = now, g.Score()-s.score
+			s.findAt, s.findGain, s.found = now, g.Score()-s.score, s.asked
 		}
-		if g.Finds() == s.finds || fresh {
-			s.found = g.Item()
-		}
-		s.finds, s.score = g.Finds(), g.Score()
+		s.finds, s.score, s.asked = g.Finds(), g.Score(), g.Item()
 	case *game.Dodge:
 		if !fresh && g.Lives() < s.lives {
 			s.hitAt = now
@@ -141,21 +140,24 @@ func (s *sceneArt) resultsFraction(left time.Duration) float64 {
 	return min(float64(left)/float64(max(total, time.Millisecond)), 1)
 }
 
-// sceneLayout is where the games' HUD goes on this canvas. Landscape: the
-// score and time pills sit in the top corners with the game's banner
-// between them. Portrait: the banner goes below the pills, full width.
+// sceneLayout is where the games' HUD goes on this canvas: the score and
+// time pills in the top corners, a game's extra pill (finds, lives) under
+// the score (landscape) or beside it (portrait), and the game's banner
+// between the pills (landscape) or below them, full width (portrait). The
+// corners keep clear of the kiosk's own marks: the DEMO badge top left and
+// the privacy eye top right.
 type sceneLayout struct {
 	W, H, U  float64
 	portrait bool
 	margin   float64
-	// The pills: the left column (score, then a game's extra) starts at
-	// leftY, below the DEMO badge when there is one; the time's at top.
+	// top is the top of things centred at the top; the pills start at
+	// pillY.
+	top, pillY   float64
 	pillW, pillH float64
-	leftY, top   float64
+	// The extra pill's corner.
+	extraX, extraY float64
 	// The banner slot.
 	bx0, bx1, by float64
-	// hudBottom is the lowest y of the HUD, where the play area begins.
-	hudBottom float64
 }
 
 func (a *App) layout(dst *ebiten.Image, unit float64) sceneLayout {
@@ -164,25 +166,23 @@ func (a *App) layout(dst *ebiten.Image, unit float64) sceneLayout {
 	l.portrait = l.W < l.H*1.05
 	l.margin = 2 * unit
 	l.top = l.margin
-	l.leftY = l.top
-	if a.deps.Demo {
-		l.leftY = 6 * unit // the badge is about 4.5 units tall
-	}
+	l.pillY = 7 * unit // below the badge (4.5 units tall) and the eye
 	l.pillW, l.pillH = 21*unit, 12*unit
 	if l.portrait {
+		l.extraX, l.extraY = l.margin+l.pillW+l.margin, l.pillY
 		l.bx0, l.bx1 = l.margin, l.W-l.margin
-		l.by = max(l.leftY, l.top) + l.pillH + l.margin
+		l.by = l.pillY + l.pillH + l.margin
 	} else {
+		l.extraX, l.extraY = l.margin, l.pillY+l.pillH+unit
 		l.bx0, l.bx1 = l.margin+l.pillW+l.margin, l.W-l.margin-l.pillW-l.margin
 		l.by = l.top
 	}
-	l.hudBottom = l.by
 	return l
 }
 
 // pill is a HUD plate: a small caption over a big value. right aligns it
 // to x from the right instead of the left. It returns its height.
-func (a *App) pill(dst *ebiten.Image, l sceneLayout, x, y float64, right bool, caption, value string, ink color.Color, scale float64) float64 {
+func (a *App) pill(g *gfx, l sceneLayout, x, y float64, right bool, caption, value string, ink color.Color, scale float64) float64 {
 	u := l.U
 	cf := a.face(2.6 * u)
 	vf := a.fitFace(value, 7*u, l.pillW*1.6-3*u)
@@ -192,11 +192,11 @@ func (a *App) pill(dst *ebiten.Image, l sceneLayout, x, y float64, right bool, c
 	if right {
 		x -= w
 	}
-	plate(dst, x, y, w, h, u)
-	say(dst, cf, caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
+	g.plate(x, y, w, h, u)
+	say(g.dst, cf, caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
 	st := styleCentreFlat
 	st.scale = scale
-	say(dst, vf, value, x+w/2, y+7.4*u, st, ink)
+	say(g.dst, vf, value, x+w/2, y+7.4*u, st, ink)
 	return h
 }
 
@@ -204,10 +204,9 @@ func (a *App) pill(dst *ebiten.Image, l sceneLayout, x, y float64, right bool, c
 func timeLeft(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
 
 // drawScoreTime draws the two pills every game has: the score on the left
-// and the time on the right, red and beating under ten seconds. It returns
-// the y below the left pill, for a game's extra pill.
-func (a *App) drawScoreTime(dst *ebiten.Image, l sceneLayout, score int, left time.Duration) float64 {
-	a.pill(dst, l, l.margin, l.leftY, false, "SCORE", fmt.Sprint(score), colorGold, 1)
+// and the time on the right, red and beating under ten seconds.
+func (a *App) drawScoreTime(g *gfx, l sceneLayout, score int, left time.Duration) {
+	a.pill(g, l, l.margin, l.pillY, false, "SCORE", fmt.Sprint(score), colorGold, 1)
 	secs := timeLeft(left)
 	ink, sc := color.Color(colorInk), 1.0
 	if secs <= 10 {
@@ -217,8 +216,7 @@ func (a *App) drawScoreTime(dst *ebiten.Image, l sceneLayout, score int, left ti
 			ink = mix(colorStop, colorInk, pulse(a.seconds(), 0.5)*0.5)
 		}
 	}
-	a.pill(dst, l, l.W-l.margin, l.top, true, "TIME", fmt.Sprint(secs), ink, sc)
-	return l.leftY + l.pillH + l.U
+	a.pill(g, l, l.W-l.margin, l.pillY, true, "TIME", fmt.Sprint(secs), ink, sc)
 }
 
 // banner is a plate in the banner slot of height h; it returns its box.
@@ -229,10 +227,10 @@ func (a *App) bannerBox(l sceneLayout, h, maxW float64) (x, y, w float64) {
 }
 
 // drawPaused puts a big "Paused" plate over everything.
-func (a *App) drawPaused(dst *ebiten.Image, l sceneLayout, dim bool) {
+func (a *App) drawPaused(g *gfx, l sceneLayout, dim bool) {
 	u := l.U
 	if dim {
-		vector.FillRect(dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
+		vector.FillRect(g.dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
 	}
 	f := a.fitFace("Paused", 16*u, l.W-16*u)
 	sub := a.fitFace("Back in a moment", 5*u, l.W-16*u)
@@ -241,25 +239,25 @@ func (a *App) drawPaused(dst *ebiten.Image, l sceneLayout, dim bool) {
 	w := max(tw, sw) + 10*u
 	h := th + 12*u
 	x, y := (l.W-w)/2, (l.H-h)/2
-	plate(dst, x, y, w, h, u)
+	g.plate(x, y, w, h, u)
 	// two bars, the pause sign, breathing
 	bw := float32(2.2 * u)
 	bh := float32(7 * u)
 	bx := float32(l.W/2) - 1.5*bw
 	by := float32(y) - bh - float32(2*u)
 	al := 0.7 + 0.3*pulse(a.seconds(), 2)
-	fillRoundRect(dst, bx, by, bw, bh, bw/3, fade(colorInk, al))
-	fillRoundRect(dst, bx+2*bw, by, bw, bh, bw/3, fade(colorInk, al))
-	say(dst, f, "Paused", l.W/2, y+3*u+th/2, styleCentreFlat, colorInk)
-	say(dst, sub, "Back in a moment", l.W/2, y+h-4*u, styleCentreFlat, colorSoftInk)
+	g.fillRoundRect(bx, by, bw, bh, bw/3, fade(colorInk, al))
+	g.fillRoundRect(bx+2*bw, by, bw, bh, bw/3, fade(colorInk, al))
+	say(g.dst, f, "Paused", l.W/2, y+3*u+th/2, styleCentreFlat, colorInk)
+	say(g.dst, sub, "Back in a moment", l.W/2, y+h-4*u, styleCentreFlat, colorSoftInk)
 }
 
 // centreText draws s wrapped into the width, centred on (cx, cy); the
 // size shrinks until it takes at most lines lines.
-func (a *App) centreText(dst *ebiten.Image, s string, cx, cy, size, maxW float64, lines int, st textStyle, ink color.Color) (w, h float64) {
+func (a *App) centreText(g *gfx, s string, cx, cy, size, maxW float64, lines int, st textStyle, ink color.Color) (w, h float64) {
 	f, wrapped := a.fitWrapped(s, size, maxW, lines)
 	w, h = textSize(wrapped, f)
 	st.h, st.v = text.AlignCenter, text.AlignCenter
-	say(dst, f, wrapped, cx, cy, st, ink)
+	say(g.dst, f, wrapped, cx, cy, st, ink)
 	return w, h
 }

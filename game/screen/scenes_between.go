@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 )
@@ -16,10 +15,10 @@ import (
 // drawAttract invites whoever is in front to wave: a big pulsing line by a
 // waving hand in a ring that fills as they wave, and a card previewing a
 // game. People in view get a soft marker instead of boxes.
-func (a *App) drawAttract(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.Attract) {
+func (a *App) drawAttract(g *gfx, fit game.Fit, l sceneLayout, s *game.Attract) {
 	t := a.seconds()
 	u := l.U
-	a.drawPeopleMarkers(dst, fit, l, t)
+	a.drawPeopleMarkers(g, fit, l, t)
 
 	// The invitation, with the wave ring.
 	wave := s.Wave()
@@ -29,7 +28,7 @@ func (a *App) drawAttract(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *gam
 	var f *text.GoTextFace
 	if l.portrait {
 		f = a.fitFace(invite, 12*u, l.W-6*u)
-		ringX, ringY = l.W/2, l.leftY+2*u+ringR
+		ringX, ringY = l.W/2, l.top+2*u+ringR
 		_, th := textSize(invite, f)
 		textX, textY = l.W/2, ringY+ringR+2.5*u+th/2
 	} else {
@@ -40,28 +39,28 @@ func (a *App) drawAttract(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *gam
 		textX, textY = ringX+ringR+4*u+tw/2, ringY
 	}
 	glow := pulse(t, 1.6)
-	disc(dst, float32(ringX), float32(ringY), float32(ringR*(1.12+0.06*glow)), fade(colorGold, 0.18+0.12*wave))
-	disc(dst, float32(ringX), float32(ringY), float32(ringR), colorPlate)
+	g.disc(float32(ringX), float32(ringY), float32(ringR*(1.12+0.06*glow)), fade(colorGold, 0.18+0.12*wave))
+	g.disc(float32(ringX), float32(ringY), float32(ringR), colorPlate)
 	ringInk := mix(colorGold, colorGo, wave)
-	progressRing(dst, float32(ringX), float32(ringY), float32(ringR-0.9*u), float32(1.4*u), wave, fade(colorInk, 0.2), ringInk)
-	waveHand(dst, float32(ringX), float32(ringY+0.3*u), float32(ringR*1.15), t*(1+wave), colorInk)
+	g.progressRing(float32(ringX), float32(ringY), float32(ringR-0.9*u), float32(1.4*u), wave, fade(colorInk, 0.2), ringInk)
+	waveHand(g, float32(ringX), float32(ringY+0.3*u), float32(ringR*1.15), t*(1+wave), colorInk)
 
 	st := styleCentre
 	st.scale = 1 + 0.06*glow
-	say(dst, f, invite, textX, textY, st, mix(colorInk, colorGold, glow*0.6))
+	say(g.dst, f, invite, textX, textY, st, mix(colorInk, colorGold, glow*0.6))
 	if wave > 0.02 {
 		_, th := textSize(invite, f)
 		sub := a.face(5 * u)
 		sst := styleCentre
 		sst.scale = 1 + 0.08*pulse(t, 0.4)
-		say(dst, sub, "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
+		say(g.dst, sub, "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
 	}
 
-	a.drawPreviewCard(dst, l, s, t)
+	a.drawPreviewCard(g, l, s, t)
 }
 
 // drawPeopleMarkers puts a soft glowing ring on each tracked person's head.
-func (a *App) drawPeopleMarkers(dst *ebiten.Image, fit game.Fit, l sceneLayout, t float64) {
+func (a *App) drawPeopleMarkers(g *gfx, fit game.Fit, l sceneLayout, t float64) {
 	u := l.U
 	for _, tr := range a.obs.ObjectTracks {
 		if tr.Label != "person" || tr.Missed > 0 {
@@ -74,16 +73,16 @@ func (a *App) drawPeopleMarkers(dst *ebiten.Image, fit game.Fit, l sceneLayout, 
 		cx, cy := (x0+x1)/2, y0+r*1.1
 		c := playerColor(tr.ID)
 		ph := pulse(t+float64(tr.ID)*0.37, 1.8)
-		disc(dst, float32(cx), float32(cy), float32(r), fade(c, 0.12+0.08*ph))
-		circleLine(dst, float32(cx), float32(cy), float32(r*(1+0.12*ph)), float32(max(1.5, 0.35*u)), fade(c, 0.55+0.3*ph))
+		g.disc(float32(cx), float32(cy), float32(r), fade(c, 0.12+0.08*ph))
+		g.circleLine(float32(cx), float32(cy), float32(r*(1+0.12*ph)), float32(max(1.5, 0.35*u)), fade(c, 0.55+0.3*ph))
 		bob := math.Sin(t*3+float64(tr.ID)) * 0.6 * u
-		star(dst, float32(cx), float32(y0-r*0.5+bob), float32(max(1.2*u, r*0.35)), float32(t+float64(tr.ID)), 0.9)
+		g.star(float32(cx), float32(y0-r*0.5+bob), float32(max(1.2*u, r*0.35)), float32(t+float64(tr.ID)), 0.9)
 	}
 }
 
 // drawPreviewCard shows one game: its looping mock, title and instruction,
 // and a bar of how long it stays.
-func (a *App) drawPreviewCard(dst *ebiten.Image, l sceneLayout, s *game.Attract, t float64) {
+func (a *App) drawPreviewCard(g *gfx, l sceneLayout, s *game.Attract, t float64) {
 	u := l.U
 	name := s.Preview()
 	title, instr := game.About(name)
@@ -101,8 +100,8 @@ func (a *App) drawPreviewCard(dst *ebiten.Image, l sceneLayout, s *game.Attract,
 	in := easeOut(min(phase/0.08, 1))
 	x := (l.W - cardW) / 2
 	y := l.H - cardH - 3*u + (1-in)*4*u
-	plate(dst, x, y, cardW, cardH, u)
-	a.drawMock(dst, name, float32(x+2*u), float32(y+2*u), float32(mockS), t)
+	g.plate(x, y, cardW, cardH, u)
+	a.drawMock(g, name, float32(x+2*u), float32(y+2*u), float32(mockS), t)
 
 	tx0 := x + 2*u + mockS + 3*u
 	tw := x + cardW - 3*u - tx0
@@ -116,29 +115,29 @@ func (a *App) drawPreviewCard(dst *ebiten.Image, l sceneLayout, s *game.Attract,
 	total := ch + th + ih + 2*gap
 	ty := y + 2*u + (mockS-total)/2
 	ink := fade(colorInk, in)
-	say(dst, cf, caption, tx0, ty+ch/2, styleLeftFlat, fade(colorGold, in))
+	say(g.dst, cf, caption, tx0, ty+ch/2, styleLeftFlat, fade(colorGold, in))
 	ty += ch + gap
-	say(dst, tf, title, tx0, ty+th/2, styleLeftFlat, ink)
+	say(g.dst, tf, title, tx0, ty+th/2, styleLeftFlat, ink)
 	ty += th + gap
 	st := styleLeftFlat
 	st.v = text.AlignStart
-	say(dst, inf, wrapped, tx0, ty, st, fade(colorSoftInk, in))
+	say(g.dst, inf, wrapped, tx0, ty, st, fade(colorSoftInk, in))
 
 	// how long this preview stays
 	bx, bw := float32(x+2*u), float32(cardW-4*u)
 	by, bh := float32(y+cardH-1.8*u), float32(0.7*u)
-	fillRoundRect(dst, bx, by, bw, bh, bh/2, fade(colorInk, 0.15))
-	fillRoundRect(dst, bx, by, bw*float32(phase), bh, bh/2, fade(colorGold, 0.8))
+	g.fillRoundRect(bx, by, bw, bh, bh/2, fade(colorInk, 0.15))
+	g.fillRoundRect(bx, by, bw*float32(phase), bh, bh/2, fade(colorGold, 0.8))
 }
 
 // drawCountdown shows the coming game's title and instruction around a
 // huge number that pops in each second.
-func (a *App) drawCountdown(dst *ebiten.Image, l sceneLayout, s *game.Countdown) {
+func (a *App) drawCountdown(g *gfx, l sceneLayout, s *game.Countdown) {
 	u := l.U
-	g := s.Game()
+	gm := s.Game()
 	title, instr := "", ""
-	if g != nil {
-		title, instr = g.Title(), g.Instruction()
+	if gm != nil {
+		title, instr = gm.Title(), gm.Instruction()
 	}
 	// title plate at the top
 	cap := "GET READY"
@@ -148,18 +147,18 @@ func (a *App) drawCountdown(dst *ebiten.Image, l sceneLayout, s *game.Countdown)
 	cw, ch := textSize(cap, cf)
 	pw := max(tw, cw) + 8*u
 	ph := ch + th + 5*u
-	px, py := (l.W-pw)/2, l.leftY
-	plate(dst, px, py, pw, ph, u)
-	say(dst, cf, cap, l.W/2, py+2*u+ch/2, styleCentreFlat, colorGold)
-	say(dst, tf, title, l.W/2, py+2.8*u+ch+th/2, styleCentreFlat, colorInk)
+	px, py := (l.W-pw)/2, l.pillY
+	g.plate(px, py, pw, ph, u)
+	say(g.dst, cf, cap, l.W/2, py+2*u+ch/2, styleCentreFlat, colorGold)
+	say(g.dst, tf, title, l.W/2, py+2.8*u+ch+th/2, styleCentreFlat, colorInk)
 
 	// instruction plate at the bottom
 	inf, wrapped := a.fitWrapped(instr, 7*u, l.W-14*u, 2)
 	iw, ih := textSize(wrapped, inf)
 	iph := ih + 4*u
 	ipy := l.H - iph - 4*u
-	plate(dst, (l.W-iw-8*u)/2, ipy, iw+8*u, iph, u)
-	say(dst, inf, wrapped, l.W/2, ipy+iph/2, styleCentreFlat, colorInk)
+	g.plate((l.W-iw-8*u)/2, ipy, iw+8*u, iph, u)
+	say(g.dst, inf, wrapped, l.W/2, ipy+iph/2, styleCentreFlat, colorInk)
 
 	// the number, between the two plates
 	top, bottom := py+ph, ipy
@@ -172,41 +171,41 @@ func (a *App) drawCountdown(dst *ebiten.Image, l sceneLayout, s *game.Countdown)
 		age = 0
 	}
 	ink := []color.NRGBA{colorGo, colorGo, colorGold, colorStop}[min(max(n, 0), 3)]
-	disc(dst, float32(cx), float32(cy), float32(r*(1.08+0.04*math.Sin(age*math.Pi))), fade(ink, 0.25))
-	disc(dst, float32(cx), float32(cy), float32(r), colorPlate)
-	arc(dst, float32(cx), float32(cy), float32(r-1.2*u), float32(-math.Pi/2+2*math.Pi*age), float32(3*math.Pi/2), float32(1.8*u), ink)
+	g.disc(float32(cx), float32(cy), float32(r*(1.08+0.04*math.Sin(age*math.Pi))), fade(ink, 0.25))
+	g.disc(float32(cx), float32(cy), float32(r), colorPlate)
+	g.arc(float32(cx), float32(cy), float32(r-1.2*u), float32(-math.Pi/2+2*math.Pi*age), float32(3*math.Pi/2), float32(1.8*u), ink)
 	label := fmt.Sprint(n)
 	if n <= 0 {
 		label = "GO!"
 	}
 	nf := a.fitFace(label, r*1.3, r*1.5)
 	st := styleCentre
+	// pops in big, settles, then shrinks away as the next comes
 	st.scale = 1 + 0.5*(1-easeOutBack(min(age*3.5, 1)))
-	alpha := 1.0
-	if age > 0.85 {
-		alpha = 1 - (age-0.85)/0.15*0.7
+	if age > 0.8 {
+		st.scale = 1 - 0.35*(age-0.8)/0.2
 	}
-	say(dst, nf, label, cx, cy+r*0.04, st, fade(colorInk, alpha))
+	say(g.dst, nf, label, cx, cy+r*0.04, st, colorInk)
 }
 
 // drawResults shows the round's score, the player's rank and fun name and
 // today's top ten, with a bar running down to the next player.
-func (a *App) drawResults(dst *ebiten.Image, l sceneLayout, s *game.Results, art *sceneArt) {
+func (a *App) drawResults(g *gfx, l sceneLayout, s *game.Results, art *sceneArt) {
 	u := l.U
 	t := a.seconds()
-	vector.FillRect(dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
+	vector.FillRect(g.dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
 	if s.Rank() > 0 {
-		confetti(dst, l, t)
+		confetti(g, l, t)
 	}
 
 	// the score block
 	var bx0, bx1, by0, by1 float64
 	var tx0, tx1, ty0, ty1 float64
 	if l.portrait {
-		bx0, bx1, by0, by1 = l.margin, l.W-l.margin, l.leftY+u, l.H*0.42
+		bx0, bx1, by0, by1 = l.margin, l.W-l.margin, l.pillY, l.H*0.42
 		tx0, tx1, ty0, ty1 = 4*u, l.W-4*u, l.H*0.42+u, l.H-9*u
 	} else {
-		bx0, bx1, by0, by1 = l.margin, l.W*0.5, l.leftY+u, l.H-9*u
+		bx0, bx1, by0, by1 = l.margin, l.W*0.5, l.pillY, l.H-9*u
 		tx0, tx1, ty0, ty1 = l.W*0.52, l.W-4*u, 4*u, l.H-9*u
 	}
 	cx := (bx0 + bx1) / 2
@@ -218,21 +217,28 @@ func (a *App) drawResults(dst *ebiten.Image, l sceneLayout, s *game.Results, art
 	} else if s.Rank() > 1 {
 		rankLine = fmt.Sprintf("You are #%d today!", s.Rank())
 	}
-	tf := a.fitFace(title, 5*u, bw)
+	inner := bw - 6*u // inside the plate
+	tf := a.fitFace(title, 5*u, inner)
 	cf := a.face(3 * u)
 	score := fmt.Sprint(s.Score())
-	sf := a.fitFace(score, 20*u, bw)
-	rf := a.fitFace(rankLine, 7*u, bw)
+	sf := a.fitFace(score, 20*u, inner)
+	rf := a.fitFace(rankLine, 7*u, inner)
 	pf := a.face(3 * u)
-	nf := a.fitFace(s.PlayerName(), 6*u, bw)
+	nf := a.fitFace(s.PlayerName(), 6*u, inner)
 	hs := []float64{lh(tf), lh(cf) * 1.4, lh(sf) * 0.95, lh(rf) * 1.3, lh(pf), lh(nf)}
 	total := 0.0
 	for _, h := range hs {
 		total += h
 	}
 	y := by0 + max((by1-by0-total)/2, 0)
+	bw = 0.0
+	for _, w := range []float64{textWidth(title, tf), textWidth(score, sf), textWidth(rankLine, rf), textWidth(s.PlayerName(), nf)} {
+		bw = max(bw, w)
+	}
+	bw = min(bw+8*u, bx1-bx0)
+	g.plate(cx-bw/2, y-2*u, bw, total+4*u, u)
 	put := func(i int, f *text.GoTextFace, s string, st textStyle, ink color.Color) {
-		say(dst, f, s, cx, y+hs[i]/2, st, ink)
+		say(g.dst, f, s, cx, y+hs[i]/2, st, ink)
 		y += hs[i]
 	}
 	put(0, tf, title, styleCentre, colorSoftInk)
@@ -248,7 +254,7 @@ func (a *App) drawResults(dst *ebiten.Image, l sceneLayout, s *game.Results, art
 	put(4, pf, "PLAYING AS", styleCentre, colorSoftInk)
 	put(5, nf, s.PlayerName(), styleCentre, colorSky)
 
-	a.drawTopTable(dst, l, s, tx0, ty0, tx1, ty1)
+	a.drawTopTable(g, l, s, tx0, ty0, tx1, ty1)
 
 	// the bar down to the next player
 	f := art.resultsFraction(s.Left())
@@ -256,10 +262,10 @@ func (a *App) drawResults(dst *ebiten.Image, l sceneLayout, s *game.Results, art
 	barX := (float32(l.W) - barW) / 2
 	barY := float32(l.H - 4.5*u)
 	bh := float32(1.2 * u)
-	fillRoundRect(dst, barX, barY, barW, bh, bh/2, fade(colorInk, 0.2))
-	fillRoundRect(dst, barX, barY, barW*float32(f), bh, bh/2, colorGold)
+	g.fillRoundRect(barX, barY, barW, bh, bh/2, fade(colorInk, 0.2))
+	g.fillRoundRect(barX, barY, barW*float32(f), bh, bh/2, colorGold)
 	next := fmt.Sprintf("Next player in %d", timeLeft(s.Left()))
-	say(dst, a.face(2.8*u), next, l.W/2, float64(barY)-2.2*u, styleCentre, colorSoftInk)
+	say(g.dst, a.face(2.8*u), next, l.W/2, float64(barY)-2.2*u, styleCentre, colorSoftInk)
 }
 
 // lh is the height of one line of f.
@@ -267,7 +273,7 @@ func lh(f *text.GoTextFace) float64 { return f.Size * 1.25 }
 
 // drawTopTable is today's top ten in the box x0..x1, y0..y1, the player's
 // row in gold.
-func (a *App) drawTopTable(dst *ebiten.Image, l sceneLayout, s *game.Results, x0, y0, x1, y1 float64) {
+func (a *App) drawTopTable(g *gfx, l sceneLayout, s *game.Results, x0, y0, x1, y1 float64) {
 	u := l.U
 	top := s.Top()
 	rows := max(len(top), 1)
@@ -277,12 +283,12 @@ func (a *App) drawTopTable(dst *ebiten.Image, l sceneLayout, s *game.Results, x0
 	rowH := min(6*u, (y1-y0-headH-2*u)/float64(rows))
 	h := headH + rowH*float64(rows) + 2*u
 	y0 = y0 + max((y1-y0-h)/2, 0)
-	plate(dst, x0, y0, x1-x0, h, u)
-	say(dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
+	g.plate(x0, y0, x1-x0, h, u)
+	say(g.dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
 	y := y0 + headH
 	rf := a.face(min(rowH*0.62, 4.2*u))
 	if len(top) == 0 {
-		say(dst, a.fitFace("Be the first on the board!", rf.Size, x1-x0-4*u), "Be the first on the board!",
+		say(g.dst, a.fitFace("Be the first on the board!", rf.Size, x1-x0-4*u), "Be the first on the board!",
 			(x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
 		return
 	}
@@ -293,23 +299,23 @@ func (a *App) drawTopTable(dst *ebiten.Image, l sceneLayout, s *game.Results, x0
 		ink := color.Color(colorInk)
 		if mine {
 			glow := pulse(a.seconds(), 1)
-			fillRoundRect(dst, float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), mix(colorGold, color.NRGBA{0xff, 0xe0, 0x70, 0xff}, glow))
+			g.fillRoundRect(float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), mix(colorGold, color.NRGBA{0xff, 0xe0, 0x70, 0xff}, glow))
 			ink = colorBackdrop
 		} else if i%2 == 0 {
-			fillRoundRect(dst, float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), fade(colorInk, 0.06))
+			g.fillRoundRect(float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), fade(colorInk, 0.06))
 		}
-		say(dst, rf, fmt.Sprintf("%d", i+1), nameX-rf.Size*0.5, ry+rowH/2, styleRightFlat, ink)
+		say(g.dst, rf, fmt.Sprintf("%d", i+1), nameX-rf.Size*0.5, ry+rowH/2, styleRightFlat, ink)
 		sc := fmt.Sprint(e.Score)
 		sw, _ := textSize(sc, rf)
 		name := e.Name
 		nf := a.fitFace(name, rf.Size, x1-2*u-sw-2*u-nameX)
-		say(dst, nf, name, nameX, ry+rowH/2, styleLeftFlat, ink)
-		say(dst, rf, sc, x1-2*u, ry+rowH/2, styleRightFlat, ink)
+		say(g.dst, nf, name, nameX, ry+rowH/2, styleLeftFlat, ink)
+		say(g.dst, rf, sc, x1-2*u, ry+rowH/2, styleRightFlat, ink)
 	}
 }
 
 // confetti rains over the results of a score that made the board.
-func confetti(dst *ebiten.Image, l sceneLayout, t float64) {
+func confetti(g *gfx, l sceneLayout, t float64) {
 	cols := []color.NRGBA{colorGold, colorGo, colorSky, colorPink, colorStop, {0xb4, 0x7c, 0xff, 0xff}}
 	u := float32(l.U)
 	for i := range 48 {
@@ -323,7 +329,7 @@ func confetti(dst *ebiten.Image, l sceneLayout, t float64) {
 		sn, cs := math.Sincos(ang)
 		w, h := 1.1*u, 0.55*u*float32(0.3+0.7*math.Abs(cs))
 		c, s := float32(cs), float32(sn)
-		polygon(dst, cols[i%len(cols)],
+		g.polygon(cols[i%len(cols)],
 			x-w*c+h*s, y-w*s-h*c, x+w*c+h*s, y+w*s-h*c, x+w*c-h*s, y+w*s+h*c, x-w*c-h*s, y-w*s+h*c)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
@@ -27,6 +27,9 @@ func itemWords(item string) (string, string) {
 	if n, ok := itemNames[item]; ok {
 		name = n
 	}
+	if name == "" { // before the first item is asked
+		return "Get ready", "…"
+	}
 	article := "a"
 	if strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
 		article = "an"
@@ -37,7 +40,7 @@ func itemWords(item string) (string, string) {
 // drawHunt: the banner names the item with its picture and the hold ring;
 // the item's detections are highlighted on the picture with a ring that
 // fills while it is held; other things seen are shown faintly.
-func (a *App) drawHunt(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.Hunt, art *sceneArt) {
+func (a *App) drawHunt(g *gfx, fit game.Fit, l sceneLayout, s *game.Hunt, art *sceneArt) {
 	t := a.seconds()
 	u := l.U
 	item := s.Item()
@@ -59,41 +62,53 @@ func (a *App) drawHunt(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.H
 			}
 			continue
 		}
-		vector.StrokeRect(dst, float32(x0), float32(y0), float32(x1-x0), float32(y1-y0), float32(max(1, 0.25*u)), fade(colorInk, 0.45), false)
-		say(dst, small, d.Label, x0+0.8*u, y0+1.6*u, styleLeftFlat, fade(colorInk, 0.7))
+		if (x1-x0)*(y1-y0) > 0.4*l.W*l.H {
+			continue // a box round half the picture says nothing
+		}
+		vector.StrokeRect(g.dst, float32(x0), float32(y0), float32(x1-x0), float32(y1-y0), float32(max(1, 0.25*u)), fade(colorInk, 0.45), false)
+		say(g.dst, small, d.Label, max(x0, 0)+0.8*u, max(y0, 0)+1.6*u, styleLeftFlat, fade(colorInk, 0.7))
 	}
 	if best >= 0 {
 		glow := pulse(t, 0.6)
 		ink := mix(colorGold, colorGo, hold)
-		cornerBox(dst, float32(bx0), float32(by0), float32(bx1), float32(by1), float32((0.8+0.3*glow)*u), ink)
+		g.cornerBox(float32(bx0), float32(by0), float32(bx1), float32(by1), float32((0.8+0.3*glow)*u), ink)
 		cx, cy := (bx0+bx1)/2, (by0+by1)/2
 		r := min(math.Hypot(bx1-bx0, by1-by0)/2+u, 0.42*min(l.W, l.H))
-		disc(dst, float32(cx), float32(cy), float32(r), fade(ink, 0.08+0.06*glow))
-		progressRing(dst, float32(cx), float32(cy), float32(r), float32(1.6*u), hold, fade(colorInk, 0.3), ink)
+		g.disc(float32(cx), float32(cy), float32(r), fade(ink, 0.08+0.06*glow))
+		g.progressRing(float32(cx), float32(cy), float32(r), float32(1.6*u), hold, fade(colorInk, 0.3), ink)
 	}
 
-	// The banner.
+	// The banner: the item's picture in its hold ring, and its name.
 	since, found, gain := art.sinceFind(t)
 	bannerH := 18 * u
-	x, y, w := a.bannerBox(l, bannerH, 110*u)
+	iconS := bannerH - 3*u
+	line1, line2 := itemWords(item)
+	slot := min(l.bx1-l.bx0, 110*u)
+	maxTW := slot - iconS - 8*u
+	f1 := a.fitFace(line1, 4.6*u, maxTW)
+	f2 := a.fitFace(line2, 9.5*u, maxTW)
+	tw := max(textWidth(line1, f1), textWidth(line2, f2))
+	w := min(slot, max(iconS+tw+8*u, 56*u))
+	x, y := (l.bx0+l.bx1-w)/2, l.by
 	if since < 0.7 { // the new item drops in after a find
 		y -= (1 - easeOutBack(max(since-0.2, 0)/0.5)) * (y + bannerH + u)
 	}
-	plate(dst, x, y, w, bannerH, u)
-	iconS := bannerH - 3*u
-	icx, icy := x+1.5*u+iconS/2, y+bannerH/2
-	disc(dst, float32(icx), float32(icy), float32(iconS/2), fade(colorInk, 0.08))
+	g.plate(x, y, w, bannerH, u)
+	cx0 := x + (w-(iconS+2.5*u+tw))/2
+	icx, icy := cx0+iconS/2, y+bannerH/2
+	g.disc(float32(icx), float32(icy), float32(iconS/2), fade(colorInk, 0.08))
 	bob := math.Sin(t*3) * 0.4 * u
-	itemIcon(dst, item, float32(icx), float32(icy+bob), float32(iconS*0.7), t)
+	if item != "" {
+		itemIcon(g, item, float32(icx), float32(icy+bob), float32(iconS*0.7), t)
+	}
 	ringInk := mix(colorGold, colorGo, hold)
-	progressRing(dst, float32(icx), float32(icy), float32(iconS/2-0.5*u), float32(1.1*u), hold, fade(colorInk, 0.18), ringInk)
+	g.progressRing(float32(icx), float32(icy), float32(iconS/2-0.5*u), float32(1.1*u), hold, fade(colorInk, 0.18), ringInk)
 	tx0 := icx + iconS/2 + 2.5*u
-	tw := x + w - 2.5*u - tx0
-	line1, line2 := itemWords(item)
-	f1 := a.fitFace(line1, 4.6*u, tw)
-	f2 := a.fitFace(line2, 10*u, tw)
-	say(dst, f1, line1, tx0, y+2.2*u+lh(f1)/2, styleLeftFlat, colorSoftInk)
-	say(dst, f2, line2, tx0, y+bannerH-2.4*u-lh(f2)/2+0.8*u, styleLeftFlat, colorGold)
+	gap := 0.55 * f1.Size
+	block := capHeight(f1) + gap + capHeight(f2)
+	ty := y + (bannerH-block)/2
+	sayCaps(g.dst, f1, line1, tx0, ty, text.AlignStart, false, colorSoftInk)
+	sayCaps(g.dst, f2, line2, tx0, ty+capHeight(f1)+gap, text.AlignStart, false, colorGold)
 
 	// "Hold it!" while the ring fills.
 	if hold > 0 && hold < 1 {
@@ -106,22 +121,20 @@ func (a *App) drawHunt(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.H
 		}
 		st := styleCentre
 		st.scale = 1 + 0.1*pulse(t, 0.5)
-		say(dst, hf, "Hold it!", hx, hy, st, colorInk)
+		say(g.dst, hf, "Hold it!", hx, hy, st, colorInk)
 	}
 
-	next := a.drawScoreTime(dst, l, s.Score(), s.Left())
-	if !l.portrait || l.W > 2*l.pillW+bannerH {
-		a.pill(dst, l, l.margin, next, false, "FOUND", fmt.Sprint(s.Finds()), colorGo, 1)
-	}
+	a.drawScoreTime(g, l, s.Score(), s.Left())
+	a.pill(g, l, l.extraX, l.extraY, false, "FOUND", fmt.Sprint(s.Finds()), colorGo, 1)
 
 	// A find: "Found it!" pops, stars fly out, the points rise.
 	if since < 1.3 {
-		a.celebrate(dst, l, since, found, gain)
+		a.celebrate(g, l, since, found, gain)
 	}
 }
 
 // celebrate is the hunt's find: the thing found, "Found it!", its points.
-func (a *App) celebrate(dst *ebiten.Image, l sceneLayout, since float64, found string, gain int) {
+func (a *App) celebrate(g *gfx, l sceneLayout, since float64, found string, gain int) {
 	u := l.U
 	cx, cy := l.W/2, l.H*0.55
 	alpha := 1.0
@@ -132,37 +145,37 @@ func (a *App) celebrate(dst *ebiten.Image, l sceneLayout, since float64, found s
 	for i := range 10 {
 		ang := float64(i)*math.Pi/5 + 0.3
 		sn, cs := math.Sincos(ang)
-		star(dst, float32(cx+cs*spread), float32(cy+sn*spread), float32(2.2*u*(1-0.4*since)), float32(since*4+float64(i)), alpha)
+		g.star(float32(cx+cs*spread), float32(cy+sn*spread), float32(2.2*u*(1-0.4*since)), float32(since*4+float64(i)), alpha)
 	}
 	pop := easeOutBack(min(since/0.35, 1))
 	r := 13 * u * pop
-	disc(dst, float32(cx), float32(cy), float32(r), fade(colorGo, 0.85*alpha))
-	itemIcon(dst, found, float32(cx), float32(cy), float32(r*1.2), since)
-	checkMark(dst, float32(cx+r*0.72), float32(cy-r*0.72), float32(r*0.3), fade(colorGo, alpha))
+	g.disc(float32(cx), float32(cy), float32(r), fade(colorGo, 0.85*alpha))
+	itemIcon(g, found, float32(cx), float32(cy), float32(r*1.2), since)
+	g.checkMark(float32(cx+r*0.72), float32(cy-r*0.72), float32(r*0.3), fade(colorGo, alpha))
 	f := a.fitFace("Found it!", 11*u, l.W-6*u)
 	st := styleCentre
 	st.scale = pop
-	say(dst, f, "Found it!", cx, cy-r-lh(f)*0.6, st, fade(colorInk, alpha))
+	say(g.dst, f, "Found it!", cx, cy-r-lh(f)*0.6, st, fade(colorInk, alpha))
 	if gain > 0 {
-		g := fmt.Sprintf("+%d", gain)
-		say(dst, a.face(8*u), g, cx, cy+r+5*u-since*3*u, st, fade(colorGold, alpha))
+		pts := fmt.Sprintf("+%d", gain)
+		say(g.dst, a.face(8*u), pts, cx, cy+r+5*u-since*3*u, st, fade(colorGold, alpha))
 	}
 }
 
 // bubbleArt draws one bubble of radius r: plain, golden (glowing) or a
 // clock (with a face whose hands go round).
-func bubbleArt(dst *ebiten.Image, cx, cy, r float32, kind game.BubbleKind, t float64) {
+func bubbleArt(g *gfx, cx, cy, r float32, kind game.BubbleKind, t float64) {
 	switch kind {
 	case game.BubbleGolden:
-		g := pulse(t, 0.7)
-		disc(dst, cx, cy, r*float32(1.25+0.12*g), fade(colorGold, 0.22+0.12*g))
-		disc(dst, cx, cy, r, fade(colorGold, 0.55))
-		star(dst, cx, cy, r*0.5, float32(t), 0.95)
-		circleLine(dst, cx, cy, r*0.96, max(2, r*0.08), colorGold)
+		gl := pulse(t, 0.7)
+		g.disc(cx, cy, r*float32(1.25+0.12*gl), fade(colorGold, 0.22+0.12*gl))
+		g.disc(cx, cy, r, fade(colorGold, 0.55))
+		g.star(cx, cy, r*0.5, float32(t), 0.95)
+		g.circleLine(cx, cy, r*0.96, max(2, r*0.08), colorGold)
 	case game.BubbleClock:
-		disc(dst, cx, cy, r, fade(colorSky, 0.3))
-		circleLine(dst, cx, cy, r*0.96, max(2, r*0.07), fade(colorInk, 0.85))
-		p := newPen(dst, cx, cy, 2*r)
+		g.disc(cx, cy, r, fade(colorSky, 0.3))
+		g.circleLine(cx, cy, r*0.96, max(2, r*0.07), fade(colorInk, 0.85))
+		p := newPen(g, cx, cy, 2*r)
 		p.circle(0.5, 0.5, 0.3, fade(inkWhite, 0.95))
 		p.ring(0.5, 0.5, 0.3, 0.035, inkBlue)
 		for i := range 4 {
@@ -172,18 +185,18 @@ func bubbleArt(dst *ebiten.Image, cx, cy, r float32, kind game.BubbleKind, t flo
 		clockHands(p, 0.5, 0.5, 0.3, t*2)
 		p.circle(0.5, 0.5, 0.025, inkRed)
 	default:
-		disc(dst, cx, cy, r, fade(colorSky, 0.2))
-		arc(dst, cx, cy, r*0.84, 0.15*math.Pi, 0.85*math.Pi, max(1.5, r*0.06), fade(colorPink, 0.45))
-		arc(dst, cx, cy, r*0.84, 1.1*math.Pi, 1.4*math.Pi, max(1.5, r*0.05), fade(colorGo, 0.3))
-		circleLine(dst, cx, cy, r*0.97, max(2, r*0.06), fade(colorInk, 0.8))
+		g.disc(cx, cy, r, fade(colorSky, 0.2))
+		g.arc(cx, cy, r*0.84, 0.15*math.Pi, 0.85*math.Pi, max(1.5, r*0.06), fade(colorPink, 0.45))
+		g.arc(cx, cy, r*0.84, 1.1*math.Pi, 1.4*math.Pi, max(1.5, r*0.05), fade(colorGo, 0.3))
+		g.circleLine(cx, cy, r*0.97, max(2, r*0.06), fade(colorInk, 0.8))
 	}
-	ellipse(dst, cx-r*0.38, cy-r*0.45, r*0.2, r*0.12, fade(colorInk, 0.8))
-	disc(dst, cx-r*0.12, cy-r*0.66, r*0.05, fade(colorInk, 0.7))
+	g.ellipse(cx-r*0.38, cy-r*0.45, r*0.2, r*0.12, fade(colorInk, 0.8))
+	g.disc(cx-r*0.12, cy-r*0.66, r*0.05, fade(colorInk, 0.7))
 }
 
 // burstArt is a popped bubble age (0..1) after the pop: a ring flying
 // apart and droplets.
-func burstArt(dst *ebiten.Image, cx, cy, r float32, age float64, kind game.BubbleKind, seed int) {
+func burstArt(g *gfx, cx, cy, r float32, age float64, kind game.BubbleKind, seed int) {
 	ink := color.Color(colorInk)
 	switch kind {
 	case game.BubbleGolden:
@@ -193,18 +206,18 @@ func burstArt(dst *ebiten.Image, cx, cy, r float32, age float64, kind game.Bubbl
 	}
 	e := float32(easeOut(age))
 	fadeOut := 1 - age
-	circleLine(dst, cx, cy, r*(1+0.55*e), max(1, r*0.14*float32(fadeOut)), fade(ink, fadeOut))
+	g.circleLine(cx, cy, r*(1+0.55*e), max(1, r*0.14*float32(fadeOut)), fade(ink, fadeOut))
 	for k := range 10 {
 		ang := float64(seed)*0.7 + float64(k)*math.Pi/5
 		sn, cs := math.Sincos(ang)
 		d := r * (0.7 + 0.9*e)
-		disc(dst, cx+d*float32(cs), cy+d*float32(sn), r*0.1*float32(fadeOut)+1, fade(ink, fadeOut))
+		g.disc(cx+d*float32(cs), cy+d*float32(sn), r*0.1*float32(fadeOut)+1, fade(ink, fadeOut))
 	}
 }
 
 // drawBubbles: the bubbles where the rules have them, bursts where they
 // popped, the combo at the top.
-func (a *App) drawBubbles(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.Bubbles) {
+func (a *App) drawBubbles(g *gfx, fit game.Fit, l sceneLayout, s *game.Bubbles) {
 	t := a.seconds()
 	u := l.U
 	fh := a.frame.H
@@ -212,14 +225,14 @@ func (a *App) drawBubbles(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *gam
 	for _, b := range s.Bubbles() {
 		x, y := viewToCanvas(fit, fh, b.X, b.Y)
 		wob := 1 + 0.025*float32(math.Sin(t*3+float64(b.ID)))
-		bubbleArt(dst, x, y, b.R*ph*wob, b.Kind, t+float64(b.ID))
+		bubbleArt(g, x, y, b.R*ph*wob, b.Kind, t+float64(b.ID))
 	}
 	bursts := s.Bursts()
 	tag := a.face(5 * u)
 	for _, b := range bursts {
 		x, y := viewToCanvas(fit, fh, b.X, b.Y)
 		r := b.R * ph
-		burstArt(dst, x, y, r, b.Age, b.Kind, b.ID)
+		burstArt(g, x, y, r, b.Age, b.Kind, b.ID)
 		word, ink := "", color.Color(colorInk)
 		switch b.Kind {
 		case game.BubbleGolden:
@@ -230,30 +243,41 @@ func (a *App) drawBubbles(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *gam
 		if word != "" {
 			st := styleCentre
 			st.scale = 0.8 + 0.4*easeOutBack(min(b.Age*3, 1))
-			say(dst, tag, word, float64(x), float64(y)-float64(r)*0.3-b.Age*4*u, st, fade(ink, 1-b.Age*b.Age))
+			say(g.dst, tag, word, float64(x), float64(y)-float64(r)*0.3-b.Age*4*u, st, fade(ink, 1-b.Age*b.Age))
 		}
 	}
-	a.drawScoreTime(dst, l, s.Score(), s.Left())
-	if c := s.Combo(); c >= 2 {
-		age := 1.0
-		if len(bursts) > 0 {
-			age = bursts[len(bursts)-1].Age
-		}
-		word := fmt.Sprintf("x%d COMBO!", c)
-		f := a.fitFace(word, 11*u, (l.bx1-l.bx0)*0.8)
-		st := styleCentre
-		st.scale = 1 + 0.45*(1-easeOut(age))
-		ink := colorGold
-		if c >= 5 {
-			ink = mix(colorPink, colorGold, pulse(t, 0.4))
-		}
-		say(dst, f, word, (l.bx0+l.bx1)/2, l.by+lh(f)*0.6, st, ink)
+	a.drawScoreTime(g, l, s.Score(), s.Left())
+
+	// The banner: the instruction, or the combo while one runs.
+	c := s.Combo()
+	if c < 2 {
+		instr := s.Instruction()
+		f := a.fitFace(instr, 5*u, l.bx1-l.bx0-6*u)
+		w := textWidth(instr, f) + 6*u
+		h := capHeight(f) + 5*u
+		x := (l.bx0 + l.bx1 - w) / 2
+		g.plate(x, l.by, w, h, u)
+		sayCaps(g.dst, f, instr, l.W/2, l.by+2.5*u, text.AlignCenter, false, colorInk)
+		return
 	}
+	age := 1.0
+	if len(bursts) > 0 {
+		age = bursts[len(bursts)-1].Age
+	}
+	word := fmt.Sprintf("x%d COMBO!", c)
+	f := a.fitFace(word, 11*u, (l.bx1-l.bx0)*0.9)
+	st := styleCentre
+	st.scale = 1 + 0.45*(1-easeOut(age))
+	ink := colorGold
+	if c >= 5 {
+		ink = mix(colorPink, colorGold, pulse(t, 0.4))
+	}
+	say(g.dst, f, word, (l.bx0+l.bx1)/2, l.by+lh(f)*0.6, st, ink)
 }
 
 // drawFreeze: the light at the top (and a red pulsing frame once moving
 // costs), each player's box in their colour with their bar and score.
-func (a *App) drawFreeze(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.Freeze) {
+func (a *App) drawFreeze(g *gfx, fit game.Fit, l sceneLayout, s *game.Freeze) {
 	t := a.seconds()
 	u := l.U
 	red := s.Light() == game.LightRed
@@ -264,10 +288,10 @@ func (a *App) drawFreeze(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game
 		th := float32((1.2 + 0.8*pulse(t, 0.6)) * u)
 		c := fade(colorStop, 0.55+0.35*pulse(t, 0.6))
 		W, H := float32(l.W), float32(l.H)
-		vector.FillRect(dst, 0, 0, W, th, c, false)
-		vector.FillRect(dst, 0, H-th, W, th, c, false)
-		vector.FillRect(dst, 0, th, th, H-2*th, c, false)
-		vector.FillRect(dst, W-th, th, th, H-2*th, c, false)
+		vector.FillRect(g.dst, 0, 0, W, th, c, false)
+		vector.FillRect(g.dst, 0, H-th, W, th, c, false)
+		vector.FillRect(g.dst, 0, th, th, H-2*th, c, false)
+		vector.FillRect(g.dst, W-th, th, th, H-2*th, c, false)
 	}
 
 	bannerH := 14 * u
@@ -276,7 +300,8 @@ func (a *App) drawFreeze(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game
 	// The players.
 	fh := a.frame.H
 	barTop := by + bannerH + u
-	sf := a.face(2.6 * u)
+	sf := a.face(2.8 * u)
+	small := a.face(2 * u)
 	players := s.Players()
 	for _, p := range players {
 		x0, y0, x1, y1 := viewRectToCanvas(fit, fh, p.Box)
@@ -293,38 +318,42 @@ func (a *App) drawFreeze(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game
 		if p.Primary {
 			width = float32(0.9 * u)
 		}
-		strokeRoundRect(dst, x0, y0, x1-x0, y1-y0, float32(1.2*u), width, c)
+		g.strokeRoundRect(x0, y0, x1-x0, y1-y0, float32(1.2*u), width, c)
 
-		// bar and score above the box (inside its top when there is no room)
-		barW := max(float64(x1-x0), 16*u)
-		barH := 3.4 * u
+		// Bar and score above the box (inside its top when there is no
+		// room): full size for the primary player, compact for the rest.
+		barW, barH := max(float64(x1-x0), 10*u), 2.4*u
+		if p.Primary {
+			barW, barH = max(float64(x1-x0), 18*u), 3.6*u
+		}
 		barX := min(max(float64(x0+x1)/2-barW/2, l.margin), l.W-l.margin-barW)
 		barY := float64(y0) - barH - 0.8*u
 		if barY < barTop {
 			barY = float64(y0) + 0.8*u
 		}
-		fillRoundRect(dst, float32(barX), float32(barY), float32(barW), float32(barH), float32(barH/2), colorPlate)
-		fillRoundRect(dst, float32(barX), float32(barY), float32(barW*p.Progress), float32(barH), float32(barH/2), c)
-		strokeRoundRect(dst, float32(barX), float32(barY), float32(barW), float32(barH), float32(barH/2), float32(max(1, 0.2*u)), fade(colorInk, 0.6))
-		tag := fmt.Sprint(p.Score)
+		g.fillRoundRect(float32(barX), float32(barY), float32(barW), float32(barH), float32(barH/2), colorPlate)
+		g.fillRoundRect(float32(barX), float32(barY), float32(barW*p.Progress), float32(barH), float32(barH/2), c)
+		g.strokeRoundRect(float32(barX), float32(barY), float32(barW), float32(barH), float32(barH/2), float32(max(1, 0.2*u)), fade(colorInk, 0.6))
 		if p.Primary {
-			star(dst, float32(barX+barH/2), float32(barY+barH/2), float32(barH*0.6), 0, 1)
+			g.star(float32(barX+barH/2), float32(barY+barH/2), float32(barH*0.62), 0, 1)
+			say(g.dst, sf, fmt.Sprint(p.Score), barX+barW/2, barY+barH/2, styleCentre, colorInk)
+		} else if len(players) <= 4 {
+			say(g.dst, small, fmt.Sprint(p.Score), barX+barW/2, barY+barH/2, styleCentre, colorInk)
 		}
-		say(dst, sf, tag, barX+barW/2, barY+barH/2, styleCentre, colorInk)
 
 		if p.Caught {
 			mf := a.face(6 * u)
 			shake := math.Sin(t*40) * 0.5 * u
 			cy := min(max(float64(y0+y1)/2-float64(y1-y0)*0.15, barTop+4*u), l.H-4*u)
 			cx := min(max(float64(x0+x1)/2, 12*u), l.W-12*u)
-			say(dst, mf, "Moved!", cx+shake, cy, styleCentre, colorStop)
+			say(g.dst, mf, "Moved!", cx+shake, cy, styleCentre, colorStop)
 		}
 	}
 	if len(players) == 0 {
 		msg := "Step into view!"
 		st := styleCentre
 		st.scale = 1 + 0.05*pulse(t, 1.2)
-		a.centreText(dst, msg, l.W/2, l.H*0.55, 9*u, l.W-10*u, 2, st, colorInk)
+		a.centreText(g, msg, l.W/2, l.H*0.55, 9*u, l.W-10*u, 2, st, colorInk)
 	}
 
 	// The light.
@@ -336,38 +365,38 @@ func (a *App) drawFreeze(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game
 			ink = mix(colorGold, colorStop, 0.55)
 		}
 	}
-	fillRoundRect(dst, float32(bx), float32(by), float32(bw), float32(bannerH), float32(2*u), fade(ink, 0.92))
-	strokeRoundRect(dst, float32(bx), float32(by), float32(bw), float32(bannerH), float32(2*u), float32(0.4*u), fade(colorInk, 0.7))
+	g.fillRoundRect(float32(bx), float32(by), float32(bw), float32(bannerH), float32(2*u), fade(ink, 0.92))
+	g.strokeRoundRect(float32(bx), float32(by), float32(bw), float32(bannerH), float32(2*u), float32(0.4*u), fade(colorInk, 0.7))
 	lw := bannerH * 0.5
-	trafficLight(dst, float32(bx+2*u), float32(by+u), float32(lw), float32(bannerH-2*u), red, pulse(t, 0.5))
+	trafficLight(g, float32(bx+2*u), float32(by+u), float32(lw), float32(bannerH-2*u), red, pulse(t, 0.5))
 	tx0 := bx + 2*u + lw + 2*u
 	tw := bx + bw - 2*u - tx0
 	f := a.fitFace(word, 10*u, tw*0.9)
 	st := styleCentre
 	st.scale = 1 + 0.3*(1-easeOut(inLight/0.4))
-	say(dst, f, word, tx0+tw/2, by+bannerH/2, st, colorInk)
+	say(g.dst, f, word, tx0+tw/2, by+bannerH/2, st, colorInk)
 
-	a.drawScoreTime(dst, l, s.Score(), s.Left())
+	a.drawScoreTime(g, l, s.Score(), s.Left())
 }
 
 // blockArt is a falling block of side size: dark red with a bright rim
 // and a frown.
-func blockArt(dst *ebiten.Image, cx, cy, size float32) {
+func blockArt(g *gfx, cx, cy, size float32) {
 	h := size / 2
 	r := size * 0.18
-	fillRoundRect(dst, cx-h, cy-h, size, size, r, colorBlockRed)
-	strokeRoundRect(dst, cx-h, cy-h, size, size, r, max(2, size*0.07), color.NRGBA{0xff, 0x5a, 0x4a, 0xff})
-	fillRoundRect(dst, cx-h+size*0.12, cy-h+size*0.1, size*0.3, size*0.1, size*0.05, fade(colorInk, 0.35))
+	g.fillRoundRect(cx-h, cy-h, size, size, r, colorBlockRed)
+	g.strokeRoundRect(cx-h, cy-h, size, size, r, max(2, size*0.07), color.NRGBA{0xff, 0x5a, 0x4a, 0xff})
+	g.fillRoundRect(cx-h+size*0.12, cy-h+size*0.1, size*0.3, size*0.1, size*0.05, fade(colorInk, 0.35))
 	w := max(1.5, size*0.07)
 	ink := color.NRGBA{0x2a, 0x05, 0x08, 0xff}
-	line(dst, cx-size*0.28, cy-size*0.06, cx-size*0.08, cy+size*0.04, w, ink)
-	line(dst, cx+size*0.28, cy-size*0.06, cx+size*0.08, cy+size*0.04, w, ink)
-	line(dst, cx-size*0.16, cy+size*0.26, cx+size*0.16, cy+size*0.26, w, ink)
+	g.line(cx-size*0.28, cy-size*0.06, cx-size*0.08, cy+size*0.04, w, ink)
+	g.line(cx+size*0.28, cy-size*0.06, cx+size*0.08, cy+size*0.04, w, ink)
+	g.line(cx-size*0.16, cy+size*0.26, cx+size*0.16, cy+size*0.26, w, ink)
 }
 
 // drawDodge: blocks and stars falling, the smiley where the player's head
 // steers it, lives as hearts; "Step closer" while no face is seen.
-func (a *App) drawDodge(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.Dodge, art *sceneArt) {
+func (a *App) drawDodge(g *gfx, fit game.Fit, l sceneLayout, s *game.Dodge, art *sceneArt) {
 	t := a.seconds()
 	u := l.U
 	fh := a.frame.H
@@ -376,19 +405,19 @@ func (a *App) drawDodge(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.
 	// the player's lane
 	_, ly0 := viewToCanvas(fit, fh, 0, game.DodgeY-game.DodgeSize/2-0.015)
 	_, ly1 := viewToCanvas(fit, fh, 0, game.DodgeY+game.DodgeSize/2+0.015)
-	vector.FillRect(dst, 0, ly0, float32(l.W), ly1-ly0, fade(colorSky, 0.1), false)
-	vector.FillRect(dst, 0, ly0, float32(l.W), float32(max(1, 0.25*u)), fade(colorSky, 0.45), false)
-	vector.FillRect(dst, 0, ly1, float32(l.W), float32(max(1, 0.25*u)), fade(colorSky, 0.45), false)
+	vector.FillRect(g.dst, 0, ly0, float32(l.W), ly1-ly0, fade(colorSky, 0.1), false)
+	vector.FillRect(g.dst, 0, ly0, float32(l.W), float32(max(1, 0.25*u)), fade(colorSky, 0.45), false)
+	vector.FillRect(g.dst, 0, ly1, float32(l.W), float32(max(1, 0.25*u)), fade(colorSky, 0.45), false)
 
 	for _, f := range s.Fallers() {
 		x, y := viewToCanvas(fit, fh, f.X, f.Y)
 		size := f.Size * ph
 		if f.Kind == game.FallerStar {
-			disc(dst, x, y, size*0.7, fade(colorGold, 0.18+0.12*pulse(t+float64(f.ID), 0.6)))
-			star(dst, x, y, size*0.6, float32(t*2+float64(f.ID)), 1)
+			g.disc(x, y, size*0.7, fade(colorGold, 0.18+0.12*pulse(t+float64(f.ID), 0.6)))
+			g.star(x, y, size*0.6, float32(t*2+float64(f.ID)), 1)
 			continue
 		}
-		blockArt(dst, x, y, size)
+		blockArt(g, x, y, size)
 	}
 
 	x0, y0, x1, y1 := viewRectToCanvas(fit, fh, s.PlayerBox())
@@ -399,49 +428,48 @@ func (a *App) drawDodge(dst *ebiten.Image, fit game.Fit, l sceneLayout, s *game.
 	if hurt {
 		cx += float32(math.Sin(hit*60) * 0.8 * u * (1 - hit/0.7))
 	}
-	disc(dst, cx, cy+r*0.95, r*0.8, fade(color.Black, 0.25)) // its shadow on the lane
-	smiley(dst, cx, cy, r, hurt)
-	if g, pts := art.sinceGain(t); g < 0.8 {
+	g.disc(cx, cy+r*0.95, r*0.8, fade(color.Black, 0.25)) // its shadow on the lane
+	smiley(g, cx, cy, r, hurt)
+	if ago, pts := art.sinceGain(t); ago < 0.8 {
 		st := styleCentre
-		st.scale = 0.8 + 0.3*easeOutBack(min(g*4, 1))
-		say(dst, a.face(5*u), fmt.Sprintf("+%d", pts), float64(cx), float64(cy-r)-2*u-g*5*u, st, fade(colorGold, 1-g/0.8))
+		st.scale = 0.8 + 0.3*easeOutBack(min(ago*4, 1))
+		say(g.dst, a.face(5*u), fmt.Sprintf("+%d", pts), float64(cx), float64(cy-r)-2*u-ago*5*u, st, fade(colorGold, 1-ago/0.8))
 	}
 	if hit < 0.35 {
 		th := float32(2 * u)
 		c := fade(colorStop, 0.7*(1-hit/0.35))
 		W, H := float32(l.W), float32(l.H)
-		vector.FillRect(dst, 0, 0, W, th, c, false)
-		vector.FillRect(dst, 0, H-th, W, th, c, false)
-		vector.FillRect(dst, 0, th, th, H-2*th, c, false)
-		vector.FillRect(dst, W-th, th, th, H-2*th, c, false)
+		vector.FillRect(g.dst, 0, 0, W, th, c, false)
+		vector.FillRect(g.dst, 0, H-th, W, th, c, false)
+		vector.FillRect(g.dst, 0, th, th, H-2*th, c, false)
+		vector.FillRect(g.dst, W-th, th, th, H-2*th, c, false)
 	}
 
-	next := a.drawScoreTime(dst, l, s.Score(), s.Left())
-	a.drawLives(dst, l, next, s.Lives())
-
 	if s.NeedFace() {
-		vector.FillRect(dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
+		vector.FillRect(g.dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
 		st := styleCentre
 		st.scale = 1 + 0.05*pulse(t, 1.2)
 		icon := min(l.W, l.H) * 0.3
-		faceOutline(dst, float32(l.W/2), float32(l.H*0.5-icon*0.45), float32(icon), fade(colorInk, 0.7+0.3*pulse(t, 1.2)))
-		_, h := a.centreText(dst, "Step closer", l.W/2, l.H*0.5+icon*0.2+6*u, 12*u, l.W-8*u, 1, st, colorGold)
-		a.centreText(dst, "Show me your face to play", l.W/2, l.H*0.5+icon*0.2+6*u+h/2+5*u, 5*u, l.W-8*u, 2, styleCentre, colorInk)
+		faceOutline(g, float32(l.W/2), float32(l.H*0.5-icon*0.45), float32(icon), fade(colorInk, 0.7+0.3*pulse(t, 1.2)))
+		_, h := a.centreText(g, "Step closer", l.W/2, l.H*0.5+icon*0.2+6*u, 12*u, l.W-8*u, 1, st, colorGold)
+		a.centreText(g, "Show me your face to play", l.W/2, l.H*0.5+icon*0.2+6*u+h/2+5*u, 5*u, l.W-8*u, 2, styleCentre, colorInk)
 	}
+	a.drawScoreTime(g, l, s.Score(), s.Left())
+	a.drawLives(g, l, s.Lives())
 }
 
 // drawLives is a pill of hearts under the score.
-func (a *App) drawLives(dst *ebiten.Image, l sceneLayout, y float64, lives int) {
+func (a *App) drawLives(g *gfx, l sceneLayout, lives int) {
 	u := l.U
 	total := max(lives, 3)
 	w, h := l.pillW, l.pillH
-	x := l.margin
-	plate(dst, x, y, w, h, u)
-	say(dst, a.face(2.6*u), "LIVES", x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
+	x, y := l.extraX, l.extraY
+	g.plate(x, y, w, h, u)
+	say(g.dst, a.face(2.6*u), "LIVES", x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
 	r := min(2.4*u, (w-3*u)/float64(total)/2.3)
 	step := 2.3 * r
 	hx := x + w/2 - step*float64(total-1)/2
 	for i := range total {
-		heart(dst, float32(hx+float64(i)*step), float32(y+7.6*u), float32(r), i < lives)
+		g.heart(float32(hx+float64(i)*step), float32(y+7.6*u), float32(r), i < lives)
 	}
 }

@@ -82,7 +82,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: --source: %v", errUsage, err)
 	}
 	if *levels {
-		return benchPower(ctx, l, sp.String(), *seconds, *asJSON, stdout, stderr)
+		return benchPower(ctx, l, c.sets, sp.String(), *seconds, *asJSON, stdout, stderr)
 	}
 	if sp.Kind != "file" {
 		return fmt.Errorf("%w: bench measures a clip (file:PATH), not %s", errUsage, sp)

@@ -30,7 +30,7 @@ type PowerLevelResult struct {
 // benchPower runs the real kiosk (window, pipeline, games) on the same clip
 // for the same time at each power level, with a simulated battery, and
 // measures the CPU time the whole process used.
-func benchPower(ctx context.Context, l Loaded, source string, seconds float64, asJSON bool, stdout, stderr io.Writer) error {
+func benchPower(ctx context.Context, l Loaded, sets []string, source string, seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 	if os.Getenv("DISPLAY") == "" {
 		return fmt.Errorf("bench --power runs the real window: run it under 'xvfb-run -a' or on the desktop")
 	}
@@ -50,6 +50,9 @@ func benchPower(ctx context.Context, l Loaded, source string, seconds float64, a
 			"--set", "sound.mute=true", "--set", "log.level=\"warn\""}
 		if l.Path != "" {
 			args = append(args, "--config", l.Path)
+		}
+		for _, set := range sets { // the bench's own overrides apply to each run
+			args = append(args, "--set", set)
 		}
 		cmd := exec.CommandContext(ctx, prog, args...)
 		cmd.Stderr = stderr
