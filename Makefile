@@ -43,6 +43,12 @@ test: deps models build $(REEL)
 bench: deps models build $(REEL)
 	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 2000 --compare-opencv $(ARGS)
 
+# CPU of the whole kiosk at each power level (BENCHMARKS.md), in a small
+# window under Xvfb so that the software renderer keeps up.
+bench-power: deps models build $(REEL)
+	$(XVFB) $(BIN) bench --power --config $(CONFIG) --source file:$(REEL) --seconds 40 \
+		--set display.width=640 --set display.height=400 $(ARGS)
+
 # Start the kiosk at login and restart it when it exits (a systemd user unit).
 install-service: build $(REEL)
 	mkdir -p $(HOME)/.config/systemd/user

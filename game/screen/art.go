@@ -15,7 +15,7 @@ import (
 // over any camera picture, always on or next to a dark plate.
 var (
 	colorPlate    = color.NRGBA{0x10, 0x14, 0x26, 0xd8} // HUD plates
-	colorPlateHi  = color.NRGBA{0x24, 0x2c, 0x4a, 0xf0} // a highlighted row
+	colorPlateHi  = color.NRGBA{0x24, 0x2c, 0x4a, 0xf0} // a window in a plate
 	colorRim      = color.NRGBA{0xff, 0xff, 0xff, 0x38} // a plate's thin rim
 	colorSoftInk  = color.NRGBA{0xc8, 0xd2, 0xf0, 0xff} // captions
 	colorGo       = color.NRGBA{0x2e, 0xd5, 0x73, 0xff}

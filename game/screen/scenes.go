@@ -181,8 +181,8 @@ func (a *App) layout(dst *ebiten.Image, unit float64) sceneLayout {
 }
 
 // pill is a HUD plate: a small caption over a big value. right aligns it
-// to x from the right instead of the left. It returns its height.
-func (a *App) pill(g *gfx, l sceneLayout, x, y float64, right bool, caption, value string, ink color.Color, scale float64) float64 {
+// to x from the right instead of the left.
+func (a *App) pill(g *gfx, l sceneLayout, x, y float64, right bool, caption, value string, ink color.Color, scale float64) {
 	u := l.U
 	cf := a.face(2.6 * u)
 	vf := a.fitFace(value, 7*u, l.pillW*1.6-3*u)
@@ -197,7 +197,6 @@ func (a *App) pill(g *gfx, l sceneLayout, x, y float64, right bool, caption, val
 	st := styleCentreFlat
 	st.scale = scale
 	say(g.dst, vf, value, x+w/2, y+7.4*u, st, ink)
-	return h
 }
 
 // timeLeft is a round's time in whole seconds, rounded up.
@@ -219,8 +218,9 @@ func (a *App) drawScoreTime(g *gfx, l sceneLayout, score int, left time.Duration
 	a.pill(g, l, l.W-l.margin, l.pillY, true, "TIME", fmt.Sprint(secs), ink, sc)
 }
 
-// banner is a plate in the banner slot of height h; it returns its box.
-func (a *App) bannerBox(l sceneLayout, h, maxW float64) (x, y, w float64) {
+// bannerBox is the box of a banner at most maxW wide, centred in the
+// banner slot: its left, top and width.
+func (a *App) bannerBox(l sceneLayout, maxW float64) (x, y, w float64) {
 	w = min(l.bx1-l.bx0, maxW)
 	x = (l.bx0 + l.bx1 - w) / 2
 	return x, l.by, w

@@ -295,7 +295,7 @@ func (a *App) drawFreeze(g *gfx, fit game.Fit, l sceneLayout, s *game.Freeze) {
 	}
 
 	bannerH := 14 * u
-	bx, by, bw := a.bannerBox(l, bannerH, 90*u)
+	bx, by, bw := a.bannerBox(l, 90*u)
 
 	// The players.
 	fh := a.frame.H
@@ -422,7 +422,8 @@ func (a *App) drawDodge(g *gfx, fit game.Fit, l sceneLayout, s *game.Dodge, art 
 
 	x0, y0, x1, y1 := viewRectToCanvas(fit, fh, s.PlayerBox())
 	r := (y1 - y0) / 2
-	cx, cy := (x0+x1)/2, (y0+y1)/2
+	// Wholly on the canvas, even where the picture's foot is cropped.
+	cx, cy := (x0+x1)/2, min((y0+y1)/2, float32(l.H-0.5*u)-r)
 	hit := art.sinceHit(t)
 	hurt := hit < 0.7
 	if hurt {

@@ -29,9 +29,9 @@ commands:
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
-  bench          measure the detection pipeline on a clip, stage by stage
+  bench          measure the detection pipeline stage by stage, or (--power) the CPU per power level
   sim            play a game headless on a clip and print its events as JSON
-  reel           build the demo reel the kiosk plays with no camera (make deps)
+  reel           build the demo reel the kiosk plays with no camera (make run does)
 
 Every command takes --config FILE (default: config.toml when present) and
 any number of --set key=value overrides in TOML value syntax, for example
