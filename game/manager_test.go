@@ -174,7 +174,7 @@ func TestManagerChoosingEndsAPause(t *testing.T) {
 
 func TestAttractPreviewsEachGame(t *testing.T) {
 	r := newRig(tick, 1)
-	a := game.NewAttract(booth(nil))
+	a := game.NewAttract(booth(func(c *game.Config) { c.DemoAutoplaySeconds = 0 }))
 	var shown []string
 	for i := range 24 * 20 {
 		r.step(a, obs())
@@ -206,4 +206,26 @@ func TestBoothDropsUnknownGames(t *testing.T) {
 	m := game.NewManager(cfg, nil, true)
 	r.manage(m, obs(), game.ActStart)
 	assert.Equal(t, "dodge", m.Current().(*game.Countdown).Game().Name())
+}
+
+func TestAttractPlaysByItselfInDemoMode(t *testing.T) {
+	r := newRig(tick, 1)
+	cfg := game.DefaultConfig()
+	cfg.DemoAutoplaySeconds = 10
+	m := game.NewManager(cfg, nil, true)
+	for range int(9.9 * float64(time.Second) / float64(tick)) {
+		r.manage(m, obs())
+	}
+	assert.Equal(t, "attract", m.Current().Name(), "nobody waved yet")
+	for range 3 {
+		r.manage(m, obs())
+	}
+	assert.Equal(t, "countdown", m.Current().Name(), "the demo starts a game by itself")
+
+	cfg.DemoAutoplaySeconds = 0
+	m = game.NewManager(cfg, nil, true)
+	for range int(60 * time.Second / tick) {
+		r.manage(m, obs())
+	}
+	assert.Equal(t, "attract", m.Current().Name(), "with a camera only a wave starts a game")
 }

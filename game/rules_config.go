@@ -30,6 +30,10 @@ type Config struct {
 	// IdleSeconds without a player, motion or key end a round early, with
 	// its score: the player has walked off.
 	IdleSeconds float64 `toml:"idle_seconds"`
+	// DemoAutoplaySeconds on the attract screen start the next game by
+	// itself while the kiosk plays its demo clip (nobody is there to wave);
+	// 0 never. With a camera, only a wave or a key starts a game.
+	DemoAutoplaySeconds float64 `toml:"demo_autoplay_seconds"`
 
 	Hunt    HuntConfig    `toml:"hunt"`
 	Bubbles BubblesConfig `toml:"bubbles"`
@@ -87,14 +91,15 @@ type DodgeConfig struct {
 // DefaultConfig is what the kiosk plays when config.toml says nothing.
 func DefaultConfig() Config {
 	return Config{
-		Rotation:         []string{"hunt", "bubbles", "freeze", "dodge"},
-		CountdownSeconds: 3,
-		ResultsSeconds:   8,
-		DataDir:          "data",
-		PreviewSeconds:   6,
-		WaveThreshold:    0.1,
-		WaveSeconds:      0.7,
-		IdleSeconds:      20,
+		Rotation:            []string{"hunt", "bubbles", "freeze", "dodge"},
+		CountdownSeconds:    3,
+		ResultsSeconds:      8,
+		DataDir:             "data",
+		PreviewSeconds:      6,
+		WaveThreshold:       0.1,
+		WaveSeconds:         0.7,
+		IdleSeconds:         20,
+		DemoAutoplaySeconds: 20,
 		Hunt: HuntConfig{
 			Items: []string{"cup", "bottle", "cell phone", "book", "backpack", "handbag",
 				"umbrella", "banana", "apple", "orange", "scissors", "teddy bear",
@@ -129,6 +134,7 @@ func (c Config) Validate() check.Problems {
 	ps.Range("wave_threshold", c.WaveThreshold, 0.01, 1)
 	ps.Range("wave_seconds", c.WaveSeconds, 0.2, 5)
 	ps.Range("idle_seconds", c.IdleSeconds, 5, 600)
+	ps.Range("demo_autoplay_seconds", c.DemoAutoplaySeconds, 0, 600)
 	ps = append(ps, c.Hunt.Validate().Under("hunt")...)
 	ps = append(ps, c.Bubbles.Validate().Under("bubbles")...)
 	ps = append(ps, c.Freeze.Validate().Under("freeze")...)

@@ -57,6 +57,9 @@ func (a *Attract) Update(in *Input, emit func(Event)) Scene {
 	if a.wave >= secs(a.b.cfg.WaveSeconds) {
 		return newCountdown(a.b, a.b.advance())
 	}
+	if auto := a.b.cfg.DemoAutoplaySeconds; auto > 0 && a.t >= secs(auto) {
+		return newCountdown(a.b, a.b.advance())
+	}
 	return nil
 }
 

@@ -67,6 +67,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		return err
 	}
 	games := l.Game
+	if !demo {
+		games.DemoAutoplaySeconds = 0
+	}
 	if items := kiosk.DemoItems(l, source); len(items) > 0 {
 		log.Info("playing the demo reel: the hunt asks for what it shows", "items", items)
 		games.Hunt.Items = items

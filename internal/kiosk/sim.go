@@ -99,6 +99,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Motion: motion, Mirror: l.Display.Mirror}, l.Budget)
 
 	cfg := l.Game
+	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
 	if items := DemoItems(l, *source); len(items) > 0 {
 		cfg.Hunt.Items = items
 	}
