@@ -94,7 +94,9 @@ type App struct {
 	overlay       bool
 	tick          uint64
 	drawn         meter.Rate
-	logic         meter.Rate // rule ticks per second
+	logicRate     float64 // rule ticks per second, measured once a second
+	logicFrom     time.Time
+	logicTick     uint64
 	lastDrawnTick uint64
 	lastStats     time.Time
 	lastUpdate    time.Time
@@ -217,12 +219,19 @@ func (a *App) Update() error {
 	for a.behind >= dt && steps < maxCatchUp {
 		a.behind -= dt
 		a.tick++
-		a.logic.Tick(now)
 		a.play(steps == 0) // keys are read once per Update
 		steps++
 	}
 	if steps == maxCatchUp {
 		a.behind = 0
+	}
+	// Ticks come in bursts when drawing is slow, so their rate is counted
+	// over whole seconds.
+	if el := now.Sub(a.logicFrom); el >= time.Second {
+		if !a.logicFrom.IsZero() {
+			a.logicRate = float64(a.tick-a.logicTick) / el.Seconds()
+		}
+		a.logicFrom, a.logicTick = now, a.tick
 	}
 	if a.quit {
 		return ebiten.Termination
@@ -379,7 +388,7 @@ func (a *App) logStats() {
 	rss, peak := meter.RSS()
 	o := &a.obs
 	a.deps.Log.Info("stats",
-		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(a.logic.Value(time.Now())),
+		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(a.logicRate),
 		"camera_fps", round1(o.CameraRate), "object_ms", round1(ms(o.ObjectTimings.Inference)),
 		"object_hz", round1(o.ObjectRate), "face_ms", round1(ms(o.FaceTimings.Inference)),
 		"face_hz", round1(o.FaceRate), "rss_mb", rss>>20, "peak_rss_mb", peak>>20)

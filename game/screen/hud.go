@@ -136,7 +136,7 @@ func (a *App) drawOperator(dst *ebiten.Image, unit float64) {
 		age = now.Sub(a.frame.CapturedAt)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "drawn    %5.1f fps   logic %5.1f ticks/s\n", a.drawn.Value(now), a.logic.Value(now))
+	fmt.Fprintf(&b, "drawn    %5.1f fps   logic %5.1f ticks/s\n", a.drawn.Value(now), a.logicRate)
 	fmt.Fprintf(&b, "camera   %5.1f fps   frame %4.0f ms old   %s\n", o.CameraRate, ms(age), a.deps.Capture.Source().Name())
 	if a.deps.Camera != nil {
 		st := a.deps.Camera()
