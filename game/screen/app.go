@@ -89,6 +89,7 @@ type App struct {
 
 	canvas        *ebiten.Image
 	pixImg        *ebiten.Image // the pixelated mode's few blocks
+	art           sceneArt      // what changed between drawn frames, for effects
 	screenW       int
 	screenH       int
 	overlay       bool

@@ -209,7 +209,7 @@ func say(dst *ebiten.Image, f *text.GoTextFace, s string, x, y float64, st textS
 		dark := fade(color.Black, 0.85*alpha)
 		n := 8 // directions; more for a thick outline, so it stays round
 		if o > 3.5 {
-			n = 16
+			n = 12
 		}
 		for i := range n {
 			sn, cs := math.Sincos(float64(i) * 2 * math.Pi / float64(n))

@@ -57,7 +57,7 @@ func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
 // the rules do not keep: a find, a lost life. It needs a field of App
 // (art sceneArt) to live in; until it has one the screen draws without
 // those moments (every method of a nil *sceneArt is safe).
-func (a *App) sceneArt() *sceneArt { return nil }
+func (a *App) sceneArt() *sceneArt { return &a.art }
 
 // sceneArt remembers what changed and when (in animation seconds).
 type sceneArt struct {

@@ -238,7 +238,7 @@ func (a *App) drawBubbles(g *gfx, fit game.Fit, l sceneLayout, s *game.Bubbles) 
 		case game.BubbleGolden:
 			word, ink = "x5!", colorGold
 		case game.BubbleClock:
-			word, ink = "+3s", colorSky
+			word, ink = fmt.Sprintf("+%.0fs", game.ClockBonus.Seconds()), colorSky
 		}
 		if word != "" {
 			st := styleCentre
@@ -337,7 +337,7 @@ func (a *App) drawFreeze(g *gfx, fit game.Fit, l sceneLayout, s *game.Freeze) {
 		if p.Primary {
 			g.star(float32(barX+barH/2), float32(barY+barH/2), float32(barH*0.62), 0, 1)
 			say(g.dst, sf, fmt.Sprint(p.Score), barX+barW/2, barY+barH/2, styleCentre, colorInk)
-		} else if len(players) <= 4 {
+		} else if len(players) <= 6 {
 			say(g.dst, small, fmt.Sprint(p.Score), barX+barW/2, barY+barH/2, styleCentre, colorInk)
 		}
 
