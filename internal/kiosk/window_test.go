@@ -17,21 +17,27 @@ import (
 )
 
 // screenshot runs the real kiosk (both programs, a real window) on a clip
-// and returns the PNG it wrote.
+// and returns the PNG it wrote; sets are --set overrides.
 func screenshot(t *testing.T, clip string, at string, sets ...string) image.Image {
+	t.Helper()
+	var args []string
+	for _, s := range sets {
+		args = append(args, "--set", s)
+	}
+	return shoot(t, clip, at, args...)
+}
+
+// shoot runs kiosk screenshot with more flags and decodes the picture.
+func shoot(t *testing.T, clip, at string, flags ...string) image.Image {
 	t.Helper()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	bin := binaries(t)
 	out := filepath.Join(t.TempDir(), "shot.png")
-	args := []string{"screenshot", "--config", testenv.Path("config.toml"),
-		"--source", "file:" + clip, "--at", at, "--out", out}
-	for _, s := range sets {
-		args = append(args, "--set", s)
-	}
-	cmd := exec.Command(filepath.Join(bin, "kiosk"), args...)
-	log, err := cmd.CombinedOutput()
+	args := append([]string{"screenshot", "--config", testenv.Path("config.toml"),
+		"--source", "file:" + clip, "--at", at, "--out", out}, flags...)
+	log, err := exec.Command(filepath.Join(bin, "kiosk"), args...).CombinedOutput()
 	require.NoError(t, err, string(log))
 	f, err := os.Open(out)
 	require.NoError(t, err)
@@ -163,7 +169,7 @@ func TestEachGameDrawsItsHUD(t *testing.T) {
 	for _, g := range []string{"hunt", "bubbles", "freeze", "dodge"} {
 		t.Run(g, func(t *testing.T) {
 			testenv.Display(t)
-			img := screenshotGame(t, clip, g, "12")
+			img := shoot(t, clip, "12", "--game", g)
 			b := img.Bounds()
 			frame := clipFrame(t, clip, 120, b.Dx(), b.Dy(), true)
 			defer frame.Close()
@@ -179,22 +185,4 @@ func TestEachGameDrawsItsHUD(t *testing.T) {
 			assert.Less(t, middle, top, "the picture stays visible in the middle")
 		})
 	}
-}
-
-// screenshotGame is screenshot with a game started at once.
-func screenshotGame(t *testing.T, clip, name, at string) image.Image {
-	t.Helper()
-	testenv.ORTLibrary(t)
-	bin := binaries(t)
-	out := filepath.Join(t.TempDir(), name+".png")
-	cmd := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
-		"--source", "file:"+clip, "--at", at, "--out", out, "--game", name)
-	log, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(log))
-	f, err := os.Open(out)
-	require.NoError(t, err)
-	defer f.Close()
-	img, err := png.Decode(f)
-	require.NoError(t, err)
-	return img
 }
