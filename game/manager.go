@@ -155,12 +155,21 @@ type Manager struct {
 	failures map[string][]time.Duration // game time of each scene's recent panics
 	disabled []string                   // games out of the rotation for the day
 	played   int                        // rounds finished
+	emit     func(Event)                // this tick's listener, for relay
+	relay    func(Event)                // counts rounds, then passes on; made once
 }
 
 // NewManager starts on the attract screen; see NewBooth for the arguments.
 func NewManager(cfg Config, board *Leaderboard, mirror bool) *Manager {
 	b := NewBooth(cfg, board, mirror)
-	return &Manager{booth: b, cur: NewAttract(b)}
+	m := &Manager{booth: b, cur: NewAttract(b)}
+	m.relay = func(e Event) {
+		if e.Type == "round_end" {
+			m.played++
+		}
+		m.emit(e)
+	}
+	return m
 }
 
 // Current is the scene on screen, for the screen to draw.
@@ -186,14 +195,9 @@ func (m *Manager) Update(in *Input, emit func(Event)) {
 	if m.paused {
 		return
 	}
-	counting := func(e Event) {
-		if e.Type == "round_end" {
-			m.played++
-		}
-		emit(e)
-	}
-	m.watchIdle(in, counting)
-	if next := m.step(in, counting); next != nil {
+	m.emit = emit
+	m.watchIdle(in, m.relay)
+	if next := m.step(in, m.relay); next != nil {
 		m.cur = next
 	}
 }

@@ -90,30 +90,20 @@ func (o *Observation) CopyFrom(src *Observation) {
 // skipped, never queued.
 type Pipeline struct {
 	cap     *Capture
-	objects model.Detector // nil when disabled
-	faces   model.Detector // nil when disabled
+	objects *detection // nil when disabled
+	faces   *detection // nil when disabled
 	motion  *Motion
 	mirror  bool
 
-	objectTracker *model.Tracker
-	faceTracker   *model.Tracker
+	mu        sync.Mutex
+	obs       Observation
+	budget    Budget
+	changed   chan struct{} // budget changed: wake sleeping stages
+	detectErr error
 
-	mu         sync.Mutex
-	obs        Observation
-	budget     Budget
-	objectRate meter.Rate
-	faceRate   meter.Rate
-	changed    chan struct{} // budget changed: wake sleeping stages
-	detectErr  error
-	// Each tracker's primary, as of its last update (trackers themselves
-	// belong to their stage's goroutine).
-	personPrimary, facePrimary       model.Track
-	hasPersonPrimary, hasFacePrimary bool
-
-	// Owned by one stage each (its goroutine, or Step's caller).
-	objectBuf, faceBuf                 []model.Detection
-	nextObjects, nextFaces, nextMotion time.Duration
-	recalibrate                        atomic.Bool
+	// Owned by the motion stage (its goroutine, or Step's caller).
+	nextMotion  time.Duration
+	recalibrate atomic.Bool
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -130,22 +120,52 @@ type PipelineParts struct {
 // background; Step drives it by hand (headless runs on clip time), and then
 // the capture may be nil.
 func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
-	return &Pipeline{cap: c, objects: parts.Objects, faces: parts.Faces, motion: parts.Motion,
-		mirror: parts.Mirror, budget: b, changed: make(chan struct{}, 3),
-		objectTracker: model.NewTracker(model.DefaultTrackerConfig()),
-		faceTracker:   model.NewTracker(model.DefaultTrackerConfig())}
+	p := &Pipeline{cap: c, motion: parts.Motion, mirror: parts.Mirror, budget: b, changed: make(chan struct{}, 3)}
+	if parts.Objects != nil {
+		p.objects = newDetection(parts.Objects, func(b Budget) float64 { return b.ObjectHz },
+			&p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTimings, &p.obs.ObjectTracks)
+	}
+	if parts.Faces != nil {
+		p.faces = newDetection(parts.Faces, func(b Budget) float64 { return b.FaceHz },
+			&p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTimings, &p.obs.FaceTracks)
+	}
+	return p
+}
+
+// detection is one detector's stage: the detector, its tracker and scratch
+// space (owned by the stage's goroutine), and where it publishes into the
+// observation (under p.mu).
+type detection struct {
+	det     model.Detector
+	hz      func(Budget) float64
+	tracker *model.Tracker
+	buf     []model.Detection
+	next    time.Duration // Step's schedule, in source time
+
+	// Under p.mu.
+	rate       meter.Rate
+	primary    model.Track
+	hasPrimary bool
+	dets       *[]model.Detection
+	frame      *FrameInfo
+	timings    *model.Timings
+	tracks     *[]model.Track
+}
+
+func newDetection(d model.Detector, hz func(Budget) float64, dets *[]model.Detection,
+	frame *FrameInfo, timings *model.Timings, tracks *[]model.Track) *detection {
+	return &detection{det: d, hz: hz, tracker: model.NewTracker(model.DefaultTrackerConfig()),
+		dets: dets, frame: frame, timings: timings, tracks: tracks}
 }
 
 // Start runs each stage in its own goroutine until ctx ends or Stop.
 func (p *Pipeline) Start(ctx context.Context) {
 	ctx, p.cancel = context.WithCancel(ctx)
-	if p.objects != nil {
-		p.wg.Add(1)
-		go p.stage(ctx, func(b Budget) float64 { return b.ObjectHz }, p.detectObjects)
-	}
-	if p.faces != nil {
-		p.wg.Add(1)
-		go p.stage(ctx, func(b Budget) float64 { return b.FaceHz }, p.detectFaces)
+	for _, d := range []*detection{p.objects, p.faces} {
+		if d != nil {
+			p.wg.Add(1)
+			go p.stage(ctx, d.hz, func(frame gocv.Mat, info FrameInfo) { p.detect(d, frame, info) })
+		}
 	}
 	if p.motion != nil {
 		p.wg.Add(1)
@@ -190,8 +210,12 @@ func (p *Pipeline) Observe(dst *Observation) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
-	p.obs.ObjectRate = p.objectRate.Value(now)
-	p.obs.FaceRate = p.faceRate.Value(now)
+	if p.objects != nil {
+		p.obs.ObjectRate = p.objects.rate.Value(now)
+	}
+	if p.faces != nil {
+		p.obs.FaceRate = p.faces.rate.Value(now)
+	}
 	if p.cap != nil { // without a capture, Step keeps Frame up to date
 		p.obs.Frame = p.cap.Info()
 		p.obs.CameraRate = p.cap.FPS()
@@ -266,82 +290,58 @@ func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
 		*next = max(*next+period, info.Time)
 		return true
 	}
-	if p.objects != nil && due(&p.nextObjects, b.ObjectHz) {
-		p.detectObjects(frame, info)
-	}
-	if p.faces != nil && due(&p.nextFaces, b.FaceHz) {
-		p.detectFaces(frame, info)
+	for _, d := range []*detection{p.objects, p.faces} {
+		if d != nil && due(&d.next, d.hz(b)) {
+			p.detect(d, frame, info)
+		}
 	}
 	if p.motion != nil && due(&p.nextMotion, b.MotionHz) {
 		p.measureMotion(frame, info)
 	}
 }
 
-func (p *Pipeline) detectObjects(frame gocv.Mat, info FrameInfo) {
+// detect runs one detector and its tracker on a frame, outside the lock,
+// then publishes the result under it.
+func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 	var err error
-	p.objectBuf, err = p.objects.Detect(frame, p.objectBuf)
+	d.buf, err = d.det.Detect(frame, d.buf)
 	t0 := time.Now()
 	var tracks []model.Track
 	var primary model.Track
 	var hasPrimary bool
 	if err == nil {
-		tracks = p.objectTracker.Update(p.objectBuf, info.W, info.H)
-		primary, hasPrimary = p.objectTracker.Primary()
+		tracks = d.tracker.Update(d.buf, info.W, info.H)
+		primary, hasPrimary = d.tracker.Primary()
 	}
 	trackTime := time.Since(t0)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.publish(err, p.objectBuf, info, p.objects.Timings(), &p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTimings, &p.objectRate)
-	if err == nil {
-		p.obs.ObjectTracks = append(p.obs.ObjectTracks[:0], tracks...)
+	d.rate.Tick(time.Now())
+	if err != nil {
+		p.detectErr = err // a frame the detector could not take; the next one may do
+		return
+	}
+	*d.dets = append((*d.dets)[:0], d.buf...)
+	*d.frame = info
+	*d.timings = d.det.Timings()
+	*d.tracks = append((*d.tracks)[:0], tracks...)
+	d.primary, d.hasPrimary = primary, hasPrimary
+	if d == p.objects {
 		p.obs.TrackTime = trackTime
-		p.personPrimary, p.hasPersonPrimary = primary, hasPrimary
-		p.choosePlayer()
 	}
-}
-
-func (p *Pipeline) detectFaces(frame gocv.Mat, info FrameInfo) {
-	var err error
-	p.faceBuf, err = p.faces.Detect(frame, p.faceBuf)
-	var tracks []model.Track
-	var primary model.Track
-	var hasPrimary bool
-	if err == nil {
-		tracks = p.faceTracker.Update(p.faceBuf, info.W, info.H)
-		primary, hasPrimary = p.faceTracker.Primary()
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.publish(err, p.faceBuf, info, p.faces.Timings(), &p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTimings, &p.faceRate)
-	if err == nil {
-		p.obs.FaceTracks = append(p.obs.FaceTracks[:0], tracks...)
-		p.facePrimary, p.hasFacePrimary = primary, hasPrimary
-		p.choosePlayer()
-	}
+	p.choosePlayer()
 }
 
 // choosePlayer names the player: the object tracker's primary person, or
 // else the face tracker's primary face. Called with p.mu held.
 func (p *Pipeline) choosePlayer() {
-	if p.hasPersonPrimary {
-		p.obs.Player, p.obs.HasPlayer = p.personPrimary, true
-		return
+	p.obs.Player, p.obs.HasPlayer = model.Track{}, false
+	for _, d := range []*detection{p.objects, p.faces} {
+		if d != nil && d.hasPrimary {
+			p.obs.Player, p.obs.HasPlayer = d.primary, true
+			return
+		}
 	}
-	p.obs.Player, p.obs.HasPlayer = p.facePrimary, p.hasFacePrimary
-}
-
-// publish copies a stage's result into the shared observation, with p.mu
-// held. Detection runs outside the lock; only this copy happens under it.
-func (p *Pipeline) publish(err error, dets []model.Detection, info FrameInfo, t model.Timings,
-	out *[]model.Detection, outFrame *FrameInfo, outTimes *model.Timings, r *meter.Rate) {
-	r.Tick(time.Now())
-	if err != nil {
-		p.detectErr = err // a frame the detector could not take; the next one may do
-		return
-	}
-	*out = append((*out)[:0], dets...)
-	*outFrame = info
-	*outTimes = t
 }
 
 func (p *Pipeline) measureMotion(frame gocv.Mat, info FrameInfo) {

@@ -116,6 +116,7 @@ type App struct {
 	roundStart uint64
 	started    time.Time
 	rss        uint64 // resident memory, sampled once a second
+	day        string // the leaderboard's day, read once a second
 
 	shotPixels []byte
 	shotDone   bool

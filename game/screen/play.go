@@ -137,8 +137,11 @@ func (a *App) play(keys bool) {
 	if a.deps.Games == nil {
 		return
 	}
+	if a.tick%uint64(a.cfg.TPS) == 1 || a.day == "" {
+		a.day = today() // once a second, not a string per tick
+	}
 	a.input = game.Input{Tick: a.tick, Dt: time.Second / time.Duration(a.cfg.TPS), Obs: &a.obs,
-		Actions: a.actions, Rand: a.rng, Day: today()}
+		Actions: a.actions, Rand: a.rng, Day: a.day}
 	a.deps.Games.Update(&a.input, a.event)
 }
 
