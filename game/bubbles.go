@@ -185,5 +185,5 @@ func (g *Bubbles) pop(in *Input, emit func(Event), b Bubble) {
 	}
 	g.score += points
 	g.bursts = append(g.bursts, burst{b, g.elapsed})
-	emit(newEvent(in, "pop", "id", b.ID, "points", points, "combo", g.combo, "kind", string(b.Kind)))
+	emit(Event{At: in.Now(), Kind: KindPop, ID: b.ID, Points: points, Combo: g.combo, Bubble: b.Kind})
 }

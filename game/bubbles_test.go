@@ -26,8 +26,8 @@ func TestBubblesNoMotionNoPops(t *testing.T) {
 	assert.Empty(t, ofType(r.events, "pop"))
 	end := ofType(r.events, "round_end")
 	require.Len(t, end, 1)
-	assert.Equal(t, 0, end[0].Fields["score"])
-	assert.InDelta(t, 45, end[0].T, 0.1, "a 45 s round")
+	assert.Equal(t, 0, end[0].Score)
+	assert.InDelta(t, 45, end[0].Seconds(), 0.1, "a 45 s round")
 }
 
 func TestBubblesMotionOverABubblePopsIt(t *testing.T) {
@@ -42,7 +42,7 @@ func TestBubblesMotionOverABubblePopsIt(t *testing.T) {
 	require.NotEmpty(t, pops)
 	var popped bool
 	for _, p := range pops {
-		popped = popped || p.Fields["id"] == target.ID
+		popped = popped || p.ID == target.ID
 	}
 	assert.True(t, popped)
 	for _, b := range g.Bubbles() {
@@ -75,11 +75,11 @@ func TestBubblesCombo(t *testing.T) {
 	for i, p := range pops {
 		combo := i + 1
 		want := 10 * min(combo, 5)
-		if p.Fields["kind"] == string(game.BubbleGolden) {
+		if p.Bubble == game.BubbleGolden {
 			want *= 5
 		}
-		assert.Equal(t, combo, p.Fields["combo"])
-		assert.Equal(t, want, p.Fields["points"])
+		assert.Equal(t, combo, p.Combo)
+		assert.Equal(t, want, p.Points)
 		score += want
 	}
 	assert.Equal(t, score, g.Score())
@@ -94,7 +94,7 @@ func TestBubblesCombo(t *testing.T) {
 	r.step(g, moving(obs(), everywhere))
 	pops = ofType(r.since(k), "pop")
 	require.NotEmpty(t, pops)
-	assert.Equal(t, 1, pops[0].Fields["combo"])
+	assert.Equal(t, 1, pops[0].Combo)
 }
 
 func TestBubblesDrift(t *testing.T) {

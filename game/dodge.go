@@ -4,8 +4,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/carrierarcade/kiosk/model"
-	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // FallerKind is what falls in Head Dodge.
@@ -111,10 +110,10 @@ func (d *Dodge) Update(in *Input, emit func(Event)) Scene {
 		case square(f.X, f.Y, f.Size, asp).overlaps(player):
 			if f.Kind == FallerStar {
 				d.score += starPoints
-				emit(newEvent(in, "catch", "points", starPoints))
+				emit(Event{At: in.Now(), Kind: KindCatch, Points: starPoints})
 			} else {
 				d.lives--
-				emit(newEvent(in, "hit", "lives", d.lives))
+				emit(Event{At: in.Now(), Kind: KindHit, Lives: d.lives})
 			}
 		case f.Y-f.Size/2 > 1:
 			if f.Kind == FallerBlock {
@@ -150,8 +149,8 @@ func (d *Dodge) spawn(in *Input, asp float32) {
 
 // faceX is the centre x, in view coordinates, of the face the game
 // follows: the primary face in view, else the largest.
-func faceX(obs *vision.Observation, mirror bool) (float32, bool) {
-	var best *model.Track
+func faceX(obs *sight.Observation, mirror bool) (float32, bool) {
+	var best *sight.Track
 	for i := range obs.FaceTracks {
 		t := &obs.FaceTracks[i]
 		if t.Missed > 0 {

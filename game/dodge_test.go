@@ -3,17 +3,17 @@ package game_test
 import (
 	"testing"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/carrierarcade/kiosk/model"
-	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // facing adds a seen face centred at camera x (pixels).
-func facing(o *vision.Observation, x float32) *vision.Observation {
-	o.FaceTracks = append(o.FaceTracks, model.Track{ID: 1, Seen: 10, Primary: true,
-		Detection: model.Detection{Label: "face", Score: 0.9, Box: model.Box{X0: x - 40, Y0: 120, X1: x + 40, Y1: 220}}})
+func facing(o *sight.Observation, x float32) *sight.Observation {
+	o.FaceTracks = append(o.FaceTracks, sight.Track{ID: 1, Seen: 10, Primary: true,
+		Detection: sight.Detection{Label: "face", Score: 0.9, Box: sight.Box{X0: x - 40, Y0: 120, X1: x + 40, Y1: 220}}})
 	return o
 }
 
@@ -89,7 +89,7 @@ func TestDodgePrefersThePrimaryFace(t *testing.T) {
 	d := game.NewDodge(booth(nil))
 	for range 20 {
 		o := facing(obs(), 120)
-		big := model.Track{ID: 2, Seen: 10, Detection: model.Detection{Label: "face", Box: model.Box{X0: 420, Y0: 100, X1: 620, Y1: 300}}}
+		big := sight.Track{ID: 2, Seen: 10, Detection: sight.Detection{Label: "face", Box: sight.Box{X0: 420, Y0: 100, X1: 620, Y1: 300}}}
 		o.FaceTracks = append(o.FaceTracks, big)
 		r.step(d, o)
 	}
@@ -116,11 +116,11 @@ func TestDodgeCatchingAStarScores(t *testing.T) {
 	}
 	catches := ofType(r.events, "catch")
 	require.NotEmpty(t, catches)
-	assert.Equal(t, 50, catches[0].Fields["points"])
+	assert.Equal(t, 50, catches[0].Points)
 	assert.GreaterOrEqual(t, d.Score(), 50*len(catches))
 	end := ofType(r.events, "round_end")
 	require.Len(t, end, 1)
-	assert.Equal(t, d.Score(), end[0].Fields["score"])
+	assert.Equal(t, d.Score(), end[0].Score)
 }
 
 func TestDodgeBlocksCostLives(t *testing.T) {
@@ -133,7 +133,7 @@ func TestDodgeBlocksCostLives(t *testing.T) {
 	hits := ofType(r.events, "hit")
 	require.NotEmpty(t, hits)
 	for i, h := range hits {
-		assert.Equal(t, 2-i, h.Fields["lives"])
+		assert.Equal(t, 2-i, h.Lives)
 	}
 	assert.Equal(t, 3-len(hits), d.Lives())
 	if d.Lives() == 0 {

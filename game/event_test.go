@@ -2,11 +2,12 @@ package game_test
 
 import (
 	"encoding/json"
-	"math"
 	"testing"
+	"time"
+
+	"github.com/carrierarcade/kiosk/sight"
 
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,22 +17,25 @@ func TestEventJSON(t *testing.T) {
 		e    game.Event
 		want string
 	}{
-		{game.Event{T: 12.5, Type: "find", Fields: map[string]any{"points": 150, "item": "cup"}},
+		{game.Event{At: 12500 * time.Millisecond, Kind: game.KindFind, Item: "cup", Points: 150},
 			`{"t":12.5,"type":"find","item":"cup","points":150}`},
-		{game.Event{T: 0, Type: "round_start"}, `{"t":0,"type":"round_start"}`},
-		{game.Event{T: 1, Type: "x", Fields: map[string]any{"type": "y", "t": 2, "a": true}},
-			`{"t":1,"type":"x","a":true}`},
+		{game.Event{Kind: game.KindRoundStart, Game: "hunt"}, `{"t":0,"type":"round_start","game":"hunt"}`},
+		{game.Event{At: 1600 * time.Millisecond, Kind: game.KindPop, ID: 3, Points: 20, Combo: 2, Bubble: game.BubbleGolden},
+			`{"t":1.6,"type":"pop","combo":2,"id":3,"kind":"golden","points":20}`},
+		{game.Event{At: time.Second, Kind: game.KindCameraLost, Source: "camera:0", Reason: "stalled"},
+			`{"t":1,"type":"camera_lost","outages":0,"reason":"stalled","source":"camera:0"}`},
+		{game.Event{At: time.Second, Kind: game.KindSceneFailed, Scene: "hunt", Err: "boom", Stack: "goroutine 1"},
+			`{"t":1,"type":"scene_failed","error":"boom","scene":"hunt"}`},
+		{game.Event{At: 1, Kind: "something new", Item: "x"}, `{"t":0,"type":"something new"}`},
 	} {
 		got, err := json.Marshal(tc.e)
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, string(got))
 	}
-	_, err := json.Marshal(game.Event{Type: "bad", Fields: map[string]any{"v": math.Inf(1)}})
-	assert.Error(t, err)
 }
 
 func TestViewBox(t *testing.T) {
-	b := model.Box{X0: 64, Y0: 48, X1: 192, Y1: 240}
+	b := sight.Box{X0: 64, Y0: 48, X1: 192, Y1: 240}
 	for _, tc := range []struct {
 		name           string
 		w, h           int

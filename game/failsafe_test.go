@@ -30,12 +30,12 @@ func TestIdleRoundEndsEarlyWithItsScore(t *testing.T) {
 		r.manage(m, obs())
 	}
 	assert.Equal(t, "results", m.Current().Name())
-	types := []string{}
+	types := []game.Kind{}
 	for _, e := range r.since(start) {
-		types = append(types, e.Type)
+		types = append(types, e.Kind)
 	}
-	assert.Contains(t, types, "idle")
-	assert.Contains(t, types, "round_end")
+	assert.Contains(t, types, game.KindIdle)
+	assert.Contains(t, types, game.KindRoundEnd)
 	assert.Equal(t, 1, m.Played())
 
 	// A key counts as someone being there.
@@ -69,9 +69,9 @@ func TestFailsafe(t *testing.T) {
 	}
 	failed := ofType(r.events, "scene_failed")
 	require.Len(t, failed, 3)
-	assert.Equal(t, "freeze", failed[0].Fields["scene"])
-	assert.Contains(t, failed[0].Fields["error"], "boom in freeze")
-	assert.Contains(t, failed[0].Fields["stack"], "panicky")
+	assert.Equal(t, "freeze", failed[0].Scene)
+	assert.Contains(t, failed[0].Err, "boom in freeze")
+	assert.Contains(t, failed[0].Stack, "panicky")
 	require.Len(t, ofType(r.events, "game_disabled"), 1)
 	assert.Equal(t, []string{"freeze"}, m.Disabled())
 	assert.NotContains(t, m.Rotation(), "freeze")

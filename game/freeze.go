@@ -115,7 +115,7 @@ func (f *Freeze) Update(in *Input, emit func(Event)) Scene {
 			p.Caught = true
 			p.Progress = max(p.Progress-freezePenaltyBar, 0)
 			p.points = max(p.points-freezePenaltyPoints, 0)
-			emit(newEvent(in, "moved", "player", p.ID, "penalty", freezePenaltyPoints))
+			emit(Event{At: in.Now(), Kind: KindMoved, Player: p.ID, Penalty: freezePenaltyPoints})
 		}
 		if p.Progress >= 1 && winner == nil {
 			winner = p
@@ -125,7 +125,7 @@ func (f *Freeze) Update(in *Input, emit func(Event)) Scene {
 	if winner != nil {
 		winner.points += freezeWinBonus
 		winner.Score = int(winner.points)
-		emit(newEvent(in, "win", "player", winner.ID))
+		emit(Event{At: in.Now(), Kind: KindWin, Player: winner.ID})
 	}
 	f.score = f.roundScore()
 	if winner != nil || f.over() {
@@ -146,7 +146,7 @@ func (f *Freeze) setLight(in *Input, emit func(Event), red bool) {
 		p.Caught = false
 	}
 	f.lightLen = max(secs(between(in.Rand, lo, hi)), time.Millisecond)
-	emit(newEvent(in, "light", "color", f.Light()))
+	emit(Event{At: in.Now(), Kind: KindLight, Color: f.Light()})
 }
 
 // follow makes each tracked person a player: new ones get the lowest

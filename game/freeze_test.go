@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/carrierarcade/kiosk/model"
-	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,18 +14,18 @@ import (
 // Two people: Ana on the camera's left (the screen's right, mirrored) and
 // Ben on its right.
 var (
-	anaBox = model.Box{X0: 40, Y0: 60, X1: 240, Y1: 470}
-	benBox = model.Box{X0: 400, Y0: 60, X1: 600, Y1: 470}
+	anaBox = sight.Box{X0: 40, Y0: 60, X1: 240, Y1: 470}
+	benBox = sight.Box{X0: 400, Y0: 60, X1: 600, Y1: 470}
 )
 
-func person(id int, b model.Box) model.Track {
-	return model.Track{ID: id, Detection: model.Detection{Label: "person", Score: 0.9, Box: b}, Seen: 10}
+func person(id int, b sight.Box) sight.Track {
+	return sight.Track{ID: id, Detection: sight.Detection{Label: "person", Score: 0.9, Box: b}, Seen: 10}
 }
 
 // pair is Ana (ID 1, the primary player) and Ben (ID 2) in view.
-func pair() *vision.Observation {
+func pair() *sight.Observation {
 	o := obs()
-	o.ObjectTracks = []model.Track{person(1, anaBox), person(2, benBox)}
+	o.ObjectTracks = []sight.Track{person(1, anaBox), person(2, benBox)}
 	o.Player, o.HasPlayer = o.ObjectTracks[0], true
 	o.Player.Primary = true
 	return o
@@ -66,23 +66,23 @@ func TestFreezeMovingOnRedCostsThatPlayerOnly(t *testing.T) {
 	var reds []float64
 	r, f := playFreeze(t, 1, func(f *game.Freeze) bool { return f.Light() == game.LightRed })
 	for _, e := range r.events {
-		if e.Type == "light" && e.Fields["color"] == "red" {
-			reds = append(reds, e.T)
+		if e.Kind == "light" && e.Color == "red" {
+			reds = append(reds, e.Seconds())
 		}
 	}
 	moved := ofType(r.events, "moved")
 	require.NotEmpty(t, moved)
 	assert.LessOrEqual(t, len(moved), len(reds), "at most once per red light")
 	for _, e := range moved {
-		assert.Equal(t, 1, e.Fields["player"], "Ana moved, not Ben")
-		assert.Equal(t, 150, e.Fields["penalty"])
+		assert.Equal(t, 1, e.Player, "Ana moved, not Ben")
+		assert.Equal(t, 150, e.Penalty)
 		var red float64
 		for _, t0 := range reds {
-			if t0 <= e.T {
+			if t0 <= e.Seconds() {
 				red = t0
 			}
 		}
-		assert.GreaterOrEqual(t, e.T-red, grace.Seconds()-1e-9, "not within the grace")
+		assert.GreaterOrEqual(t, e.Seconds()-red, grace.Seconds()-1e-9, "not within the grace")
 	}
 	assert.Zero(t, player(t, f, 2).Progress)
 }
@@ -97,11 +97,11 @@ func TestFreezeMovingOnGreenFillsTheBar(t *testing.T) {
 	assert.Zero(t, ben.Score)
 	end := ofType(r.events, "round_end")
 	require.Len(t, end, 1)
-	assert.Equal(t, ana.Score, end[0].Fields["score"], "the primary player's score")
+	assert.Equal(t, ana.Score, end[0].Score, "the primary player's score")
 	if ana.Progress >= 1 {
 		win := ofType(r.events, "win")
 		require.Len(t, win, 1)
-		assert.Equal(t, 1, win[0].Fields["player"])
+		assert.Equal(t, 1, win[0].Player)
 	}
 }
 
@@ -123,10 +123,10 @@ func TestFreezeLightsAlternateWithinBounds(t *testing.T) {
 		lens := map[string][]float64{}
 		for i, e := range lights {
 			want := []string{"green", "red"}[i%2]
-			require.Equal(t, want, e.Fields["color"], "light %d", i)
+			require.Equal(t, want, e.Color, "light %d", i)
 			if i > 0 {
 				prev := lights[i-1]
-				lens[prev.Fields["color"].(string)] = append(lens[prev.Fields["color"].(string)], e.T-prev.T)
+				lens[prev.Color] = append(lens[prev.Color], e.Seconds()-prev.Seconds())
 			}
 		}
 		for _, d := range lens["green"] {
@@ -152,7 +152,7 @@ func TestFreezePlayersKeepTheirColours(t *testing.T) {
 
 	// Ana leaves; a newcomer takes her colour, Ben keeps his.
 	o := obs()
-	o.ObjectTracks = []model.Track{person(2, benBox), person(3, anaBox)}
+	o.ObjectTracks = []sight.Track{person(2, benBox), person(3, anaBox)}
 	r.step(f, o)
 	ps = f.Players()
 	require.Len(t, ps, 2)
@@ -163,7 +163,7 @@ func TestFreezePlayersKeepTheirColours(t *testing.T) {
 
 	// Alone, Ben is the one who plays.
 	o = obs()
-	o.ObjectTracks = []model.Track{person(2, benBox)}
+	o.ObjectTracks = []sight.Track{person(2, benBox)}
 	r.step(f, o)
 	require.Len(t, f.Players(), 1)
 	assert.True(t, f.Players()[0].Primary)

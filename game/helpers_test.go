@@ -1,12 +1,15 @@
 package game_test
 
 import (
+	"encoding/json"
 	"math/rand/v2"
+	"testing"
 	"time"
 
+	"github.com/carrierarcade/kiosk/sight"
+	"github.com/stretchr/testify/require"
+
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/carrierarcade/kiosk/model"
-	"github.com/carrierarcade/kiosk/vision"
 )
 
 // The camera of the tests: 640x480, a 32x24 motion grid.
@@ -30,7 +33,7 @@ func newRig(dt time.Duration, seed uint64) *rig {
 func (r *rig) emit(e game.Event) { r.events = append(r.events, e) }
 
 // step runs one tick of s on obs and returns the scene it switches to.
-func (r *rig) step(s game.Scene, obs *vision.Observation) game.Scene {
+func (r *rig) step(s game.Scene, obs *sight.Observation) game.Scene {
 	r.in.Obs = obs
 	next := s.Update(&r.in, r.emit)
 	r.in.Tick++
@@ -38,7 +41,7 @@ func (r *rig) step(s game.Scene, obs *vision.Observation) game.Scene {
 }
 
 // manage runs one tick of a manager.
-func (r *rig) manage(m *game.Manager, obs *vision.Observation, actions ...game.Action) {
+func (r *rig) manage(m *game.Manager, obs *sight.Observation, actions ...game.Action) {
 	r.in.Obs, r.in.Actions = obs, actions
 	m.Update(&r.in, r.emit)
 	r.in.Tick++
@@ -48,10 +51,10 @@ func (r *rig) manage(m *game.Manager, obs *vision.Observation, actions ...game.A
 func (r *rig) since(i int) []game.Event { return r.events[i:] }
 
 // ofType is the events of one type.
-func ofType(events []game.Event, typ string) []game.Event {
+func ofType(events []game.Event, typ game.Kind) []game.Event {
 	var out []game.Event
 	for _, e := range events {
-		if e.Type == typ {
+		if e.Kind == typ {
 			out = append(out, e)
 		}
 	}
@@ -69,15 +72,15 @@ func booth(edit func(*game.Config)) *game.Booth {
 }
 
 // obs is an observation of a still scene: calibrated motion, nothing seen.
-func obs() *vision.Observation {
-	f := vision.FrameInfo{Seq: 1, W: frameW, H: frameH}
-	return &vision.Observation{Frame: f, ObjectsFrame: f, FacesFrame: f, MotionFrame: f,
-		Motion: vision.MotionGrid{W: gridW, H: gridH, Energy: make([]float32, gridW*gridH), Calibrated: true}}
+func obs() *sight.Observation {
+	f := sight.Frame{Seq: 1, W: frameW, H: frameH}
+	return &sight.Observation{Frame: f, ObjectsFrame: f, FacesFrame: f, MotionFrame: f,
+		Motion: sight.MotionGrid{W: gridW, H: gridH, Energy: make([]float32, gridW*gridH), Calibrated: true}}
 }
 
 // moving sets full energy in every cell whose centre lies in one of the
 // rects (view coordinates).
-func moving(o *vision.Observation, rects ...game.Rect) *vision.Observation {
+func moving(o *sight.Observation, rects ...game.Rect) *sight.Observation {
 	for cy := range gridH {
 		for cx := range gridW {
 			x, y := (float32(cx)+0.5)/gridW, (float32(cy)+0.5)/gridH
@@ -94,16 +97,28 @@ func moving(o *vision.Observation, rects ...game.Rect) *vision.Observation {
 var everywhere = game.Rect{X0: 0, Y0: 0, X1: 1, Y1: 1}
 
 // seeing adds detections of these labels, in the middle of the frame.
-func seeing(o *vision.Observation, labels ...string) *vision.Observation {
+func seeing(o *sight.Observation, labels ...string) *sight.Observation {
 	for _, l := range labels {
-		o.Objects = append(o.Objects, model.Detection{Class: model.COCOClass(l), Label: l, Score: 0.8,
-			Box: model.Box{X0: 250, Y0: 200, X1: 390, Y1: 320}})
+		o.Objects = append(o.Objects, sight.Detection{Class: sight.COCOClass(l), Label: l, Score: 0.8,
+			Box: sight.Box{X0: 250, Y0: 200, X1: 390, Y1: 320}})
 	}
 	return o
 }
 
 // viewRect is a frame box in view coordinates, mirrored.
-func viewRect(b model.Box) game.Rect {
+func viewRect(b sight.Box) game.Rect {
 	x0, y0, x1, y1 := game.ViewBox(b, frameW, frameH, true)
 	return game.Rect{X0: x0, Y0: y0, X1: x1, Y1: y1}
+}
+
+// jsonLines is each event as the simulator prints it.
+func jsonLines(t *testing.T, events []game.Event) []string {
+	t.Helper()
+	out := make([]string, len(events))
+	for i, e := range events {
+		b, err := json.Marshal(e)
+		require.NoError(t, err)
+		out[i] = string(b)
+	}
+	return out
 }

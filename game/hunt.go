@@ -2,10 +2,9 @@ package game
 
 import (
 	"math"
-	"slices"
 	"time"
 
-	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // huntTier is how hard a thing is to find at a conference booth: 0 is in
@@ -43,10 +42,6 @@ func NewHunt(b *Booth) *Hunt {
 	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.cfg.Hunt.Items}
 }
 
-// SetItems limits the round to these items (demo mode: what the clip
-// shows). Call it before the first Update.
-func (h *Hunt) SetItems(items []string) { h.items = slices.Clone(items) }
-
 // Item is the thing asked for.
 func (h *Hunt) Item() string { return h.item }
 
@@ -80,13 +75,13 @@ func (h *Hunt) Update(in *Input, emit func(Event)) Scene {
 		h.score += points
 		h.finds++
 		h.length += secs(h.cfg.BonusSeconds)
-		emit(newEvent(in, "find", "item", h.item, "points", points))
+		emit(Event{At: in.Now(), Kind: KindFind, Item: h.item, Points: points})
 		if len(h.queue) == 0 {
 			return h.end(in, emit) // everything found
 		}
 		h.ask(in, emit)
 	case h.asked >= secs(h.cfg.SkipAfterSeconds):
-		emit(newEvent(in, "skip", "item", h.item))
+		emit(Event{At: in.Now(), Kind: KindSkip, Item: h.item})
 		h.queue = append(h.queue, h.item) // a second chance at the end
 		h.ask(in, emit)
 	}
@@ -121,7 +116,7 @@ func (h *Hunt) ask(in *Input, emit func(Event)) {
 	}
 	h.item, h.queue = h.queue[0], h.queue[1:]
 	h.asked, h.held = 0, 0
-	emit(newEvent(in, "prompt", "item", h.item))
+	emit(Event{At: in.Now(), Kind: KindPrompt, Item: h.item})
 }
 
 // points are 100 for a find plus up to 100 for speed: all of it for a
@@ -136,7 +131,7 @@ func (h *Hunt) points() int {
 }
 
 // inView is true when the latest detections include the item.
-func inView(objects []model.Detection, item string) bool {
+func inView(objects []sight.Detection, item string) bool {
 	for _, d := range objects {
 		if d.Label == item {
 			return true

@@ -35,48 +35,181 @@ type boardData struct {
 	Days    map[string]map[string][]Entry `json:"days"`
 }
 
-// Leaderboard keeps each day's top ten of each game in one JSON file,
-// rewritten atomically on every change, so a power cut loses at most the
-// last score and never the board. It never reads the clock: callers name
-// the day. Safe for concurrent use.
+// Leaderboard keeps each day's top ten of each game. It lives in memory,
+// where the rules read and change it without waiting; a board opened from
+// a folder also writes itself there, atomically, from a goroutine of its
+// own, so a power cut loses at most the last score and never the board,
+// and the game loop never waits on the disk. It never reads the clock:
+// callers name the day. Safe for concurrent use.
 type Leaderboard struct {
 	mu   sync.Mutex
-	dir  string
-	log  *slog.Logger
 	days map[string]map[string][]Entry
+
+	// Saving, for a board opened from a folder; nil wake means in memory.
+	dir     string
+	log     *slog.Logger
+	write   func(data []byte) error // lb.replace, or a test's
+	saved   func(file string, err error)
+	wake    chan struct{} // a change to write (capacity 1: changes merge)
+	changes uint64        // under mu: changes made so far
+	written uint64        // under mu: changes on disk (or failed to get there)
+	flushed *sync.Cond    // on mu: written moved
+	stop    chan struct{}
+	done    chan struct{}
 }
 
-// OpenLeaderboard reads dir/leaderboard.json, creating dir if need be. A
+// NewLeaderboard is a board kept in memory only (simulations, replays),
+// starting from days (which it copies; nil for none).
+func NewLeaderboard(days map[string]map[string][]Entry) *Leaderboard {
+	lb := &Leaderboard{days: map[string]map[string][]Entry{}}
+	for day, games := range days {
+		for game, top := range games {
+			lb.put(day, game, tidy(slices.Clone(top)))
+		}
+	}
+	return lb
+}
+
+// OpenLeaderboard reads dir/leaderboard.json, creating dir if need be, and
+// starts the goroutine that writes each change back; Close stops it. A
 // file that is not valid JSON is renamed aside (leaderboard.json.damaged-N)
 // with a warning, and the board starts empty: a lost board is no reason to
 // close the booth. Only a folder that cannot be made or read is an error.
-func OpenLeaderboard(dir string, log *slog.Logger) (*Leaderboard, error) {
+// saved, when not nil, hears the outcome of every write (from the writer's
+// goroutine).
+func OpenLeaderboard(dir string, log *slog.Logger, saved func(file string, err error)) (*Leaderboard, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
-	lb := &Leaderboard{dir: dir, log: log, days: map[string]map[string][]Entry{}}
+	lb := NewLeaderboard(nil)
+	lb.dir, lb.log = dir, log
 	lb.removeTemps()
 	data, err := os.ReadFile(lb.path())
-	if errors.Is(err, fs.ErrNotExist) {
-		return lb, nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
 		return nil, fmt.Errorf("leaderboard: %w", err)
-	}
-	var f boardData
-	if err := json.Unmarshal(data, &f); err != nil {
-		lb.setAside(err)
-		return lb, nil
-	}
-	for day, games := range f.Days {
-		for game, top := range games {
-			lb.put(day, game, tidy(top))
+	default:
+		var f boardData
+		if err := json.Unmarshal(data, &f); err != nil {
+			lb.setAside(err)
+		} else {
+			for day, games := range f.Days {
+				for game, top := range games {
+					lb.put(day, game, tidy(top))
+				}
+			}
 		}
 	}
+	lb.startSaving(lb.replace, saved)
 	return lb, nil
+}
+
+// startSaving starts the writer goroutine with write as the way to disk.
+func (lb *Leaderboard) startSaving(write func([]byte) error, saved func(string, error)) {
+	lb.write, lb.saved = write, saved
+	lb.wake = make(chan struct{}, 1)
+	lb.stop, lb.done = make(chan struct{}), make(chan struct{})
+	lb.flushed = sync.NewCond(&lb.mu)
+	go lb.saveLoop()
+}
+
+// saveLoop writes the newest board after each change until Close.
+func (lb *Leaderboard) saveLoop() {
+	defer close(lb.done)
+	for {
+		select {
+		case <-lb.wake:
+			lb.saveNow()
+		case <-lb.stop:
+			lb.saveNow() // the last change, if any
+			return
+		}
+	}
+}
+
+// saveNow writes the board if it changed since the last write. The data
+// is taken under the lock, the disk is written outside it.
+func (lb *Leaderboard) saveNow() {
+	lb.mu.Lock()
+	upto := lb.changes
+	if upto == lb.written {
+		lb.mu.Unlock()
+		return
+	}
+	data, err := json.MarshalIndent(boardData{Version: 1, Days: lb.days}, "", "  ")
+	lb.mu.Unlock()
+	if err == nil {
+		err = lb.write(append(data, '\n'))
+	}
+	if err != nil {
+		err = fmt.Errorf("leaderboard: not saved (the scores stay in memory and the next change tries again): %w", err)
+	}
+	if lb.saved != nil {
+		lb.saved(lb.path(), err)
+	}
+	lb.mu.Lock()
+	lb.written = upto
+	lb.flushed.Broadcast()
+	lb.mu.Unlock()
+}
+
+// changed notes a change to save, without waiting for it. Called with
+// lb.mu held.
+func (lb *Leaderboard) changed() {
+	if lb.wake == nil {
+		return
+	}
+	lb.changes++
+	select {
+	case lb.wake <- struct{}{}:
+	default: // a write is already due; it will take this change too
+	}
+}
+
+// Flush waits until every change made so far has been written (or has
+// failed to be). In memory, it returns at once.
+func (lb *Leaderboard) Flush() {
+	if lb.wake == nil {
+		return
+	}
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	upto := lb.changes
+	for lb.written < upto {
+		lb.flushed.Wait()
+	}
+}
+
+// Close writes the last change and stops the writer. The board stays
+// usable in memory.
+func (lb *Leaderboard) Close() {
+	if lb.wake == nil {
+		return
+	}
+	select {
+	case <-lb.stop:
+	default:
+		close(lb.stop)
+	}
+	<-lb.done
+}
+
+// Days is a copy of the whole board: per day, per game, the top ten.
+func (lb *Leaderboard) Days() map[string]map[string][]Entry {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	out := make(map[string]map[string][]Entry, len(lb.days))
+	for day, games := range lb.days {
+		out[day] = make(map[string][]Entry, len(games))
+		for game, top := range games {
+			out[day][game] = slices.Clone(top)
+		}
+	}
+	return out
 }
 
 func (lb *Leaderboard) path() string { return filepath.Join(lb.dir, boardFile) }
@@ -135,7 +268,7 @@ func (lb *Leaderboard) Add(game, day, name string, score int) (rank int) {
 	}
 	top = slices.Insert(slices.Clone(top), i, Entry{Name: name, Score: score})
 	lb.put(day, game, top[:min(len(top), boardSize)])
-	lb.save()
+	lb.changed()
 	return i + 1
 }
 
@@ -151,7 +284,7 @@ func (lb *Leaderboard) Reset(game, day string) {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
 	lb.put(day, game, nil)
-	lb.save()
+	lb.changed()
 }
 
 // ResetDay clears every game's board for the day.
@@ -159,7 +292,7 @@ func (lb *Leaderboard) ResetDay(day string) {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
 	delete(lb.days, day)
-	lb.save()
+	lb.changed()
 }
 
 // put sets a list, dropping empty ones so the file holds no clutter.
@@ -177,28 +310,16 @@ func (lb *Leaderboard) put(day, game string, top []Entry) {
 	lb.days[day][game] = top
 }
 
-// save writes the board, logging a failure: the scores stay in memory
-// and the next change tries again.
-func (lb *Leaderboard) save() {
-	if err := lb.write(); err != nil {
-		lb.log.Error("leaderboard: not saved", "file", lb.path(), "err", err)
-	}
-}
-
-// write replaces the file atomically: a temporary file in the same
+// replace writes the file atomically: a temporary file in the same
 // folder, synced, renamed over the old one, then the folder synced so the
 // rename itself survives a power cut.
-func (lb *Leaderboard) write() error {
-	data, err := json.MarshalIndent(boardData{Version: 1, Days: lb.days}, "", "  ")
-	if err != nil {
-		return err
-	}
+func (lb *Leaderboard) replace(data []byte) error {
 	tmp, err := os.CreateTemp(lb.dir, boardTemp+"*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	_, err = tmp.Write(append(data, '\n'))
+	_, err = tmp.Write(data)
 	if err == nil {
 		err = tmp.Chmod(0o644)
 	}

@@ -2,12 +2,14 @@ package game_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/carrierarcade/kiosk/game"
@@ -28,7 +30,7 @@ func files(t *testing.T, dir string) []string {
 
 func TestLeaderboardRanks(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil)
+	lb, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name  string
@@ -65,8 +67,9 @@ func TestLeaderboardRanks(t *testing.T) {
 	assert.Empty(t, lb.Top("bubbles", testDay), "games apart")
 	assert.Empty(t, lb.Top("hunt", "2025-06-02"), "days apart")
 	assert.Equal(t, 1, lb.Add("hunt", "2025-06-02", "N", 1))
+	lb.Flush()
 
-	again, err := game.OpenLeaderboard(dir, nil)
+	again, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, top, again.Top("hunt", testDay), "kept on disk")
 	assert.Len(t, again.Top("hunt", "2025-06-02"), 1)
@@ -77,7 +80,7 @@ func TestLeaderboardRanks(t *testing.T) {
 
 func TestLeaderboardReset(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil)
+	lb, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	lb.Add("hunt", testDay, "A", 1)
 	lb.Add("dodge", testDay, "B", 2)
@@ -90,8 +93,9 @@ func TestLeaderboardReset(t *testing.T) {
 	lb.ResetDay(testDay)
 	assert.Empty(t, lb.Top("dodge", testDay))
 	assert.Len(t, lb.Top("hunt", "2025-06-02"), 1)
+	lb.Close()
 
-	again, err := game.OpenLeaderboard(dir, nil)
+	again, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	assert.Empty(t, again.Top("dodge", testDay))
 	assert.Len(t, again.Top("hunt", "2025-06-02"), 1)
@@ -99,27 +103,29 @@ func TestLeaderboardReset(t *testing.T) {
 
 func TestLeaderboardWritesLeaveNoTempFiles(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil)
+	lb, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	assert.Empty(t, files(t, dir), "nothing written before a score")
 	r := rand.New(rand.NewPCG(1, 1))
 	for i := range 30 {
 		lb.Add("bubbles", testDay, game.FunName(r), i*7%50)
 	}
+	lb.Flush()
 	assert.Equal(t, []string{"leaderboard.json"}, files(t, dir))
 }
 
 func TestLeaderboardSurvivesACrashBeforeTheRename(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil)
+	lb, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	lb.Add("hunt", testDay, "Old Otter", 120)
+	lb.Close()
 
 	// The crash: the new board written to its temporary file, never renamed.
 	tmp := filepath.Join(dir, "leaderboard.json.tmp-12345")
 	require.NoError(t, os.WriteFile(tmp, []byte(`{"version":1,"days":{"2025-06-01":{"hunt":[{"name":"New`), 0o644))
 
-	again, err := game.OpenLeaderboard(dir, nil)
+	again, err := game.OpenLeaderboard(dir, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []game.Entry{{Name: "Old Otter", Score: 120}}, again.Top("hunt", testDay))
 	assert.Equal(t, []string{"leaderboard.json"}, files(t, dir), "the leftover is cleared away")
@@ -132,7 +138,7 @@ func TestLeaderboardSetsADamagedFileAside(t *testing.T) {
 		bad := fmt.Sprintf(`{"days": broken %d`, n)
 		require.NoError(t, os.WriteFile(path, []byte(bad), 0o644))
 		var logged bytes.Buffer
-		lb, err := game.OpenLeaderboard(dir, slog.New(slog.NewTextHandler(&logged, nil)))
+		lb, err := game.OpenLeaderboard(dir, slog.New(slog.NewTextHandler(&logged, nil)), nil)
 		require.NoError(t, err, "never fatal")
 		assert.Empty(t, lb.Top("hunt", testDay))
 		assert.Contains(t, logged.String(), "level=WARN")
@@ -145,6 +151,7 @@ func TestLeaderboardSetsADamagedFileAside(t *testing.T) {
 		assert.True(t, os.IsNotExist(err))
 
 		assert.Equal(t, 1, lb.Add("hunt", testDay, "Fresh Start", 10), "works on")
+		lb.Close()
 	}
 }
 
@@ -158,4 +165,32 @@ func TestFunName(t *testing.T) {
 		names[n] = true
 	}
 	assert.Greater(t, len(names), 40, "varied")
+}
+
+// A disk that hangs does not hold up the game: scores go on the board in
+// memory at once, the write happens on the board's own goroutine, and its
+// outcome is reported when it is known.
+func TestLeaderboardWritesNeverWait(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var outcomes []error
+	lb := game.SavingLeaderboard(func([]byte) error {
+		<-release // the disk hangs until the test lets it go
+		return errors.New("disk full")
+	}, func(_ string, err error) {
+		mu.Lock()
+		outcomes = append(outcomes, err)
+		mu.Unlock()
+	})
+	for i := range 50 {
+		lb.Add("hunt", testDay, fmt.Sprint("P", i), 10+i)
+	}
+	assert.Equal(t, 59, lb.Top("hunt", testDay)[0].Score, "in memory at once")
+	close(release)
+	lb.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, outcomes)
+	assert.LessOrEqual(t, len(outcomes), 3, "changes made while a write hangs are written together")
+	assert.ErrorContains(t, outcomes[len(outcomes)-1], "disk full")
 }

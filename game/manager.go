@@ -17,28 +17,6 @@ type Game interface {
 	Left() time.Duration // round time left
 }
 
-// gameNames are the games in the order DefaultConfig's rotation plays them.
-var gameNames = []string{"hunt", "bubbles", "freeze", "dodge"}
-
-// GameNames are the games the kiosk knows, for config.toml's rotation.
-func GameNames() []string { return slices.Clone(gameNames) }
-
-// About is a game's title and its instruction, for previews and menus;
-// empty for a name that is not a game.
-func About(name string) (title, instruction string) {
-	switch name {
-	case "hunt":
-		return "Object Hunt", "Show me the object!"
-	case "bubbles":
-		return "Bubble Pop", "Wave to pop the bubbles!"
-	case "freeze":
-		return "Freeze", "Move on green, freeze on red!"
-	case "dodge":
-		return "Head Dodge", "Move your head to dodge!"
-	}
-	return "", ""
-}
-
 // Booth is what every scene shares: the settings, the leaderboard and
 // where the rotation has got to.
 type Booth struct {
@@ -56,7 +34,7 @@ type Booth struct {
 func NewBooth(cfg Config, board *Leaderboard, mirror bool) *Booth {
 	var rot []string
 	for _, g := range cfg.Rotation {
-		if slices.Contains(gameNames, g) {
+		if isGame(g) {
 			rot = append(rot, g)
 		}
 	}
@@ -75,21 +53,6 @@ func (b *Booth) advance() string {
 	g := b.upcoming()
 	b.next = (b.next + 1) % len(b.cfg.Rotation)
 	return g
-}
-
-// newGame makes a fresh round of a game, nil for an unknown name.
-func (b *Booth) newGame(name string) Game {
-	switch name {
-	case "hunt":
-		return NewHunt(b)
-	case "bubbles":
-		return NewBubbles(b)
-	case "freeze":
-		return NewFreeze(b)
-	case "dodge":
-		return NewDodge(b)
-	}
-	return nil
 }
 
 // round is what every game shares: its clock, its score and the events
@@ -113,13 +76,13 @@ func (r *round) begin(in *Input, emit func(Event)) bool {
 		return false
 	}
 	r.started = true
-	emit(newEvent(in, "round_start", "game", r.game))
+	emit(Event{At: in.Now(), Kind: KindRoundStart, Game: r.game})
 	return true
 }
 
 // end emits round_end and hands over to the results.
 func (r *round) end(in *Input, emit func(Event)) Scene {
-	emit(newEvent(in, "round_end", "game", r.game, "score", r.score))
+	emit(Event{At: in.Now(), Kind: KindRoundEnd, Game: r.game, Score: r.score})
 	return newResults(r.b, in, r.game, r.score)
 }
 
@@ -164,7 +127,7 @@ func NewManager(cfg Config, board *Leaderboard, mirror bool) *Manager {
 	b := NewBooth(cfg, board, mirror)
 	m := &Manager{booth: b, cur: NewAttract(b)}
 	m.relay = func(e Event) {
-		if e.Type == "round_end" {
+		if e.Kind == KindRoundEnd {
 			m.played++
 		}
 		m.emit(e)
@@ -207,14 +170,14 @@ func (m *Manager) step(in *Input, emit func(Event)) (next Scene) {
 	name := m.cur.Name()
 	defer func() {
 		if r := recover(); r != nil {
-			next = m.failed(in, emit, name, r)
+			next = m.failed(in, emit, name, r, string(debug.Stack()))
 		}
 	}()
 	return m.cur.Update(in, emit)
 }
 
 // failed records a scene's panic and picks the scene to go on with.
-func (m *Manager) failed(in *Input, emit func(Event), name string, cause any) Scene {
+func (m *Manager) failed(in *Input, emit func(Event), name string, cause any, stack string) Scene {
 	now := in.Now()
 	if m.failures == nil {
 		m.failures = map[string][]time.Duration{}
@@ -227,9 +190,9 @@ func (m *Manager) failed(in *Input, emit func(Event), name string, cause any) Sc
 	}
 	recent = append(recent, now)
 	m.failures[name] = recent
-	emit(newEvent(in, "scene_failed", "scene", name, "error", fmt.Sprint(cause), "stack", string(debug.Stack())))
-	if len(recent) >= 3 && slices.Contains(gameNames, name) && m.disable(name) {
-		emit(newEvent(in, "game_disabled", "game", name, "reason", "3 failures in a minute"))
+	emit(Event{At: in.Now(), Kind: KindSceneFailed, Scene: name, Err: fmt.Sprint(cause), Stack: stack})
+	if len(recent) >= 3 && isGame(name) && m.disable(name) {
+		emit(Event{At: in.Now(), Kind: KindGameRetired, Game: name, Reason: "3 failures in a minute"})
 	}
 	return NewAttract(m.booth)
 }
@@ -250,11 +213,11 @@ func (m *Manager) disable(name string) bool {
 // SceneFailed is the failsafe for a panic outside Update (drawing the
 // scene, say): it counts against the scene on screen like a panic in its
 // Update, and the kiosk goes back to the attract screen.
-func (m *Manager) SceneFailed(in *Input, emit func(Event), cause any) {
+func (m *Manager) SceneFailed(in *Input, emit func(Event), cause any, stack string) {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	m.cur = m.failed(in, emit, m.cur.Name(), cause)
+	m.cur = m.failed(in, emit, m.cur.Name(), cause, stack)
 }
 
 // Inject puts a scene on screen directly: for tests of the failsafe.
@@ -274,7 +237,7 @@ func (m *Manager) Rotation() []string { return slices.Clone(m.booth.cfg.Rotation
 // scenes go back to the attract screen by themselves.
 func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 	obs := in.Obs
-	active := len(in.Actions) > 0 ||
+	active := len(in.Actions) > 0 || in.Pressed ||
 		(obs != nil && (obs.HasPlayer || obs.Motion.Total() > float32(m.booth.cfg.WaveThreshold)/4))
 	if active {
 		m.idle = 0
@@ -287,7 +250,7 @@ func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 	if !ok || m.idle < secs(m.booth.cfg.IdleSeconds) {
 		return
 	}
-	emit(newEvent(in, "idle", "scene", m.cur.Name()))
+	emit(Event{At: in.Now(), Kind: KindIdle, Scene: m.cur.Name()})
 	m.idle = 0
 	m.cur = g.EndNow(in, emit)
 }
@@ -295,8 +258,8 @@ func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 // StartGame jumps to a game's countdown, and moves the rotation on past
 // it when it is in the rotation.
 func (m *Manager) StartGame(name string) error {
-	if !slices.Contains(gameNames, name) {
-		return fmt.Errorf("no game %q, the games are %q", name, gameNames)
+	if !isGame(name) {
+		return fmt.Errorf("no game %q, the games are %q", name, GameNames())
 	}
 	if i := slices.Index(m.booth.cfg.Rotation, name); i >= 0 {
 		m.booth.next = i

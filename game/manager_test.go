@@ -14,7 +14,7 @@ import (
 func waving() game.Rect { return game.Rect{X0: 0.3, Y0: 0.2, X1: 0.7, Y1: 0.8} }
 
 func TestManagerFullCycle(t *testing.T) {
-	board, err := game.OpenLeaderboard(t.TempDir(), nil)
+	board, err := game.OpenLeaderboard(t.TempDir(), nil, nil)
 	require.NoError(t, err)
 	r := newRig(tick, 1)
 	m := game.NewManager(game.DefaultConfig(), board, true)
@@ -50,7 +50,7 @@ func TestManagerFullCycle(t *testing.T) {
 	}
 	var counted []any
 	for _, e := range ofType(r.since(n), "countdown") {
-		counted = append(counted, e.Fields["n"])
+		counted = append(counted, e.N)
 	}
 	assert.Equal(t, []any{3, 2, 1}, counted)
 	hunt, ok := m.Current().(*game.Hunt)
@@ -84,8 +84,8 @@ func TestManagerFullCycle(t *testing.T) {
 
 	var types []string
 	for _, e := range r.events {
-		if e.Type != "prompt" && e.Type != "find" && e.Type != "skip" {
-			types = append(types, e.Type)
+		if e.Kind != "prompt" && e.Kind != "find" && e.Kind != "skip" {
+			types = append(types, string(e.Kind))
 		}
 	}
 	assert.Equal(t, "countdown countdown countdown round_start round_end results", strings.Join(types, " "))

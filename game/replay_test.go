@@ -5,16 +5,16 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/carrierarcade/kiosk/model"
-	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // scripted is what the camera sees and the presenter presses at tick i of
 // the replay: a wave, then each game in turn with something to react to.
-func scripted(i int, m *game.Manager) (*vision.Observation, []game.Action) {
+func scripted(i int, m *game.Manager) (*sight.Observation, []game.Action) {
 	o := obs()
 	var acts []game.Action
 	switch {
@@ -41,7 +41,7 @@ func scripted(i int, m *game.Manager) (*vision.Observation, []game.Action) {
 		x := float32(i%60) / 60
 		moving(o, game.Rect{X0: x, Y0: 0.2, X1: x + 0.15, Y1: 0.7})
 	case *game.Freeze:
-		o.ObjectTracks = []model.Track{person(1, anaBox), person(2, benBox)}
+		o.ObjectTracks = []sight.Track{person(1, anaBox), person(2, benBox)}
 		if i%30 < 12 {
 			moving(o, viewRect(anaBox))
 		}
@@ -59,7 +59,7 @@ func scripted(i int, m *game.Manager) (*vision.Observation, []game.Action) {
 // replay runs the manager over the script and returns the event log as
 // JSON lines.
 func replay(t *testing.T, seed uint64) []byte {
-	board, err := game.OpenLeaderboard(t.TempDir(), nil)
+	board, err := game.OpenLeaderboard(t.TempDir(), nil, nil)
 	require.NoError(t, err)
 	r := newRig(tick, seed)
 	m := game.NewManager(game.DefaultConfig(), board, true)

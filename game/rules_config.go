@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/carrierarcade/kiosk/internal/check"
-	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // Config is the [game] section: the order games are played in, the
@@ -91,7 +91,7 @@ type DodgeConfig struct {
 // DefaultConfig is what the kiosk plays when config.toml says nothing.
 func DefaultConfig() Config {
 	return Config{
-		Rotation:            []string{"hunt", "bubbles", "freeze", "dodge"},
+		Rotation:            GameNames(),
 		CountdownSeconds:    3,
 		ResultsSeconds:      8,
 		DataDir:             "data",
@@ -152,7 +152,7 @@ func (c HuntConfig) Validate() check.Problems {
 	for i, item := range c.Items {
 		key := fmt.Sprintf("items[%d]", i)
 		switch {
-		case model.COCOClass(item) < 0:
+		case sight.COCOClass(item) < 0:
 			ps.Addf(key, "is %q, not a COCO label (model/coco.go lists them)", item)
 		case item == "person":
 			ps.Addf(key, "is \"person\": the player is always in view")

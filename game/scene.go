@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // Action is what the presenter (or a scripted run) asks for, already turned
@@ -35,8 +35,11 @@ const (
 type Input struct {
 	Tick    uint64        // logic ticks since the app started
 	Dt      time.Duration // length of one tick (1/TPS)
-	Obs     *vision.Observation
+	Obs     *sight.Observation
 	Actions []Action
+	// Pressed is true when a key went down this tick, bound to a command
+	// or not: someone is at the kiosk.
+	Pressed bool
 	Rand    *rand.Rand // seeded by the caller, so a run can be replayed
 	// Day names today for the leaderboard ("2006-01-02"): the caller reads
 	// the clock so that the rules never do.
@@ -45,15 +48,6 @@ type Input struct {
 
 // Now is the game time of this tick.
 func (in *Input) Now() time.Duration { return time.Duration(in.Tick) * in.Dt }
-
-// Event is something that happened in a game, for sounds, logs and the
-// simulator's JSON lines: {"t": 12.5, "type": "find", "item": "cup"}.
-// MarshalJSON (event.go) writes it flat.
-type Event struct {
-	T      float64        `json:"t"` // game seconds
-	Type   string         `json:"type"`
-	Fields map[string]any `json:"-"` // flattened into the JSON object
-}
 
 // Scene is one screen of the kiosk: attract, countdown, a game, results.
 // Update advances it by one tick and returns the scene to switch to, or

@@ -90,7 +90,7 @@ func (c *Countdown) Seconds() int { return int((c.Left() + time.Second - 1) / ti
 func (c *Countdown) Update(in *Input, emit func(Event)) Scene {
 	if n := c.Seconds(); n > 0 && n != c.said {
 		c.said = n
-		emit(newEvent(in, "countdown", "n", n, "game", c.game.Name()))
+		emit(Event{At: in.Now(), Kind: KindCountdown, N: n, Game: c.game.Name()})
 	}
 	c.left -= in.Dt
 	if c.left <= 0 {
@@ -149,11 +149,14 @@ func (r *Results) Top() []Entry { return r.top }
 // Left is how long the results stay up.
 func (r *Results) Left() time.Duration { return max(r.left, 0) }
 
+// Length is how long the results stay up in all.
+func (r *Results) Length() time.Duration { return secs(r.b.cfg.ResultsSeconds) }
+
 // Update emits "results" once, for the log, and counts down.
 func (r *Results) Update(in *Input, emit func(Event)) Scene {
 	if !r.shown {
 		r.shown = true
-		emit(newEvent(in, "results", "game", r.game, "score", r.score, "name", r.name, "rank", r.rank))
+		emit(Event{At: in.Now(), Kind: KindResults, Game: r.game, Score: r.score, Name: r.name, Rank: r.rank})
 	}
 	r.left -= in.Dt
 	if r.left <= 0 {

@@ -15,25 +15,25 @@ func SoundNames() []string { return slices.Clone(soundNames) }
 
 // SoundFor is the sound an event plays, if any.
 func SoundFor(e Event) (name string, ok bool) {
-	switch e.Type {
-	case "countdown":
+	switch e.Kind {
+	case KindCountdown:
 		return "beep", true
-	case "round_start":
+	case KindRoundStart:
 		return "go", true
-	case "find":
+	case KindFind:
 		return "chime", true
-	case "pop":
+	case KindPop:
 		return "pop", true
-	case "light":
-		if e.Fields["color"] == LightRed {
+	case KindLight:
+		if e.Color == LightRed {
 			return "alarm", true
 		}
 		return "go", true
-	case "moved", "hit":
+	case KindMoved, KindHit:
 		return "hit", true
-	case "catch":
+	case KindCatch:
 		return "catch", true
-	case "round_end":
+	case KindRoundEnd:
 		return "fanfare", true
 	}
 	return "", false

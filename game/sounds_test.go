@@ -40,20 +40,20 @@ func TestSoundFor(t *testing.T) {
 		e     game.Event
 		sound string
 	}{
-		{game.Event{Type: "countdown"}, "beep"},
-		{game.Event{Type: "round_start"}, "go"},
-		{game.Event{Type: "find"}, "chime"},
-		{game.Event{Type: "pop"}, "pop"},
-		{game.Event{Type: "light", Fields: map[string]any{"color": "red"}}, "alarm"},
-		{game.Event{Type: "light", Fields: map[string]any{"color": "green"}}, "go"},
-		{game.Event{Type: "moved"}, "hit"},
-		{game.Event{Type: "hit"}, "hit"},
-		{game.Event{Type: "catch"}, "catch"},
-		{game.Event{Type: "round_end"}, "fanfare"},
-		{game.Event{Type: "prompt"}, ""},
+		{game.Event{Kind: "countdown"}, "beep"},
+		{game.Event{Kind: "round_start"}, "go"},
+		{game.Event{Kind: "find"}, "chime"},
+		{game.Event{Kind: "pop"}, "pop"},
+		{game.Event{Kind: "light", Color: "red"}, "alarm"},
+		{game.Event{Kind: "light", Color: "green"}, "go"},
+		{game.Event{Kind: "moved"}, "hit"},
+		{game.Event{Kind: "hit"}, "hit"},
+		{game.Event{Kind: "catch"}, "catch"},
+		{game.Event{Kind: "round_end"}, "fanfare"},
+		{game.Event{Kind: "prompt"}, ""},
 	} {
 		got, ok := game.SoundFor(tc.e)
-		assert.Equal(t, tc.sound, got, tc.e.Type)
+		assert.Equal(t, tc.sound, got, tc.e.Kind)
 		assert.Equal(t, tc.sound != "", ok)
 		if ok {
 			assert.Contains(t, game.SoundNames(), got)

@@ -5,8 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/carrierarcade/kiosk/model"
-	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // Rect is a rectangle in view coordinates: 0..1 across and down the
@@ -18,7 +17,7 @@ type Rect struct{ X0, Y0, X1, Y1 float32 }
 // x0 <= x1 still. The motion grid is mirrored the same way, so a view box
 // can be handed to MotionGrid.Region as it is. A frame of no size gives an
 // empty box.
-func ViewBox(b model.Box, frameW, frameH int, mirror bool) (x0, y0, x1, y1 float32) {
+func ViewBox(b sight.Box, frameW, frameH int, mirror bool) (x0, y0, x1, y1 float32) {
 	if frameW <= 0 || frameH <= 0 {
 		return 0, 0, 0, 0
 	}
@@ -31,7 +30,7 @@ func ViewBox(b model.Box, frameW, frameH int, mirror bool) (x0, y0, x1, y1 float
 }
 
 // viewRect is ViewBox on the frame the box was found in.
-func viewRect(b model.Box, f vision.FrameInfo, mirror bool) Rect {
+func viewRect(b sight.Box, f sight.Frame, mirror bool) Rect {
 	x0, y0, x1, y1 := ViewBox(b, f.W, f.H, mirror)
 	return Rect{x0, y0, x1, y1}
 }
@@ -46,7 +45,7 @@ func (r Rect) overlaps(o Rect) bool {
 
 // motionIn is the mean motion energy inside r, 0 while the grid is still
 // learning its noise floor.
-func motionIn(g *vision.MotionGrid, r Rect) float32 {
+func motionIn(g *sight.MotionGrid, r Rect) float32 {
 	if !g.Calibrated {
 		return 0
 	}
@@ -61,7 +60,7 @@ func square(x, y, size, aspect float32) Rect {
 }
 
 // aspect is the picture's width over its height; 4:3 until a frame says.
-func aspect(o *vision.Observation) float32 {
+func aspect(o *sight.Observation) float32 {
 	if o.Frame.W > 0 && o.Frame.H > 0 {
 		return float32(o.Frame.W) / float32(o.Frame.H)
 	}
@@ -70,7 +69,7 @@ func aspect(o *vision.Observation) float32 {
 
 // detectionFrame is the frame a detector's boxes are in pixels of: the one
 // it ran on, else (before it has run) the newest.
-func detectionFrame(ran, newest vision.FrameInfo) vision.FrameInfo {
+func detectionFrame(ran, newest sight.Frame) sight.Frame {
 	if ran.W > 0 && ran.H > 0 {
 		return ran
 	}
@@ -78,10 +77,10 @@ func detectionFrame(ran, newest vision.FrameInfo) vision.FrameInfo {
 }
 
 // noObservation stands in for a missing one: nothing seen, no motion.
-var noObservation vision.Observation
+var noObservation sight.Observation
 
 // observed is the tick's observation, never nil.
-func observed(in *Input) *vision.Observation {
+func observed(in *Input) *sight.Observation {
 	if in.Obs == nil {
 		return &noObservation
 	}

@@ -1,16 +1,21 @@
 package model
 
-import "gocv.io/x/gocv"
+import (
+	"math"
+
+	"github.com/carrierarcade/kiosk/sight"
+	"gocv.io/x/gocv"
+)
 
 // blazeFaceDetector runs MediaPipe BlazeFace: RGB -1..1 interleaved input
 // [1, S, S, 3] letterboxed in the centre (black padding), four outputs:
 // scores for 512 and 384 anchors (logits) and their 16 regressors.
 type blazeFaceDetector struct {
 	*core
-	anchors []Point // anchor centres, 0..1
+	anchors []sight.Point // anchor centres, 0..1
 }
 
-func (d *blazeFaceDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection, error) {
+func (d *blazeFaceDetector) Detect(img gocv.Mat, dst []sight.Detection) ([]sight.Detection, error) {
 	d.padValue = -1
 	in := d.input.GetData()
 	return d.detect(img, dst, true,
@@ -28,13 +33,13 @@ func (d *blazeFaceDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection, 
 
 // BlazeFaceAnchors are the 896 anchor centres: a 16x16 grid with 2 anchors
 // per cell, then an 8x8 grid with 6 per cell, at cell centres.
-func BlazeFaceAnchors() []Point {
-	a := make([]Point, 0, 896)
+func BlazeFaceAnchors() []sight.Point {
+	a := make([]sight.Point, 0, 896)
 	for _, g := range [2]struct{ cells, per int }{{16, 2}, {8, 6}} {
 		for y := 0; y < g.cells; y++ {
 			for x := 0; x < g.cells; x++ {
 				for k := 0; k < g.per; k++ {
-					a = append(a, Point{(float32(x) + 0.5) / float32(g.cells), (float32(y) + 0.5) / float32(g.cells)})
+					a = append(a, sight.Point{(float32(x) + 0.5) / float32(g.cells), (float32(y) + 0.5) / float32(g.cells)})
 				}
 			}
 		}
@@ -46,7 +51,7 @@ func BlazeFaceAnchors() []Point {
 // pixels (size x size). scores are logits per anchor, in two blocks (512
 // then 384); regs hold 16 values per anchor: box centre offset, box size,
 // then six keypoint offsets, all in input pixels relative to the anchor.
-func DecodeBlazeFace(anchors []Point, size float32, scores, regs [2][]float32, minScore float32, dst []Detection) []Detection {
+func DecodeBlazeFace(anchors []sight.Point, size float32, scores, regs [2][]float32, minScore float32, dst []sight.Detection) []sight.Detection {
 	i := 0
 	for blk := range scores {
 		for k, logit := range scores[blk] {
@@ -64,12 +69,15 @@ func DecodeBlazeFace(anchors []Point, size float32, scores, regs [2][]float32, m
 			cx := a.X*size + r[0]
 			cy := a.Y*size + r[1]
 			w, h := r[2], r[3]
-			det := Detection{Class: 0, Score: score, Box: Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}}
+			det := sight.Detection{Class: 0, Score: score, Box: sight.Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}}
 			for p := range det.Keypoints {
-				det.Keypoints[p] = Point{a.X*size + r[4+2*p], a.Y*size + r[5+2*p]}
+				det.Keypoints[p] = sight.Point{a.X*size + r[4+2*p], a.Y*size + r[5+2*p]}
 			}
 			dst = append(dst, det)
 		}
 	}
 	return dst
 }
+
+// sigmoid turns a logit into a probability.
+func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/internal/check"
 )
 
@@ -73,7 +75,7 @@ func (c DetectorConfig) validate(coco bool) check.Problems {
 	ps.Range("nms_iou", c.NMSIoU, 0.05, 1)
 	ps.Range("threads", float64(c.Threads), 1, 16)
 	for i, name := range c.Classes {
-		if coco && COCOClass(name) < 0 {
+		if coco && sight.COCOClass(name) < 0 {
 			ps.Addf(indexKey("classes", i), "%q is not a COCO class name (for example \"cup\", \"cell phone\", \"teddy bear\")", name)
 		}
 		if !coco && name != "face" {

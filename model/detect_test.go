@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
@@ -28,7 +30,7 @@ func openDetector(t *testing.T, rt *model.Runtime, file string, cfg model.Detect
 	return d
 }
 
-func detect(t *testing.T, d model.Detector, image string) []model.Detection {
+func detect(t *testing.T, d model.Detector, image string) []sight.Detection {
 	t.Helper()
 	img := gocv.IMRead(testenv.Media(t, image), gocv.IMReadColor)
 	require.False(t, img.Empty(), image)
@@ -42,7 +44,7 @@ func detect(t *testing.T, d model.Detector, image string) []model.Detection {
 // shared/models/README.md for dog.jpg) and recorded here.
 type want struct {
 	labels []string // any of these labels
-	box    model.Box
+	box    sight.Box
 }
 
 func TestYOLOXFindsTheMainObjects(t *testing.T) {
@@ -54,19 +56,19 @@ func TestYOLOXFindsTheMainObjects(t *testing.T) {
 
 	cases := map[string][]want{
 		"dog.jpg": {
-			{[]string{"dog"}, model.Box{X0: 133, Y0: 207, X1: 326, Y1: 543}},
-			{[]string{"bicycle"}, model.Box{X0: 52, Y0: 137, X1: 572, Y1: 424}},
-			{[]string{"car", "truck"}, model.Box{X0: 466, Y0: 78, X1: 692, Y1: 171}},
+			{[]string{"dog"}, sight.Box{X0: 133, Y0: 207, X1: 326, Y1: 543}},
+			{[]string{"bicycle"}, sight.Box{X0: 52, Y0: 137, X1: 572, Y1: 424}},
+			{[]string{"car", "truck"}, sight.Box{X0: 466, Y0: 78, X1: 692, Y1: 171}},
 		},
 		"person.jpg": {
-			{[]string{"person"}, model.Box{X0: 189, Y0: 97, X1: 277, Y1: 374}},
-			{[]string{"dog"}, model.Box{X0: 61, Y0: 264, X1: 201, Y1: 350}},
-			{[]string{"horse"}, model.Box{X0: 403, Y0: 138, X1: 603, Y1: 345}},
+			{[]string{"person"}, sight.Box{X0: 189, Y0: 97, X1: 277, Y1: 374}},
+			{[]string{"dog"}, sight.Box{X0: 61, Y0: 264, X1: 201, Y1: 350}},
+			{[]string{"horse"}, sight.Box{X0: 403, Y0: 138, X1: 603, Y1: 345}},
 		},
-		"horses.jpg":  {{[]string{"horse"}, model.Box{X0: 0, Y0: 187, X1: 338, Y1: 411}}},
-		"giraffe.jpg": {{[]string{"giraffe"}, model.Box{X0: 167, Y0: 30, X1: 449, Y1: 433}}},
-		"eagle.jpg":   {{[]string{"bird"}, model.Box{X0: 139, Y0: 81, X1: 603, Y1: 449}}},
-		"kite.jpg":    {{[]string{"kite"}, model.Box{X0: 591, Y0: 77, X1: 673, Y1: 155}}},
+		"horses.jpg":  {{[]string{"horse"}, sight.Box{X0: 0, Y0: 187, X1: 338, Y1: 411}}},
+		"giraffe.jpg": {{[]string{"giraffe"}, sight.Box{X0: 167, Y0: 30, X1: 449, Y1: 433}}},
+		"eagle.jpg":   {{[]string{"bird"}, sight.Box{X0: 139, Y0: 81, X1: 603, Y1: 449}}},
+		"kite.jpg":    {{[]string{"kite"}, sight.Box{X0: 591, Y0: 77, X1: 673, Y1: 155}}},
 	}
 	for image, wants := range cases {
 		t.Run(image, func(t *testing.T) {
@@ -76,7 +78,7 @@ func TestYOLOXFindsTheMainObjects(t *testing.T) {
 				for _, got := range dets {
 					for _, l := range w.labels {
 						if got.Label == l {
-							best = max(best, model.IoU(got.Box, w.box))
+							best = max(best, sight.IoU(got.Box, w.box))
 						}
 					}
 				}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	ort "github.com/yalue/onnxruntime_go"
 	"gocv.io/x/gocv"
 )
@@ -18,10 +20,10 @@ import (
 type Detector interface {
 	// Detect appends what it finds in img (8-bit BGR) to dst[:0] and
 	// returns it, boxes in img's own pixels, after per-class NMS.
-	Detect(img gocv.Mat, dst []Detection) ([]Detection, error)
+	Detect(img gocv.Mat, dst []sight.Detection) ([]sight.Detection, error)
 	Info() Info
 	// Timings are the stage times of the last Detect.
-	Timings() Timings
+	Timings() sight.Timings
 	Close() error
 }
 
@@ -44,11 +46,6 @@ type Info struct {
 	InputH        int
 	Classes       int
 	TensorSummary string // the model's inputs and outputs, for logs
-}
-
-// Timings are how long one Detect spent in each stage.
-type Timings struct {
-	Preprocess, Inference, Postprocess time.Duration
 }
 
 // ErrModel marks a model file that is missing, unreadable or of a shape no
@@ -185,9 +182,9 @@ type core struct {
 	lbSrc    image.Point // source size lb was made for
 	padValue float32     // what the tensor outside the picture holds
 
-	cands   []Detection // decode output before NMS, reused
+	cands   []sight.Detection // decode output before NMS, reused
 	keep    []bool
-	timings Timings
+	timings sight.Timings
 }
 
 func newCore(name, path string, cfg DetectorConfig, shape modelShape, ins, outs []ort.InputOutputInfo) (c *core, err error) {
@@ -195,7 +192,7 @@ func newCore(name, path string, cfg DetectorConfig, shape modelShape, ins, outs 
 		info: Info{Name: name, Kind: shape.kind, Path: path, InputW: shape.inW, InputH: shape.inH,
 			Classes: shape.classes, TensorSummary: summary(ins, outs)},
 		cfg:   cfg,
-		cands: make([]Detection, 0, 1024),
+		cands: make([]sight.Detection, 0, 1024),
 		keep:  make([]bool, 0, 1024),
 	}
 	// Free whatever was made so far if a later step fails.
@@ -211,8 +208,8 @@ func newCore(name, path string, cfg DetectorConfig, shape modelShape, ins, outs 
 		switch {
 		case shape.kind == KindBlazeFace:
 			c.labels[i] = "face"
-		case shape.classes == len(COCOLabels):
-			c.labels[i] = COCOLabels[i]
+		case shape.classes == len(sight.COCOLabels):
+			c.labels[i] = sight.COCOLabels[i]
 		default:
 			c.labels[i] = fmt.Sprintf("class %d", i)
 		}
@@ -274,8 +271,8 @@ func newCore(name, path string, cfg DetectorConfig, shape modelShape, ins, outs 
 	return c, nil
 }
 
-func (c *core) Info() Info       { return c.info }
-func (c *core) Timings() Timings { return c.timings }
+func (c *core) Info() Info             { return c.info }
+func (c *core) Timings() sight.Timings { return c.timings }
 
 // Close frees the session, tensors and Mats. Safe on a partly built core.
 func (c *core) Close() error {
@@ -330,7 +327,7 @@ func (c *core) run() error {
 func (c *core) keepClass(class int) bool { return c.wanted == nil || c.wanted[class] }
 
 // finish applies NMS, maps boxes to source pixels and appends to dst.
-func (c *core) finish(dst []Detection) []Detection {
+func (c *core) finish(dst []sight.Detection) []sight.Detection {
 	c.cands, c.keep = NMS(c.cands, float32(c.cfg.NMSIoU), c.keep)
 	dst = dst[:0]
 	for _, d := range c.cands {
@@ -340,7 +337,7 @@ func (c *core) finish(dst []Detection) []Detection {
 		}
 		for i := range d.Keypoints {
 			x, y := c.lb.ToSource(d.Keypoints[i].X, d.Keypoints[i].Y)
-			d.Keypoints[i] = Point{x, y}
+			d.Keypoints[i] = sight.Point{x, y}
 		}
 		d.Label = c.labels[d.Class]
 		dst = append(dst, d)
@@ -349,7 +346,7 @@ func (c *core) finish(dst []Detection) []Detection {
 }
 
 // detect is the shared frame: prepare, fill, run, decode, finish, timed.
-func (c *core) detect(img gocv.Mat, dst []Detection, center bool, fill func(pix []byte), decode func()) ([]Detection, error) {
+func (c *core) detect(img gocv.Mat, dst []sight.Detection, center bool, fill func(pix []byte), decode func()) ([]sight.Detection, error) {
 	t0 := time.Now()
 	pix, err := c.prepare(img, center)
 	if err != nil {
@@ -364,6 +361,6 @@ func (c *core) detect(img gocv.Mat, dst []Detection, center bool, fill func(pix 
 	c.cands = c.cands[:0]
 	decode()
 	dst = c.finish(dst)
-	c.timings = Timings{Preprocess: t1.Sub(t0), Inference: t2.Sub(t1), Postprocess: time.Since(t2)}
+	c.timings = sight.Timings{Preprocess: t1.Sub(t0), Inference: t2.Sub(t1), Postprocess: time.Since(t2)}
 	return dst, nil
 }

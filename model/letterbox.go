@@ -1,5 +1,7 @@
 package model
 
+import "github.com/carrierarcade/kiosk/sight"
+
 // Letterbox is how a source picture is fitted into a detector's square (or
 // fixed) input: scaled by one factor keeping its aspect, then padded. It is
 // computed once per source size and maps detections back to source pixels.
@@ -31,10 +33,10 @@ func (l Letterbox) ToSource(x, y float32) (float32, float32) {
 
 // BoxToSource maps a box in input pixels back to source pixels, clamped to
 // the source picture.
-func (l Letterbox) BoxToSource(b Box, srcW, srcH int) Box {
+func (l Letterbox) BoxToSource(b sight.Box, srcW, srcH int) sight.Box {
 	x0, y0 := l.ToSource(b.X0, b.Y0)
 	x1, y1 := l.ToSource(b.X1, b.Y1)
-	return Box{
+	return sight.Box{
 		X0: clamp(x0, 0, float32(srcW)), Y0: clamp(y0, 0, float32(srcH)),
 		X1: clamp(x1, 0, float32(srcW)), Y1: clamp(y1, 0, float32(srcH)),
 	}

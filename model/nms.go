@@ -3,16 +3,18 @@ package model
 import (
 	"cmp"
 	"slices"
+
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // NMS keeps, per class, the highest-scoring detection of each group of
 // boxes that overlap by more than iou, and drops the rest. It works in place
 // and returns dets shortened to what it kept, highest scores first within
 // each class. keep is scratch space, reused across frames.
-func NMS(dets []Detection, iou float32, keep []bool) ([]Detection, []bool) {
+func NMS(dets []sight.Detection, iou float32, keep []bool) ([]sight.Detection, []bool) {
 	// Class first, then score descending: each class is one run, strongest
 	// box first, so a weaker box can never suppress a stronger one.
-	slices.SortFunc(dets, func(a, b Detection) int {
+	slices.SortFunc(dets, func(a, b sight.Detection) int {
 		if a.Class != b.Class {
 			return cmp.Compare(a.Class, b.Class)
 		}
@@ -27,7 +29,7 @@ func NMS(dets []Detection, iou float32, keep []bool) ([]Detection, []bool) {
 			continue
 		}
 		for j := i + 1; j < len(dets) && dets[j].Class == dets[i].Class; j++ {
-			if keep[j] && IoU(dets[i].Box, dets[j].Box) > iou {
+			if keep[j] && sight.IoU(dets[i].Box, dets[j].Box) > iou {
 				keep[j] = false
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,25 +41,25 @@ func TestLetterbox(t *testing.T) {
 
 func TestBoxToSourceClamps(t *testing.T) {
 	lb := model.NewLetterbox(768, 576, 416, 416, false)
-	b := lb.BoxToSource(model.Box{X0: -10, Y0: -5, X1: 500, Y1: 400}, 768, 576)
-	assert.Equal(t, model.Box{X0: 0, Y0: 0, X1: 768, Y1: 576}, b)
+	b := lb.BoxToSource(sight.Box{X0: -10, Y0: -5, X1: 500, Y1: 400}, 768, 576)
+	assert.Equal(t, sight.Box{X0: 0, Y0: 0, X1: 768, Y1: 576}, b)
 }
 
 func TestIoU(t *testing.T) {
-	a := model.Box{X0: 0, Y0: 0, X1: 10, Y1: 10}
-	assert.InDelta(t, 1, model.IoU(a, a), 1e-6)
-	assert.InDelta(t, 25.0/175, model.IoU(a, model.Box{X0: 5, Y0: 5, X1: 15, Y1: 15}), 1e-6)
-	assert.Zero(t, model.IoU(a, model.Box{X0: 20, Y0: 20, X1: 30, Y1: 30}))
-	assert.Zero(t, model.IoU(a, model.Box{X0: 10, Y0: 0, X1: 20, Y1: 10}), "touching edges do not overlap")
+	a := sight.Box{X0: 0, Y0: 0, X1: 10, Y1: 10}
+	assert.InDelta(t, 1, sight.IoU(a, a), 1e-6)
+	assert.InDelta(t, 25.0/175, sight.IoU(a, sight.Box{X0: 5, Y0: 5, X1: 15, Y1: 15}), 1e-6)
+	assert.Zero(t, sight.IoU(a, sight.Box{X0: 20, Y0: 20, X1: 30, Y1: 30}))
+	assert.Zero(t, sight.IoU(a, sight.Box{X0: 10, Y0: 0, X1: 20, Y1: 10}), "touching edges do not overlap")
 }
 
 func TestNMSKeepsTheHigherScorePerClass(t *testing.T) {
-	dets := []model.Detection{
-		{Class: 0, Score: 0.5, Box: model.Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},
-		{Class: 0, Score: 0.9, Box: model.Box{X0: 1, Y0: 1, X1: 11, Y1: 11}},   // overlaps the 0.5: wins
-		{Class: 1, Score: 0.4, Box: model.Box{X0: 1, Y0: 1, X1: 11, Y1: 11}},   // other class: kept
-		{Class: 0, Score: 0.7, Box: model.Box{X0: 50, Y0: 50, X1: 60, Y1: 60}}, // far away: kept
-		{Class: 0, Score: 0.8, Box: model.Box{X0: 0, Y0: 0, X1: 10.5, Y1: 10}}, // overlaps the 0.9: dropped
+	dets := []sight.Detection{
+		{Class: 0, Score: 0.5, Box: sight.Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},
+		{Class: 0, Score: 0.9, Box: sight.Box{X0: 1, Y0: 1, X1: 11, Y1: 11}},   // overlaps the 0.5: wins
+		{Class: 1, Score: 0.4, Box: sight.Box{X0: 1, Y0: 1, X1: 11, Y1: 11}},   // other class: kept
+		{Class: 0, Score: 0.7, Box: sight.Box{X0: 50, Y0: 50, X1: 60, Y1: 60}}, // far away: kept
+		{Class: 0, Score: 0.8, Box: sight.Box{X0: 0, Y0: 0, X1: 10.5, Y1: 10}}, // overlaps the 0.9: dropped
 	}
 	kept, _ := model.NMS(dets, 0.45, nil)
 	require.Len(t, kept, 3)
@@ -67,9 +69,9 @@ func TestNMSKeepsTheHigherScorePerClass(t *testing.T) {
 }
 
 func TestNMSLowOverlapKeepsBoth(t *testing.T) {
-	dets := []model.Detection{
-		{Class: 2, Score: 0.6, Box: model.Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},
-		{Class: 2, Score: 0.7, Box: model.Box{X0: 8, Y0: 0, X1: 18, Y1: 10}},
+	dets := []sight.Detection{
+		{Class: 2, Score: 0.6, Box: sight.Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},
+		{Class: 2, Score: 0.7, Box: sight.Box{X0: 8, Y0: 0, X1: 18, Y1: 10}},
 	}
 	kept, _ := model.NMS(dets, 0.45, nil)
 	assert.Len(t, kept, 2)
@@ -147,8 +149,8 @@ func TestDecodeUltralytics(t *testing.T) {
 	all := func(int) bool { return true }
 	got := model.DecodeUltralytics(out, n, 2, 0.25, all, nil)
 	require.Len(t, got, 2)
-	assert.Equal(t, model.Detection{Class: 1, Score: 0.9, Box: model.Box{X0: 270, Y0: 215, X1: 370, Y1: 265}}, got[0])
-	assert.Equal(t, model.Detection{Class: 0, Score: 0.55, Box: model.Box{X0: 590, Y0: 580, X1: 610, Y1: 620}}, got[1])
+	assert.Equal(t, sight.Detection{Class: 1, Score: 0.9, Box: sight.Box{X0: 270, Y0: 215, X1: 370, Y1: 265}}, got[0])
+	assert.Equal(t, sight.Detection{Class: 0, Score: 0.55, Box: sight.Box{X0: 590, Y0: 580, X1: 610, Y1: 620}}, got[1])
 }
 
 func TestDecodeBlazeFace(t *testing.T) {

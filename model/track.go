@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/carrierarcade/kiosk/sight"
 )
 
 // TrackerConfig tunes how detections are followed from frame to frame.
@@ -26,15 +28,6 @@ func DefaultTrackerConfig() TrackerConfig {
 	return TrackerConfig{MatchIoU: 0.3, MaxMissed: 5, PrimaryAfter: 5}
 }
 
-// Track is one thing followed across frames.
-type Track struct {
-	ID        int // stable, from 1, never reused within a Tracker
-	Detection     // the latest matching detection (box held while missed)
-	Seen      int // frames matched so far
-	Missed    int // frames in a row without a match, 0 when seen this frame
-	Primary   bool
-}
-
 // trackPair is a possible match of track i and detection j.
 type trackPair struct {
 	i, j int
@@ -46,7 +39,7 @@ type trackPair struct {
 // once the number of tracks has settled. Not safe for concurrent use.
 type Tracker struct {
 	cfg       TrackerConfig
-	tracks    []Track
+	tracks    []sight.Track
 	pairs     []trackPair
 	trackDet  []int  // per track, the matched detection or -1
 	detUsed   []bool // per detection, matched
@@ -63,7 +56,7 @@ func NewTracker(cfg TrackerConfig) *Tracker {
 // w x h) to the tracks and returns the live tracks, ordered by ID, including
 // ones missed for up to MaxMissed frames. The slice is the tracker's own,
 // valid until the next Update; callers copy what they keep.
-func (t *Tracker) Update(dets []Detection, w, h int) []Track {
+func (t *Tracker) Update(dets []sight.Detection, w, h int) []sight.Track {
 	t.match(dets)
 
 	// Continue matched tracks, age the others, drop the ones gone too long.
@@ -87,7 +80,7 @@ func (t *Tracker) Update(dets []Detection, w, h int) []Track {
 	// Whatever is left over is new.
 	for j := range dets {
 		if !t.detUsed[j] {
-			t.tracks = append(t.tracks, Track{ID: t.nextID, Detection: dets[j], Seen: 1})
+			t.tracks = append(t.tracks, sight.Track{ID: t.nextID, Detection: dets[j], Seen: 1})
 			t.nextID++
 		}
 	}
@@ -98,7 +91,7 @@ func (t *Tracker) Update(dets []Detection, w, h int) []Track {
 
 // match fills t.trackDet and t.detUsed: greedily, best overlap first, each
 // track and each detection used at most once.
-func (t *Tracker) match(dets []Detection) {
+func (t *Tracker) match(dets []sight.Detection) {
 	t.pairs = t.pairs[:0]
 	minIoU := float32(t.cfg.MatchIoU)
 	for i := range t.tracks {
@@ -107,7 +100,7 @@ func (t *Tracker) match(dets []Detection) {
 				continue
 			}
 			// Boxes that do not touch never match, whatever MatchIoU says.
-			if iou := IoU(t.tracks[i].Box, dets[j].Box); iou > 0 && iou >= minIoU {
+			if iou := sight.IoU(t.tracks[i].Box, dets[j].Box); iou > 0 && iou >= minIoU {
 				t.pairs = append(t.pairs, trackPair{i, j, iou})
 			}
 		}
@@ -168,7 +161,7 @@ func (t *Tracker) choosePrimary(w, h int) {
 	}
 }
 
-func (t *Tracker) candidate(tr *Track) bool {
+func (t *Tracker) candidate(tr *sight.Track) bool {
 	return (tr.Label == "person" || tr.Label == "face") && tr.Seen >= t.cfg.PrimaryAfter && tr.Missed == 0
 }
 
@@ -176,7 +169,7 @@ func (t *Tracker) candidate(tr *Track) bool {
 // the middle of it: the box's share of the frame times a weight of 1 at the
 // centre falling to 0.5 at the edges and beyond. With no frame size, the
 // box area alone.
-func trackPrimaryScore(b Box, w, h int) float32 {
+func trackPrimaryScore(b sight.Box, w, h int) float32 {
 	if w <= 0 || h <= 0 {
 		return b.Area()
 	}
@@ -189,16 +182,16 @@ func trackPrimaryScore(b Box, w, h int) float32 {
 }
 
 // Primary is the primary player's track, if there is one.
-func (t *Tracker) Primary() (Track, bool) {
+func (t *Tracker) Primary() (sight.Track, bool) {
 	if t.primaryID == 0 {
-		return Track{}, false
+		return sight.Track{}, false
 	}
 	for _, tr := range t.tracks {
 		if tr.ID == t.primaryID {
 			return tr, true
 		}
 	}
-	return Track{}, false
+	return sight.Track{}, false
 }
 
 // Reset forgets every track and the primary, for a new game or a new

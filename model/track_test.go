@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,8 +14,8 @@ import (
 const trackW, trackH = 640, 480 // frame size for the scripted scenes
 
 // trackDet is a detection with its box at (x, y), w x h.
-func trackDet(label string, x, y, w, h float32) model.Detection {
-	return model.Detection{Label: label, Score: 0.9, Box: model.Box{X0: x, Y0: y, X1: x + w, Y1: y + h}}
+func trackDet(label string, x, y, w, h float32) sight.Detection {
+	return sight.Detection{Label: label, Score: 0.9, Box: sight.Box{X0: x, Y0: y, X1: x + w, Y1: y + h}}
 }
 
 // trackWant is one expected live track: its ID and Missed count.
@@ -22,7 +24,7 @@ type trackWant struct{ ID, Missed int }
 // trackStep is one frame of a script and what the tracker should say after
 // it: the live tracks in order, and the primary's ID (0 for none).
 type trackStep struct {
-	dets    []model.Detection
+	dets    []sight.Detection
 	want    []trackWant
 	primary int
 }
@@ -48,7 +50,7 @@ func TestTracker(t *testing.T) {
 	cfg := model.DefaultTrackerConfig() // MatchIoU 0.3, MaxMissed 5, PrimaryAfter 5
 	require.Equal(t, model.TrackerConfig{MatchIoU: 0.3, MaxMissed: 5, PrimaryAfter: 5}, cfg)
 
-	person := func(x float32) model.Detection { return trackDet("person", x, 100, 100, 240) }
+	person := func(x float32) sight.Detection { return trackDet("person", x, 100, 100, 240) }
 
 	for _, c := range []struct {
 		name  string
@@ -60,7 +62,7 @@ func TestTracker(t *testing.T) {
 			name: "small motion keeps IDs, primary after 5 frames",
 			steps: trackFrames(10, func(i int) trackStep {
 				s := trackStep{
-					dets: []model.Detection{
+					dets: []sight.Detection{
 						person(200 + 6*float32(i)),
 						trackDet("cup", 20-3*float32(i), 20, 400, 400),
 					},
@@ -75,49 +77,49 @@ func TestTracker(t *testing.T) {
 		{
 			name: "an ID survives a missed frame",
 			steps: []trackStep{
-				{dets: []model.Detection{person(200)}, want: []trackWant{{1, 0}}},
-				{dets: []model.Detection{person(205)}, want: []trackWant{{1, 0}}},
+				{dets: []sight.Detection{person(200)}, want: []trackWant{{1, 0}}},
+				{dets: []sight.Detection{person(205)}, want: []trackWant{{1, 0}}},
 				{dets: nil, want: []trackWant{{1, 1}}},
-				{dets: []model.Detection{person(215)}, want: []trackWant{{1, 0}}},
+				{dets: []sight.Detection{person(215)}, want: []trackWant{{1, 0}}},
 				// Seen 4 of 5 frames: not yet a primary.
-				{dets: []model.Detection{person(220)}, want: []trackWant{{1, 0}}},
-				{dets: []model.Detection{person(225)}, want: []trackWant{{1, 0}}, primary: 1},
+				{dets: []sight.Detection{person(220)}, want: []trackWant{{1, 0}}},
+				{dets: []sight.Detection{person(225)}, want: []trackWant{{1, 0}}, primary: 1},
 			},
 		},
 		{
 			name: "a track is dropped after MaxMissed, and a return is new",
 			steps: trackConcat(
-				[]trackStep{{dets: []model.Detection{person(200)}, want: []trackWant{{1, 0}}}},
+				[]trackStep{{dets: []sight.Detection{person(200)}, want: []trackWant{{1, 0}}}},
 				trackFrames(5, func(i int) trackStep { return trackStep{want: []trackWant{{1, i + 1}}} }),
 				[]trackStep{
 					{want: nil},
-					{dets: []model.Detection{person(200)}, want: []trackWant{{2, 0}}},
+					{dets: []sight.Detection{person(200)}, want: []trackWant{{2, 0}}},
 				},
 			),
 		},
 		{
 			name: "label mismatch never matches",
 			steps: []trackStep{
-				{dets: []model.Detection{person(200)}, want: []trackWant{{1, 0}}},
-				{dets: []model.Detection{trackDet("dog", 200, 100, 100, 240)}, want: []trackWant{{1, 1}, {2, 0}}},
-				{dets: []model.Detection{person(200)}, want: []trackWant{{1, 0}, {2, 1}}},
-				{dets: []model.Detection{trackDet("face", 200, 100, 100, 240)}, want: []trackWant{{1, 1}, {2, 2}, {3, 0}}},
+				{dets: []sight.Detection{person(200)}, want: []trackWant{{1, 0}}},
+				{dets: []sight.Detection{trackDet("dog", 200, 100, 100, 240)}, want: []trackWant{{1, 1}, {2, 0}}},
+				{dets: []sight.Detection{person(200)}, want: []trackWant{{1, 0}, {2, 1}}},
+				{dets: []sight.Detection{trackDet("face", 200, 100, 100, 240)}, want: []trackWant{{1, 1}, {2, 2}, {3, 0}}},
 			},
 		},
 		{
 			name: "a detection too far from its track starts a new one",
 			steps: []trackStep{
-				{dets: []model.Detection{person(100)}, want: []trackWant{{1, 0}}},
-				// IoU 20/180 = 0.11, under MatchIoU.
-				{dets: []model.Detection{person(180)}, want: []trackWant{{1, 1}, {2, 0}}},
+				{dets: []sight.Detection{person(100)}, want: []trackWant{{1, 0}}},
+				// sight.IoU 20/180 = 0.11, under MatchIoU.
+				{dets: []sight.Detection{person(180)}, want: []trackWant{{1, 1}, {2, 0}}},
 			},
 		},
 		{
 			// The best overlap wins, not the order of the detections.
 			name: "greedy by overlap",
 			steps: []trackStep{
-				{dets: []model.Detection{person(100), person(300)}, want: []trackWant{{1, 0}, {2, 0}}},
-				{dets: []model.Detection{person(290), person(110)}, want: []trackWant{{1, 0}, {2, 0}}},
+				{dets: []sight.Detection{person(100), person(300)}, want: []trackWant{{1, 0}, {2, 0}}},
+				{dets: []sight.Detection{person(290), person(110)}, want: []trackWant{{1, 0}, {2, 0}}},
 			},
 		},
 		{
@@ -127,7 +129,7 @@ func TestTracker(t *testing.T) {
 			steps: trackConcat(
 				trackFrames(6, func(i int) trackStep {
 					s := trackStep{
-						dets: []model.Detection{
+						dets: []sight.Detection{
 							trackDet("person", 20, 200, 80, 200),   // small, at the edge
 							trackDet("person", 250, 100, 140, 300), // big, central
 						},
@@ -140,13 +142,13 @@ func TestTracker(t *testing.T) {
 				}),
 				trackFrames(5, func(i int) trackStep {
 					return trackStep{
-						dets:    []model.Detection{trackDet("person", 20, 200, 80, 200)},
+						dets:    []sight.Detection{trackDet("person", 20, 200, 80, 200)},
 						want:    []trackWant{{1, 0}, {2, i + 1}},
 						primary: 2,
 					}
 				}),
 				[]trackStep{{
-					dets:    []model.Detection{trackDet("person", 20, 200, 80, 200)},
+					dets:    []sight.Detection{trackDet("person", 20, 200, 80, 200)},
 					want:    []trackWant{{1, 0}},
 					primary: 1,
 				}},
@@ -156,18 +158,18 @@ func TestTracker(t *testing.T) {
 			name: "the primary is not chosen before PrimaryAfter, and a miss delays the choice",
 			steps: trackConcat(
 				trackFrames(3, func(int) trackStep {
-					return trackStep{dets: []model.Detection{person(300)}, want: []trackWant{{1, 0}}}
+					return trackStep{dets: []sight.Detection{person(300)}, want: []trackWant{{1, 0}}}
 				}),
 				// Seen stays 3 while missed; candidates must be in view.
 				[]trackStep{{want: []trackWant{{1, 1}}}},
-				[]trackStep{{dets: []model.Detection{person(300)}, want: []trackWant{{1, 0}}}},
-				[]trackStep{{dets: []model.Detection{person(300)}, want: []trackWant{{1, 0}}, primary: 1}},
+				[]trackStep{{dets: []sight.Detection{person(300)}, want: []trackWant{{1, 0}}}},
+				[]trackStep{{dets: []sight.Detection{person(300)}, want: []trackWant{{1, 0}}, primary: 1}},
 			),
 		},
 		{
 			name: "a face can be primary",
 			steps: trackFrames(6, func(i int) trackStep {
-				s := trackStep{dets: []model.Detection{trackDet("face", 280, 150, 60, 80)}, want: []trackWant{{1, 0}}}
+				s := trackStep{dets: []sight.Detection{trackDet("face", 280, 150, 60, 80)}, want: []trackWant{{1, 0}}}
 				if i >= 4 {
 					s.primary = 1
 				}
@@ -180,7 +182,7 @@ func TestTracker(t *testing.T) {
 			name: "centrality",
 			steps: trackFrames(5, func(i int) trackStep {
 				s := trackStep{
-					dets: []model.Detection{
+					dets: []sight.Detection{
 						trackDet("person", 0, 0, 120, 240),
 						trackDet("person", 260, 120, 120, 240),
 					},
@@ -231,8 +233,8 @@ func trackNilIfEmpty(w []trackWant) []trackWant {
 func TestTrackerHeldBoxAndCounts(t *testing.T) {
 	tr := model.NewTracker(model.DefaultTrackerConfig())
 	d := trackDet("person", 200, 100, 100, 240)
-	d.Keypoints[0] = model.Point{X: 1, Y: 2}
-	tr.Update([]model.Detection{d}, trackW, trackH)
+	d.Keypoints[0] = sight.Point{X: 1, Y: 2}
+	tr.Update([]sight.Detection{d}, trackW, trackH)
 	live := tr.Update(nil, trackW, trackH)
 	require.Len(t, live, 1)
 	assert.Equal(t, d, live[0].Detection, "box, label and keypoints held while missed")
@@ -240,7 +242,7 @@ func TestTrackerHeldBoxAndCounts(t *testing.T) {
 	assert.Equal(t, 1, live[0].Missed)
 
 	moved := trackDet("person", 210, 100, 100, 240)
-	live = tr.Update([]model.Detection{moved}, trackW, trackH)
+	live = tr.Update([]sight.Detection{moved}, trackW, trackH)
 	require.Len(t, live, 1)
 	assert.Equal(t, moved, live[0].Detection, "the latest detection when seen")
 	assert.Equal(t, 2, live[0].Seen)
@@ -264,9 +266,9 @@ func TestTrackerCrossing(t *testing.T) {
 			for i := 0; i < int(440/c.step); i++ {
 				a := trackDet("person", 50+c.step*float32(i), 100, 100, 240)
 				b := trackDet("person", 490-c.step*float32(i), 100+c.dy, 100, 240)
-				maxOverlap = max(maxOverlap, model.IoU(a.Box, b.Box))
+				maxOverlap = max(maxOverlap, sight.IoU(a.Box, b.Box))
 				// The detector's order changes from frame to frame.
-				dets := []model.Detection{a, b}
+				dets := []sight.Detection{a, b}
 				if i%2 == 1 {
 					dets[0], dets[1] = b, a
 				}
@@ -289,7 +291,7 @@ func TestTrackerPrimaryIgnoresPasserBy(t *testing.T) {
 	tr := model.NewTracker(model.DefaultTrackerConfig())
 	player := trackDet("person", 280, 140, 80, 200)
 	for i := 0; i < 30; i++ {
-		var dets []model.Detection
+		var dets []sight.Detection
 		if i != 12 && i != 13 {
 			dets = append(dets, player)
 		}
@@ -310,21 +312,21 @@ func TestTrackerPrimaryIgnoresPasserBy(t *testing.T) {
 func TestTrackerReset(t *testing.T) {
 	tr := model.NewTracker(model.DefaultTrackerConfig())
 	for i := 0; i < 6; i++ {
-		tr.Update([]model.Detection{trackDet("person", 200, 100, 100, 240)}, trackW, trackH)
+		tr.Update([]sight.Detection{trackDet("person", 200, 100, 100, 240)}, trackW, trackH)
 	}
 	_, ok := tr.Primary()
 	require.True(t, ok)
 	tr.Reset()
 	_, ok = tr.Primary()
 	assert.False(t, ok)
-	live := tr.Update([]model.Detection{trackDet("person", 200, 100, 100, 240)}, trackW, trackH)
+	live := tr.Update([]sight.Detection{trackDet("person", 200, 100, 100, 240)}, trackW, trackH)
 	require.Len(t, live, 1)
 	assert.Equal(t, 2, live[0].ID, "IDs are not reused after Reset")
 	assert.False(t, live[0].Primary)
 }
 
 // trackCrowd is ten things drifting a little each frame.
-func trackCrowd(dets []model.Detection, i int) {
+func trackCrowd(dets []sight.Detection, i int) {
 	for k := range dets {
 		label := "person"
 		if k%3 == 2 {
@@ -338,7 +340,7 @@ func trackCrowd(dets []model.Detection, i int) {
 
 func TestTrackerNoAllocs(t *testing.T) {
 	tr := model.NewTracker(model.DefaultTrackerConfig())
-	dets := make([]model.Detection, 10)
+	dets := make([]sight.Detection, 10)
 	i := 0
 	step := func() {
 		trackCrowd(dets, i)
@@ -361,9 +363,9 @@ func TestTrackerNoAllocs(t *testing.T) {
 
 func BenchmarkTrackerUpdate(b *testing.B) {
 	tr := model.NewTracker(model.DefaultTrackerConfig())
-	frames := make([][]model.Detection, 8)
+	frames := make([][]sight.Detection, 8)
 	for i := range frames {
-		frames[i] = make([]model.Detection, 10)
+		frames[i] = make([]sight.Detection, 10)
 		trackCrowd(frames[i], i)
 	}
 	for i := range frames {

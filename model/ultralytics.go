@@ -1,12 +1,15 @@
 package model
 
-import "gocv.io/x/gocv"
+import (
+	"github.com/carrierarcade/kiosk/sight"
+	"gocv.io/x/gocv"
+)
 
 // ultralyticsDetector runs a YOLOv8/YOLO11 export: RGB 0..1 planar input
 // letterboxed in the centre with grey 114 padding; output [1, 4+C, N].
 type ultralyticsDetector struct{ *core }
 
-func (d *ultralyticsDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection, error) {
+func (d *ultralyticsDetector) Detect(img gocv.Mat, dst []sight.Detection) ([]sight.Detection, error) {
 	d.padValue = 114.0 / 255
 	in := d.input.GetData()
 	return d.detect(img, dst, true,
@@ -24,7 +27,7 @@ func (d *ultralyticsDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection
 // boxes in input pixels. The layout is column-major per prediction: row 0
 // holds every prediction's cx, row 1 every cy, then w, h, then one row per
 // class score. There is no objectness; the score is the best class score.
-func DecodeUltralytics(out []float32, n, classes int, minScore float32, keep func(int) bool, dst []Detection) []Detection {
+func DecodeUltralytics(out []float32, n, classes int, minScore float32, keep func(int) bool, dst []sight.Detection) []sight.Detection {
 	for i := 0; i < n; i++ {
 		best, bestScore := -1, float32(0)
 		for c := 0; c < classes; c++ {
@@ -36,8 +39,8 @@ func DecodeUltralytics(out []float32, n, classes int, minScore float32, keep fun
 			continue
 		}
 		cx, cy, w, h := out[i], out[n+i], out[2*n+i], out[3*n+i]
-		dst = append(dst, Detection{Class: best, Score: bestScore,
-			Box: Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}})
+		dst = append(dst, sight.Detection{Class: best, Score: bestScore,
+			Box: sight.Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}})
 	}
 	return dst
 }

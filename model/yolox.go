@@ -3,6 +3,8 @@ package model
 import (
 	"math"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"gocv.io/x/gocv"
 )
 
@@ -10,7 +12,7 @@ import (
 // the top-left with grey 114 padding; output [1, N, 5+C].
 type yoloxDetector struct{ *core }
 
-func (d *yoloxDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection, error) {
+func (d *yoloxDetector) Detect(img gocv.Mat, dst []sight.Detection) ([]sight.Detection, error) {
 	d.padValue = 114
 	in := d.input.GetData()
 	return d.detect(img, dst, false,
@@ -28,7 +30,7 @@ func (d *yoloxDetector) Detect(img gocv.Mat, dst []Detection) ([]Detection, erro
 // stride 8, 16 and 32 grids, in that order; objectness and class scores are
 // probabilities. A row becomes a candidate for its best class when
 // objectness * class score reaches minScore and keep allows the class.
-func DecodeYOLOX(out []float32, inW, inH, classes int, minScore float32, keep func(int) bool, dst []Detection) []Detection {
+func DecodeYOLOX(out []float32, inW, inH, classes int, minScore float32, keep func(int) bool, dst []sight.Detection) []sight.Detection {
 	stride := 5 + classes
 	row := 0
 	for _, s := range [3]int{8, 16, 32} {
@@ -56,8 +58,8 @@ func DecodeYOLOX(out []float32, inW, inH, classes int, minScore float32, keep fu
 				cy := (r[1] + float32(gy)) * fs
 				w := float32(math.Exp(float64(r[2]))) * fs
 				h := float32(math.Exp(float64(r[3]))) * fs
-				dst = append(dst, Detection{Class: best, Score: score,
-					Box: Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}})
+				dst = append(dst, sight.Detection{Class: best, Score: score,
+					Box: sight.Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}})
 			}
 		}
 	}

@@ -32,13 +32,18 @@ type Controller struct {
 	policy *Policy
 	est    *Estimator
 	status Status
+
+	// bright carries the presenter's brightness to Run's goroutine, which
+	// writes the backlight: the game loop never waits on sysfs. The
+	// newest value wins.
+	bright chan float64
 }
 
 // NewController builds the controller. apply receives each new budget (the
 // pipeline's); dimmer may be nil when there is no backlight to set.
 func NewController(cfg Config, apply func(Budget), dimmer *Dimmer, log *slog.Logger) *Controller {
 	c := &Controller{cfg: cfg, apply: apply, dimmer: dimmer, log: log,
-		policy: NewPolicy(cfg), est: NewEstimator(DefaultTau)}
+		policy: NewPolicy(cfg), est: NewEstimator(DefaultTau), bright: make(chan float64, 1)}
 	reader := Reader{Root: cfg.SysfsRoot}
 	c.read = reader.Read
 	if _, ok := Simulated(cfg); ok {
@@ -47,16 +52,22 @@ func NewController(cfg Config, apply func(Budget), dimmer *Dimmer, log *slog.Log
 	return c
 }
 
-// Run polls until ctx ends.
+// Run polls until ctx ends, and writes the brightness the presenter asks
+// for with Nudge.
 func (c *Controller) Run(ctx context.Context) {
 	t := time.NewTicker(c.cfg.PollInterval())
 	defer t.Stop()
 	for {
 		c.Poll(time.Now())
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		for polled := false; !polled; {
+			select {
+			case <-ctx.Done():
+				return
+			case b := <-c.bright:
+				c.setBrightness(b)
+			case <-t.C:
+				polled = true
+			}
 		}
 	}
 }
@@ -83,13 +94,28 @@ func (c *Controller) Poll(now time.Time) {
 }
 
 // Nudge applies the presenter's brightness keys (delta in percent) until
-// the level changes.
+// the level changes. It returns at once: Run's goroutine writes the
+// backlight.
 func (c *Controller) Nudge(delta float64) {
 	c.mu.Lock()
 	b := c.policy.Nudge(delta)
 	c.status.Decision.Budget.BrightnessPercent = b
 	c.mu.Unlock()
 	c.log.Info("brightness set by the presenter", "percent", b)
+	for {
+		select {
+		case c.bright <- b:
+			return
+		default: // an older value not yet written: the newest wins
+			select {
+			case <-c.bright:
+			default:
+			}
+		}
+	}
+}
+
+func (c *Controller) setBrightness(b float64) {
 	if c.dimmer != nil {
 		if err := c.dimmer.Set(b); err != nil {
 			c.log.Warn("cannot set the brightness", "err", err)
@@ -111,9 +137,5 @@ func (c *Controller) put(b Budget) {
 	if c.apply != nil {
 		c.apply(b)
 	}
-	if c.dimmer != nil {
-		if err := c.dimmer.Set(b.BrightnessPercent); err != nil {
-			c.log.Warn("cannot set the brightness", "err", err)
-		}
-	}
+	c.setBrightness(b.BrightnessPercent)
 }

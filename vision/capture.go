@@ -7,15 +7,15 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/internal/meter"
+	"github.com/carrierarcade/kiosk/sight"
 	"gocv.io/x/gocv"
 )
 
-// FrameInfo describes one captured frame.
+// FrameInfo describes one captured frame: what the rules know of it, and
+// when it was read, for its age on screen.
 type FrameInfo struct {
-	Seq        uint64        // 1 for the first frame, 0 means none yet
-	Time       time.Duration // source time (clip position, or since the camera opened)
-	CapturedAt time.Time     // wall clock when it was read, for its age on screen
-	W, H       int
+	sight.Frame
+	CapturedAt time.Time // wall clock when it was read
 }
 
 // Capture reads a FrameSource in its own goroutine and keeps only the latest
@@ -82,7 +82,7 @@ func (c *Capture) loop(ctx context.Context) {
 		c.mu.Lock()
 		frame.CopyTo(&c.latest)
 		rgba.CopyTo(&c.rgba)
-		c.info = FrameInfo{Seq: c.info.Seq + 1, Time: t, CapturedAt: now, W: frame.Cols(), H: frame.Rows()}
+		c.info = FrameInfo{Frame: sight.Frame{Seq: c.info.Seq + 1, Time: t, W: frame.Cols(), H: frame.Rows()}, CapturedAt: now}
 		c.fps.Tick(now)
 		c.mu.Unlock()
 		c.notify()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/internal/check"
+	"github.com/carrierarcade/kiosk/sight"
 	"gocv.io/x/gocv"
 )
 
@@ -71,108 +72,6 @@ func (c MotionConfig) sanitized() MotionConfig {
 	return c
 }
 
-// MotionGrid is one measurement: W*H cells, row-major, top row first. When
-// it was measured with mirror set, column 0 is the left of the screen (the
-// right of the camera picture).
-type MotionGrid struct {
-	W, H int
-	// Energy per cell: 0 when the cell's difference is at or below its
-	// threshold (floor*sensitivity + margin), rising to 1 when the cell's
-	// mean change is motionFullScale grey levels above it:
-	// (raw - threshold) / motionFullScale, clamped to 0..1.
-	Energy []float32
-	// Raw is the cell's mean absolute difference, in grey levels 0..255,
-	// before the floor (for the operator overlay and debugging).
-	Raw []float32
-	// Calibrated is false while the noise floor is still being learned;
-	// Energy is all zero then.
-	Calibrated bool
-	// Time is the frame time it was measured at.
-	Time time.Duration
-}
-
-// At is the energy of cell (x, y), 0 outside the grid.
-func (g *MotionGrid) At(x, y int) float32 {
-	if x < 0 || y < 0 || x >= g.W || y >= g.H || y*g.W+x >= len(g.Energy) {
-		return 0
-	}
-	return g.Energy[y*g.W+x]
-}
-
-// Region is the mean energy, 0..1, over the rectangle (x0, y0)-(x1, y1) in
-// 0..1 coordinates of the grid (x right, y down), cells weighted by how much
-// of them the rectangle covers. Games use it to ask how much motion there is
-// inside a bubble or a player's box. A rectangle of no area, or wholly
-// outside the grid, has none.
-func (g *MotionGrid) Region(x0, y0, x1, y1 float32) float32 {
-	if g.W <= 0 || g.H <= 0 || len(g.Energy) < g.W*g.H {
-		return 0
-	}
-	if x0 > x1 {
-		x0, x1 = x1, x0
-	}
-	if y0 > y1 {
-		y0, y1 = y1, y0
-	}
-	// In cell units from here on.
-	fx0, fx1 := motionClamp01(x0)*float32(g.W), motionClamp01(x1)*float32(g.W)
-	fy0, fy1 := motionClamp01(y0)*float32(g.H), motionClamp01(y1)*float32(g.H)
-	if !(fx1 > fx0) || !(fy1 > fy0) {
-		return 0
-	}
-	cx0, cx1 := int(fx0), min(int(math.Ceil(float64(fx1))), g.W)
-	cy0, cy1 := int(fy0), min(int(math.Ceil(float64(fy1))), g.H)
-	var sum, weight float32
-	for cy := cy0; cy < cy1; cy++ {
-		wy := min(fy1, float32(cy+1)) - max(fy0, float32(cy))
-		if wy <= 0 {
-			continue
-		}
-		row := g.Energy[cy*g.W : (cy+1)*g.W]
-		for cx := cx0; cx < cx1; cx++ {
-			wx := min(fx1, float32(cx+1)) - max(fx0, float32(cx))
-			if wx <= 0 {
-				continue
-			}
-			sum += wx * wy * row[cx]
-			weight += wx * wy
-		}
-	}
-	if weight <= 0 {
-		return 0
-	}
-	return sum / weight
-}
-
-// Total is the mean energy over the whole grid.
-func (g *MotionGrid) Total() float32 {
-	n := g.W * g.H
-	if n <= 0 || len(g.Energy) < n {
-		return 0
-	}
-	var sum float32
-	for _, e := range g.Energy[:n] {
-		sum += e
-	}
-	return sum / float32(n)
-}
-
-// CopyFrom makes g a copy of src, reusing g's slices (they grow only when
-// too small), so a reader can keep a grid without allocating per frame.
-func (g *MotionGrid) CopyFrom(src *MotionGrid) {
-	energy, raw := g.Energy[:0], g.Raw[:0]
-	*g = *src
-	g.Energy = append(energy, src.Energy...)
-	g.Raw = append(raw, src.Raw...)
-}
-
-func motionClamp01(v float32) float32 {
-	if !(v > 0) { // also NaN
-		return 0
-	}
-	return min(v, 1)
-}
-
 const (
 	// motionAdaptTau is the time constant the floor follows still cells
 	// with after calibration: slow enough that someone who waves now and
@@ -219,7 +118,8 @@ type Motion struct {
 	calibN     int
 	mean, m2   []float64
 
-	grid MotionGrid
+	grid    sight.MotionGrid
+	gridRaw []float32 // raw, laid out as the grid (mirrored with it)
 }
 
 // NewMotion makes a Motion. Values Validate would reject take their
@@ -241,11 +141,11 @@ func NewMotion(cfg MotionConfig) *Motion {
 		raw:     make([]float32, n),
 		mean:    make([]float64, n),
 		m2:      make([]float64, n),
-		grid: MotionGrid{
+		grid: sight.MotionGrid{
 			W: cfg.GridW, H: cfg.GridH,
 			Energy: make([]float32, n),
-			Raw:    make([]float32, n),
 		},
+		gridRaw: make([]float32, n),
 	}
 	m.colCell = make([]int32, m.smallW)
 	for x := range m.colCell {
@@ -275,6 +175,12 @@ func (m *Motion) Recalibrate(t time.Duration) {
 	clear(m.m2)
 }
 
+// Raw is the last measurement's mean absolute difference per cell, in grey
+// levels 0..255 before the noise floor, laid out like the grid (mirrored
+// with it): for tests and debugging; the rules read only the energy.
+// Valid until the next Update.
+func (m *Motion) Raw() []float32 { return m.gridRaw }
+
 // Update measures motion between frame (8-bit BGR, BGRA or grey, any size)
 // and the previous one, at frame time t. mirror flips the grid left-right,
 // for a screen that shows a selfie view. It returns m's own grid, valid until
@@ -283,7 +189,7 @@ func (m *Motion) Recalibrate(t time.Duration) {
 // The first frame, a frame of a new size, and a time earlier than the last
 // one start over: no difference yet, and the floor is learned again. An empty
 // or unsupported frame gives an all-zero grid and leaves the state alone.
-func (m *Motion) Update(frame gocv.Mat, t time.Duration, mirror bool) *MotionGrid {
+func (m *Motion) Update(frame gocv.Mat, t time.Duration, mirror bool) *sight.MotionGrid {
 	g := &m.grid
 	g.Time = t
 	if frame.Empty() || frame.Type()&7 != gocv.MatTypeCV8U {
@@ -453,7 +359,7 @@ func (m *Motion) measure(dt time.Duration, mirror bool) {
 			x := i % gw
 			out = i - x + gw - 1 - x
 		}
-		g.Raw[out] = r
+		m.gridRaw[out] = r
 		if !m.calibrated {
 			g.Energy[out] = 0
 			continue
@@ -471,12 +377,12 @@ func (m *Motion) measure(dt time.Duration, mirror bool) {
 			m.m2[i] = (1 - alpha) * (m.m2[i] + d*inc)
 			continue
 		}
-		g.Energy[out] = float32(min((raw-thr)/motionFullScale, 1))
+		g.Energy[out] = sight.Quantize(float32(min((raw-thr)/motionFullScale, 1)))
 	}
 }
 
 func (m *Motion) zeroGrid() {
 	clear(m.grid.Energy)
-	clear(m.grid.Raw)
+	clear(m.gridRaw)
 	m.grid.Calibrated = m.calibrated
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
@@ -137,9 +139,9 @@ func TestMotionStillSceneWithNoise(t *testing.T) {
 		}
 		for c, e := range g.Energy {
 			// Exactly zero: the threshold sits well above camera noise.
-			require.Equal(t, float32(0), e, "frame %d cell %d,%d energy (raw %.2f)", i, c%g.W, c/g.W, g.Raw[c])
+			require.Equal(t, float32(0), e, "frame %d cell %d,%d energy (raw %.2f)", i, c%g.W, c/g.W, m.Raw()[c])
 		}
-		for _, r := range g.Raw {
+		for _, r := range m.Raw() {
 			maxRaw = max(maxRaw, r)
 		}
 	}
@@ -235,7 +237,7 @@ func TestMotionMirror(t *testing.T) {
 		for y := 0; y < p.H; y++ {
 			for x := 0; x < p.W; x++ {
 				require.Equal(t, p.At(x, y), q.At(p.W-1-x, y), "frame %d cell %d,%d", i, x, y)
-				require.Equal(t, p.Raw[y*p.W+x], q.Raw[y*p.W+p.W-1-x])
+				require.Equal(t, plain.Raw()[y*p.W+x], mirrored.Raw()[y*p.W+p.W-1-x])
 			}
 		}
 		if i > 3*motionFPS {
@@ -286,7 +288,7 @@ func TestMotionFrameSizeChangeResets(t *testing.T) {
 	defer small.Close()
 	m := vision.NewMotion(vision.DefaultMotionConfig())
 	defer m.Close()
-	var g *vision.MotionGrid
+	var g *sight.MotionGrid
 	for i := 0; i < 3*motionFPS; i++ {
 		g = m.Update(big.render(t, image.Rectangle{}), motionFrameTime(i), false)
 	}
@@ -294,7 +296,7 @@ func TestMotionFrameSizeChangeResets(t *testing.T) {
 	g = m.Update(small.render(t, image.Rectangle{}), motionFrameTime(3*motionFPS), false)
 	assert.False(t, g.Calibrated)
 	assert.Zero(t, g.Total())
-	assert.Equal(t, make([]float32, g.W*g.H), g.Raw, "first frame of the new size has no difference")
+	assert.Equal(t, make([]float32, g.W*g.H), m.Raw(), "first frame of the new size has no difference")
 	for i := 1; i <= 3*motionFPS; i++ {
 		g = m.Update(small.render(t, image.Rectangle{}), motionFrameTime(3*motionFPS+i), false)
 	}
@@ -334,7 +336,7 @@ func TestMotionRealClip(t *testing.T) {
 	defer m.Close()
 
 	const frames, window = 150, 30
-	var peak vision.MotionGrid // per cell, the most energy over the last window frames
+	var peak sight.MotionGrid // per cell, the most energy over the last window frames
 	n := 0
 	for ; n < frames && vc.Read(&frame) && !frame.Empty(); n++ {
 		g := m.Update(frame, time.Duration(float64(n)/fps*float64(time.Second)), false)
@@ -392,58 +394,6 @@ func TestMotionConfig(t *testing.T) {
 	g := m.Update(empty, 0, false)
 	assert.Equal(t, 32, g.W)
 	assert.Equal(t, 24, g.H)
-}
-
-func TestMotionGridMaths(t *testing.T) {
-	// 4 x 2 grid:
-	//   0.0 0.4 0.8 1.0
-	//   0.2 0.2 0.0 0.0
-	g := &vision.MotionGrid{W: 4, H: 2, Energy: []float32{0, 0.4, 0.8, 1, 0.2, 0.2, 0, 0}, Raw: make([]float32, 8)}
-	for _, c := range []struct {
-		name           string
-		x0, y0, x1, y1 float32
-		want           float32
-	}{
-		{"whole grid", 0, 0, 1, 1, 2.6 / 8},
-		{"one cell", 0.25, 0, 0.5, 0.5, 0.4},
-		{"top row", 0, 0, 1, 0.5, 2.2 / 4},
-		{"half of two cells", 0.125, 0, 0.375, 0.5, 0.2},
-		{"quarter of a cell is the cell", 0.75, 0, 0.875, 0.25, 1},
-		{"unequal overlap", 0.5, 0, 0.875, 0.5, (0.8*1 + 1*0.5) / 1.5},
-		{"two rows, half each", 0.25, 0.25, 0.5, 0.75, 0.3},
-		{"swapped corners", 1, 1, 0, 0, 2.6 / 8},
-		{"clamped outside", -1, -1, 2, 2, 2.6 / 8},
-		{"no area", 0.3, 0.3, 0.3, 0.6, 0},
-		{"outside", 1.5, 0, 2, 1, 0},
-		{"NaN", float32(math.NaN()), 0, float32(math.NaN()), 1, 0},
-	} {
-		assert.InDelta(t, c.want, g.Region(c.x0, c.y0, c.x1, c.y1), 1e-6, c.name)
-	}
-	assert.InDelta(t, 2.6/8, g.Total(), 1e-6)
-	assert.Equal(t, float32(0.8), g.At(2, 0))
-	assert.Equal(t, float32(0.2), g.At(1, 1))
-	for _, p := range []image.Point{{-1, 0}, {4, 0}, {0, 2}, {0, -1}} {
-		assert.Zero(t, g.At(p.X, p.Y), p)
-	}
-	var empty vision.MotionGrid
-	assert.Zero(t, empty.Total())
-	assert.Zero(t, empty.Region(0, 0, 1, 1))
-	assert.Zero(t, empty.At(0, 0))
-
-	// CopyFrom copies, then reuses its slices.
-	var c vision.MotionGrid
-	c.CopyFrom(g)
-	assert.Equal(t, *g, c)
-	c.Energy[0] = 0.5
-	assert.Zero(t, g.Energy[0], "a copy, not a view")
-	before := &c.Energy[0]
-	g.Time = time.Second
-	assert.Zero(t, testing.AllocsPerRun(10, func() { c.CopyFrom(g) }))
-	assert.Same(t, before, &c.Energy[0])
-	assert.Equal(t, time.Second, c.Time)
-	c.CopyFrom(&empty)
-	assert.Equal(t, 0, c.W)
-	assert.Empty(t, c.Energy)
 }
 
 // TestMotionNoLeaksNoAllocs checks Update allocates nothing per frame, and,

@@ -2,9 +2,12 @@ package vision
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/carrierarcade/kiosk/sight"
 
 	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/internal/meter"
@@ -36,54 +39,6 @@ func (b Budget) Validate() check.Problems {
 	return ps
 }
 
-// Observation is what the game knows about the scene: the newest frame,
-// and the latest result of each detector and of motion, each with the frame
-// it was measured on so the game can tell how old it is.
-type Observation struct {
-	Frame FrameInfo // newest frame captured
-
-	Objects       []model.Detection
-	ObjectsFrame  FrameInfo
-	ObjectTimings model.Timings
-
-	Faces       []model.Detection
-	FacesFrame  FrameInfo
-	FaceTimings model.Timings
-
-	// Tracks give the detections stable IDs across frames (objects and
-	// faces separately).
-	ObjectTracks []model.Track
-	FaceTracks   []model.Track
-	// Player is the primary player: the tracked person the games follow,
-	// else the tracked face; HasPlayer is false when nobody qualifies.
-	Player    model.Track
-	HasPlayer bool
-	// TrackTime is how long the last object tracking step took.
-	TrackTime time.Duration
-
-	Motion      MotionGrid
-	MotionFrame FrameInfo
-
-	ObjectRate float64 // measured object inferences per second
-	FaceRate   float64 // measured face inferences per second
-	CameraRate float64 // measured frames captured per second
-	Ended      bool    // the source is a clip that has played to its end
-	SourceErr  error   // why the source stopped, if it has
-}
-
-// CopyFrom copies src into o, reusing o's slices.
-func (o *Observation) CopyFrom(src *Observation) {
-	objects, faces, motion := o.Objects[:0], o.Faces[:0], o.Motion
-	otracks, ftracks := o.ObjectTracks[:0], o.FaceTracks[:0]
-	*o = *src
-	o.Objects = append(objects, src.Objects...)
-	o.Faces = append(faces, src.Faces...)
-	o.ObjectTracks = append(otracks, src.ObjectTracks...)
-	o.FaceTracks = append(ftracks, src.FaceTracks...)
-	o.Motion = motion
-	o.Motion.CopyFrom(&src.Motion)
-}
-
 // Pipeline runs object detection, face detection and motion off the game
 // loop, each in its own goroutine at the rate the budget allows, always on
 // the newest frame. When a stage is slower than the camera, frames are
@@ -95,11 +50,13 @@ type Pipeline struct {
 	motion  *Motion
 	mirror  bool
 
-	mu        sync.Mutex
-	obs       Observation
-	budget    Budget
-	changed   chan struct{} // budget changed: wake sleeping stages
-	detectErr error
+	log *slog.Logger
+
+	mu      sync.Mutex
+	obs     sight.Observation
+	status  sight.Status
+	budget  Budget
+	changed chan struct{} // budget changed: wake sleeping stages
 
 	// Owned by the motion stage (its goroutine, or Step's caller).
 	nextMotion  time.Duration
@@ -113,21 +70,22 @@ type Pipeline struct {
 type PipelineParts struct {
 	Objects, Faces model.Detector
 	Motion         *Motion
-	Mirror         bool // motion grid in mirrored (selfie) coordinates
+	Mirror         bool         // motion grid in mirrored (selfie) coordinates
+	Log            *slog.Logger // where a detector's failures are told; nil: nowhere
 }
 
 // NewPipeline makes a pipeline over a capture. Start runs it in the
 // background; Step drives it by hand (headless runs on clip time), and then
 // the capture may be nil.
 func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
-	p := &Pipeline{cap: c, motion: parts.Motion, mirror: parts.Mirror, budget: b, changed: make(chan struct{}, 3)}
+	p := &Pipeline{cap: c, motion: parts.Motion, mirror: parts.Mirror, log: parts.Log, budget: b, changed: make(chan struct{}, 3)}
 	if parts.Objects != nil {
-		p.objects = newDetection(parts.Objects, func(b Budget) float64 { return b.ObjectHz },
-			&p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTimings, &p.obs.ObjectTracks)
+		p.objects = newDetection("objects", parts.Objects, func(b Budget) float64 { return b.ObjectHz },
+			&p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTracks, &p.status.Objects)
 	}
 	if parts.Faces != nil {
-		p.faces = newDetection(parts.Faces, func(b Budget) float64 { return b.FaceHz },
-			&p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTimings, &p.obs.FaceTracks)
+		p.faces = newDetection("faces", parts.Faces, func(b Budget) float64 { return b.FaceHz },
+			&p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTracks, &p.status.Faces)
 	}
 	return p
 }
@@ -136,26 +94,29 @@ func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
 // space (owned by the stage's goroutine), and where it publishes into the
 // observation (under p.mu).
 type detection struct {
+	name    string // "objects" or "faces", for the log
 	det     model.Detector
 	hz      func(Budget) float64
 	tracker *model.Tracker
-	buf     []model.Detection
+	buf     []sight.Detection
 	next    time.Duration // Step's schedule, in source time
 
 	// Under p.mu.
 	rate       meter.Rate
-	primary    model.Track
+	primary    sight.Track
 	hasPrimary bool
-	dets       *[]model.Detection
-	frame      *FrameInfo
-	timings    *model.Timings
-	tracks     *[]model.Track
+	dets       *[]sight.Detection
+	frame      *sight.Frame
+	tracks     *[]sight.Track
+	status     *sight.DetectorStatus
 }
 
-func newDetection(d model.Detector, hz func(Budget) float64, dets *[]model.Detection,
-	frame *FrameInfo, timings *model.Timings, tracks *[]model.Track) *detection {
-	return &detection{det: d, hz: hz, tracker: model.NewTracker(model.DefaultTrackerConfig()),
-		dets: dets, frame: frame, timings: timings, tracks: tracks}
+func newDetection(name string, d model.Detector, hz func(Budget) float64, dets *[]sight.Detection,
+	frame *sight.Frame, tracks *[]sight.Track, status *sight.DetectorStatus) *detection {
+	dt := &detection{name: name, det: d, hz: hz, tracker: model.NewTracker(model.DefaultTrackerConfig()),
+		dets: dets, frame: frame, tracks: tracks, status: status}
+	status.On = true
+	return dt
 }
 
 // Start runs each stage in its own goroutine until ctx ends or Stop.
@@ -204,25 +165,29 @@ func (p *Pipeline) Budget() Budget {
 	return p.budget
 }
 
-// Observe copies the latest observation into dst. It never waits for a
-// detector: it only takes a lock held for copies.
-func (p *Pipeline) Observe(dst *Observation) {
+// Observe copies the latest observation into dst and, when st is not nil,
+// how the pipeline is doing into st. It never waits for a detector: it only
+// takes a lock held for copies.
+func (p *Pipeline) Observe(dst *sight.Observation, st *sight.Status) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
-	if p.objects != nil {
-		p.obs.ObjectRate = p.objects.rate.Value(now)
-	}
-	if p.faces != nil {
-		p.obs.FaceRate = p.faces.rate.Value(now)
+	for _, d := range []*detection{p.objects, p.faces} {
+		if d != nil {
+			d.status.Rate = d.rate.Value(now)
+		}
 	}
 	if p.cap != nil { // without a capture, Step keeps Frame up to date
-		p.obs.Frame = p.cap.Info()
-		p.obs.CameraRate = p.cap.FPS()
-		p.obs.SourceErr = p.cap.Err()
-		p.obs.Ended = p.cap.Ended()
+		info := p.cap.Info()
+		p.obs.Frame, p.status.CapturedAt = info.Frame, info.CapturedAt
+		p.status.CameraRate = p.cap.FPS()
+		p.status.SourceErr = p.cap.Err()
+		p.status.Ended = p.cap.Ended()
 	}
 	dst.CopyFrom(&p.obs)
+	if st != nil {
+		*st = p.status
+	}
 }
 
 // stage runs one measurement on the newest frame, at most hz times a
@@ -279,7 +244,7 @@ func (p *Pipeline) stage(ctx context.Context, hz func(Budget) float64, run func(
 // instead of Start so that results follow clip time, not the wall clock.
 func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
 	p.mu.Lock()
-	p.obs.Frame = info
+	p.obs.Frame, p.status.CapturedAt = info.Frame, info.CapturedAt
 	p.mu.Unlock()
 	b := p.Budget()
 	due := func(next *time.Duration, hz float64) bool {
@@ -301,13 +266,15 @@ func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
 }
 
 // detect runs one detector and its tracker on a frame, outside the lock,
-// then publishes the result under it.
+// then publishes the result under it. A failed run publishes nothing but
+// its error: the last good detections stay, and the rate counts only good
+// runs.
 func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 	var err error
 	d.buf, err = d.det.Detect(frame, d.buf)
 	t0 := time.Now()
-	var tracks []model.Track
-	var primary model.Track
+	var tracks []sight.Track
+	var primary sight.Track
 	var hasPrimary bool
 	if err == nil {
 		tracks = d.tracker.Update(d.buf, info.W, info.H)
@@ -316,18 +283,22 @@ func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 	trackTime := time.Since(t0)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	d.rate.Tick(time.Now())
+	if changed := (err == nil) != (d.status.Err == nil); changed || (err != nil && err.Error() != d.status.Err.Error()) {
+		p.reportDetector(d.name, err)
+	}
+	d.status.Err = err
 	if err != nil {
-		p.detectErr = err // a frame the detector could not take; the next one may do
+		d.status.Failures++
 		return
 	}
+	d.rate.Tick(time.Now())
 	*d.dets = append((*d.dets)[:0], d.buf...)
-	*d.frame = info
-	*d.timings = d.det.Timings()
+	*d.frame = info.Frame
+	d.status.Timings = d.det.Timings()
 	*d.tracks = append((*d.tracks)[:0], tracks...)
 	d.primary, d.hasPrimary = primary, hasPrimary
 	if d == p.objects {
-		p.obs.TrackTime = trackTime
+		p.status.TrackTime = trackTime
 	}
 	p.choosePlayer()
 }
@@ -335,7 +306,7 @@ func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 // choosePlayer names the player: the object tracker's primary person, or
 // else the face tracker's primary face. Called with p.mu held.
 func (p *Pipeline) choosePlayer() {
-	p.obs.Player, p.obs.HasPlayer = model.Track{}, false
+	p.obs.Player, p.obs.HasPlayer = sight.Track{}, false
 	for _, d := range []*detection{p.objects, p.faces} {
 		if d != nil && d.hasPrimary {
 			p.obs.Player, p.obs.HasPlayer = d.primary, true
@@ -352,16 +323,41 @@ func (p *Pipeline) measureMotion(frame gocv.Mat, info FrameInfo) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.obs.Motion.CopyFrom(g)
-	p.obs.MotionFrame = info
+	p.obs.MotionFrame = info.Frame
 }
 
 // Recalibrate asks motion to learn the noise floor again, from its next
 // measurement on.
 func (p *Pipeline) Recalibrate() { p.recalibrate.Store(true) }
 
-// DetectErr is the last error a detector returned, if any.
-func (p *Pipeline) DetectErr() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.detectErr
+// reportDetector logs a detector's change of health, once per change:
+// failing (with why), or working again. A nil log (tests) stays quiet.
+func (p *Pipeline) reportDetector(name string, err error) {
+	if p.log == nil {
+		return
+	}
+	if err != nil {
+		p.log.Error("detector failing: the games see its last good result", "detector", name, "err", err)
+	} else {
+		p.log.Info("detector working again", "detector", name)
+	}
 }
+
+// Picture copies the newest frame, as RGBA, into dst when it is newer than
+// frame number after (the window's picture; see Capture.LatestRGBA).
+func (p *Pipeline) Picture(dst []byte, after uint64) (sight.Frame, bool) {
+	info, ok := p.cap.LatestRGBA(dst, after)
+	return info.Frame, ok
+}
+
+// PictureSize is the newest frame's number and size.
+func (p *Pipeline) PictureSize() sight.Frame { return p.cap.Info().Frame }
+
+// DrawFPS is the frames a second the budget allows the window.
+func (p *Pipeline) DrawFPS() float64 { return p.Budget().DrawFPS }
+
+// SeesObjects is true while the object detector runs.
+func (p *Pipeline) SeesObjects() bool { return p.objects != nil && p.Budget().ObjectHz > 0 }
+
+// SourceName names the camera or clip.
+func (p *Pipeline) SourceName() string { return p.cap.Source().Name() }

@@ -1,13 +1,18 @@
 package vision_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/carrierarcade/kiosk/sight"
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/model"
@@ -122,16 +127,16 @@ type slowDetector struct {
 	calls int
 }
 
-func (d *slowDetector) Detect(img gocv.Mat, dst []model.Detection) ([]model.Detection, error) {
+func (d *slowDetector) Detect(img gocv.Mat, dst []sight.Detection) ([]sight.Detection, error) {
 	time.Sleep(d.delay)
 	d.mu.Lock()
 	d.calls++
 	d.mu.Unlock()
-	return append(dst[:0], model.Detection{Label: "person", Score: 0.9,
-		Box: model.Box{X0: 10, Y0: 10, X1: 100, Y1: 200}}), nil
+	return append(dst[:0], sight.Detection{Label: "person", Score: 0.9,
+		Box: sight.Box{X0: 10, Y0: 10, X1: 100, Y1: 200}}), nil
 }
 func (d *slowDetector) Info() model.Info       { return model.Info{Name: "slow"} }
-func (d *slowDetector) Timings() model.Timings { return model.Timings{Inference: d.delay} }
+func (d *slowDetector) Timings() sight.Timings { return sight.Timings{Inference: d.delay} }
 func (d *slowDetector) Close() error           { return nil }
 func (d *slowDetector) Calls() int             { d.mu.Lock(); defer d.mu.Unlock(); return d.calls }
 
@@ -151,12 +156,12 @@ func TestPipelineDropsFramesAndNeverBlocks(t *testing.T) {
 	p.Start(ctx)
 	defer p.Stop()
 
-	var obs vision.Observation
+	var obs sight.Observation
 	start := time.Now()
 	worst := time.Duration(0)
 	for time.Since(start) < 600*time.Millisecond {
 		t0 := time.Now()
-		p.Observe(&obs)
+		p.Observe(&obs, nil)
 		worst = max(worst, time.Since(t0))
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -188,7 +193,56 @@ func TestPipelineStepFollowsClipTime(t *testing.T) {
 	frame := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
 	defer frame.Close()
 	for i := 0; i < 30; i++ { // one second of a 30 fps clip
-		p.Step(frame, vision.FrameInfo{Seq: uint64(i + 1), Time: time.Duration(i) * time.Second / 30, W: 64, H: 48})
+		p.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: uint64(i + 1), Time: time.Duration(i) * time.Second / 30, W: 64, H: 48}})
 	}
 	assert.Equal(t, 5, det.Calls(), "5 detections a second of clip time")
+}
+
+// flakyDetector fails while failing is set.
+type flakyDetector struct {
+	slowDetector
+	failing bool
+}
+
+func (d *flakyDetector) Detect(img gocv.Mat, dst []sight.Detection) ([]sight.Detection, error) {
+	if d.failing {
+		return dst[:0], errors.New("onnxruntime: out of memory")
+	}
+	return d.slowDetector.Detect(img, dst)
+}
+
+// A detector that starts failing is shown as failing (once in the log per
+// change), keeps its last good result, and its rate counts only good runs.
+func TestPipelineReportsAFailingDetector(t *testing.T) {
+	det := &flakyDetector{}
+	var logs bytes.Buffer
+	p := vision.NewPipeline(nil, vision.PipelineParts{Objects: det, Log: slog.New(slog.NewTextHandler(&logs, nil))},
+		vision.Budget{DrawFPS: 60, ObjectHz: 30})
+	frame := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	var obs sight.Observation
+	var st sight.Status
+	step := func(i int) {
+		p.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: uint64(i + 1), Time: time.Duration(i) * time.Second / 30, W: 64, H: 48}})
+		p.Observe(&obs, &st)
+	}
+	step(0)
+	require.True(t, st.Objects.On)
+	require.NoError(t, st.Objects.Err)
+	require.Len(t, obs.Objects, 1)
+	det.failing = true
+	for i := 1; i <= 10; i++ {
+		step(i)
+	}
+	assert.ErrorContains(t, st.Objects.Err, "out of memory")
+	assert.Equal(t, 10, st.Objects.Failures)
+	assert.Len(t, obs.Objects, 1, "the last good result stays")
+	assert.Equal(t, uint64(1), obs.ObjectsFrame.Seq)
+	assert.Equal(t, 1, strings.Count(logs.String(), "detector failing"), "logged once, not per run")
+	det.failing = false
+	step(11)
+	assert.NoError(t, st.Objects.Err)
+	assert.Equal(t, uint64(12), obs.ObjectsFrame.Seq)
+	assert.Contains(t, logs.String(), "detector working again")
+	assert.False(t, st.Faces.On, "no face detector")
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/game/record"
 	"github.com/carrierarcade/kiosk/game/screen"
 	"github.com/carrierarcade/kiosk/internal/kiosk"
 	"github.com/carrierarcade/kiosk/power"
@@ -57,15 +58,25 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(capture, vision.PipelineParts{
-		Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror,
+		Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror, Log: log,
 	}, l.Budget)
 	pipe.Start(ctx)
 	defer pipe.Stop()
 
-	board, err := game.OpenLeaderboard(l.Resolve(l.Game.DataDir), log)
+	// The board tells the session how each write went (from its own
+	// goroutine); the session is made just below, before any score.
+	var ses *game.Session
+	board, err := game.OpenLeaderboard(l.Resolve(l.Game.DataDir), log, func(file string, err error) {
+		e := game.Event{Kind: game.KindBoardSaved, File: file}
+		if err != nil {
+			e.Kind, e.Err = game.KindBoardUnsaved, err.Error()
+		}
+		ses.Note(e)
+	})
 	if err != nil {
 		return err
 	}
+	defer board.Close()
 	games := l.Game
 	if !demo {
 		games.DemoAutoplaySeconds = 0
@@ -76,9 +87,28 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	}
 	ctl, stopPower := startPower(ctx, l, pipe, log)
 	defer stopPower()
-	deps := screen.Deps{Ctx: ctx, Capture: capture, Pipeline: pipe, Demo: demo, Log: log,
-		Games: game.NewManager(games, board, l.Display.Mirror), Sounds: screen.NewSounds(l.Sound, log),
-		Seed: uint64(time.Now().UnixNano()), Board: board, Keys: l.Keys, Power: ctl,
+	// The games' random source is seeded from the clock, so rounds differ
+	// from day to day; a recording keeps the seed.
+	ses = game.NewSession(kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano())), board,
+		&kiosk.BoothHost{Pipe: pipe, Power: ctl, OnQuit: cancel})
+	ses.Listen(game.NewEventLog(log).Hear)
+	src.OnChange(func(st vision.CameraState) { ses.Note(kiosk.CameraEvent(src.Name(), st)) })
+	if job.Record != "" {
+		tape, err := record.Create(job.Record, ses.Setup(), board.Days())
+		if err != nil {
+			return err
+		}
+		log.Info("recording the session (observations and keys, never a picture)", "file", job.Record)
+		ses.Record(tape)
+		ses.Listen(tape.Hear)
+		defer func() {
+			if err := tape.Close(); err != nil {
+				log.Error("the recording is not whole", "err", err)
+			}
+		}()
+	}
+	deps := screen.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
+		Sounds: screen.NewSounds(l.Sound, log), Power: ctl,
 		Camera: func() screen.CameraStatus {
 			st := src.State()
 			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason}
@@ -87,7 +117,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
 	if job.Game != "" {
-		if err := deps.Games.StartGame(job.Game); err != nil {
+		if err := ses.StartGame(job.Game); err != nil {
 			return err
 		}
 	}

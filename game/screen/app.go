@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package screen is the kiosk's window: the Ebitengine game that draws the
 // camera picture, the detections and the overlays. It is kept apart from
 // package game because Ebitengine needs a display as soon as it is loaded,
@@ -13,39 +15,52 @@ import (
 	"image/png"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/meter"
 	"github.com/carrierarcade/kiosk/power"
-	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
-// Deps are what the app shows and steers, built by cmd/kiosk.
+// Eyes is the vision side as the window sees it: the newest picture and
+// observation, taken without waiting, and the draw rate the budget allows.
+// vision.Pipeline is one; the window never links OpenCV itself.
+type Eyes interface {
+	// Picture copies the newest frame, as RGBA, into dst when it is newer
+	// than frame number after; dst must hold PictureSize's W*H*4 bytes.
+	Picture(dst []byte, after uint64) (sight.Frame, bool)
+	// PictureSize is the newest frame's number and size.
+	PictureSize() sight.Frame
+	// Observe copies the latest observation and status.
+	Observe(dst *sight.Observation, st *sight.Status)
+	// DrawFPS is the frames a second the budget allows.
+	DrawFPS() float64
+	// SeesObjects is true while the object detector runs.
+	SeesObjects() bool
+	// SourceName names the camera or clip.
+	SourceName() string
+}
+
+// Deps are what the app shows and steers, built by cmd/kiosk-window.
 type Deps struct {
 	// Ctx ends the app when cancelled (a signal, say).
-	Ctx      context.Context
-	Capture  *vision.Capture
-	Pipeline *vision.Pipeline
+	Ctx  context.Context
+	Eyes Eyes
 	// Demo is true when the camera could not be opened and a clip plays
 	// instead: the screen says so with a small badge.
 	Demo bool
 	Log  *slog.Logger
-	// Games are the rules being played; Sounds plays their events.
-	Games  *game.Manager
-	Sounds *Sounds
-	// Seed seeds the games' random source (the rules never use a global
-	// one), so a session can be replayed.
-	Seed uint64
-	// Board is today's leaderboard, for the presenter's reset key.
-	Board *game.Leaderboard
-	// Keys is the presenter's keyboard.
-	Keys game.KeyConfig
+	// Session is the booth session the window drives and draws; Sounds
+	// plays its events.
+	Session *game.Session
+	Sounds  *Sounds
 	// Power runs the battery policy; nil when there is none.
 	Power *power.Controller
 	// Camera reports the camera's state; nil when the source has no
@@ -84,39 +99,28 @@ type App struct {
 	// when a new frame arrives.
 	pixels   []byte
 	frameImg *ebiten.Image
-	frame    vision.FrameInfo
-	obs      vision.Observation
+	frame    sight.Frame
+	obs      sight.Observation
+	status   sight.Status
 
 	canvas        *ebiten.Image
 	pixImg        *ebiten.Image // the pixelated mode's few blocks
-	art           sceneArt      // what changed between drawn frames, for effects
+	art           sceneArt      // the moments the rules told of, for effects
 	screenW       int
 	screenH       int
-	overlay       bool
-	tick          uint64
+	tick          uint64 // logic ticks played (the session's), for animation
 	drawn         meter.Rate
 	logicRate     float64 // rule ticks per second, measured once a second
 	logicFrom     time.Time
 	logicTick     uint64
 	lastDrawnTick uint64
 	lastStats     time.Time
-	lastUpdate    time.Time
-	behind        time.Duration // wall time not yet played by the rules
 
-	rng        *rand.Rand
-	keys       []binding
-	commands   []game.Command
-	actions    []game.Action
-	input      game.Input
-	help       bool
-	privacy    string
-	asking     game.Command // a question waiting for the confirm key
-	askUntil   uint64
-	quit       bool
-	roundStart uint64
-	started    time.Time
-	rss        uint64 // resident memory, sampled once a second
-	day        string // the leaderboard's day, read once a second
+	keys    []binding    // the presenter's keys as configured, for the help
+	pressed []ebiten.Key // this update's new key presses
+	started time.Time
+	rss     uint64    // resident memory, sampled once a second
+	dayRead time.Time // when the leaderboard's day was last read
 
 	shotPixels []byte
 	shotDone   bool
@@ -132,13 +136,17 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	keys, err := keyBindings(deps.Keys)
+	keys, err := keyBindings(deps.Session.Keys())
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, deps: deps, fonts: fonts, overlay: cfg.Overlay, keys: keys,
-		privacy: cfg.Privacy, started: time.Now(),
-		rng: rand.New(rand.NewPCG(deps.Seed, deps.Seed^0x9e3779b97f4a7c15))}
+	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now()}
+	a.art.reset()
+	deps.Session.SetOverlay(cfg.Overlay)
+	deps.Session.Listen(a.hear)
+	if deps.Sounds != nil {
+		deps.Session.Listen(deps.Sounds.Play)
+	}
 	return a, nil
 }
 
@@ -187,46 +195,35 @@ func (a *App) frameClock(ctx context.Context) {
 			return
 		case <-t.C:
 			ebiten.ScheduleFrame()
-			t.Reset(time.Duration(float64(time.Second) / max(1, a.deps.Pipeline.Budget().DrawFPS)))
+			t.Reset(time.Duration(float64(time.Second) / max(1, a.deps.Eyes.DrawFPS())))
 		}
 	}
 }
 
-// maxCatchUp is the most logic ticks one Update runs to catch up with the
-// wall clock; a longer stall (the laptop suspended) is dropped, not replayed.
-const maxCatchUp = 30
-
-// Update reads the keys, takes the newest frame and observation, and runs
-// the game rules for as many fixed logic ticks as wall time says are due.
-// Ebitengine slows its own ticks to the frame rate when drawing is slow (a
-// software renderer), so the rules keep their own clock: games play at the
-// same speed however many frames are drawn.
+// Update reads the keys, takes the newest frame and observation, and lets
+// the session play the logic ticks that wall time says are due.
 func (a *App) Update() error {
 	if a.err != nil {
 		return a.err
 	}
-	if a.shotDone || a.deps.Ctx.Err() != nil {
+	ses := a.deps.Session
+	if a.shotDone || a.deps.Ctx.Err() != nil || ses.Quitting() {
 		return ebiten.Termination
 	}
 	a.pullFrame()
-	a.deps.Pipeline.Observe(&a.obs)
-	dt := time.Second / time.Duration(a.cfg.TPS)
+	a.deps.Eyes.Observe(&a.obs, &a.status)
+	// Every key counts, bound or not: someone is at the kiosk.
+	a.pressed = inpututil.AppendJustPressedKeys(a.pressed[:0])
+	for _, k := range a.pressed {
+		ses.Press(k.String())
+	}
 	now := time.Now()
-	if a.lastUpdate.IsZero() {
-		a.lastUpdate = now.Add(-dt)
+	if now.Sub(a.dayRead) >= time.Second {
+		ses.SetDay(today()) // once a second, not a string per tick
+		a.dayRead = now
 	}
-	a.behind += now.Sub(a.lastUpdate)
-	a.lastUpdate = now
-	steps := 0
-	for a.behind >= dt && steps < maxCatchUp {
-		a.behind -= dt
-		a.tick++
-		a.play(steps == 0) // keys are read once per Update
-		steps++
-	}
-	if steps == maxCatchUp {
-		a.behind = 0
-	}
+	ses.Advance(now, &a.obs)
+	a.tick = ses.Tick()
 	// Ticks come in bursts when drawing is slow, so their rate is counted
 	// over whole seconds.
 	if el := now.Sub(a.logicFrom); el >= time.Second {
@@ -234,20 +231,15 @@ func (a *App) Update() error {
 			a.logicRate = float64(a.tick-a.logicTick) / el.Seconds()
 		}
 		a.logicFrom, a.logicTick = now, a.tick
-	}
-	if a.quit {
-		return ebiten.Termination
-	}
-	if a.rss == 0 || a.tick%uint64(a.cfg.TPS) == 0 {
 		a.rss, _ = meter.RSS() // once a second: it reads /proc
 	}
-	if now := time.Now(); now.Sub(a.lastStats) >= time.Minute {
+	if now.Sub(a.lastStats) >= time.Minute {
 		if !a.lastStats.IsZero() {
 			a.logStats()
 		}
 		a.lastStats = now
 	}
-	if a.deps.Shot != nil && a.obs.Ended && a.frame.Time < a.deps.Shot.At {
+	if a.deps.Shot != nil && a.status.Ended && a.frame.Time < a.deps.Shot.At {
 		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.frame.Time.Seconds(), a.deps.Shot.At.Seconds())
 	}
 	return nil
@@ -255,7 +247,7 @@ func (a *App) Update() error {
 
 // pullFrame takes the newest camera frame if there is one, without waiting.
 func (a *App) pullFrame() {
-	info := a.deps.Capture.Info()
+	info := a.deps.Eyes.PictureSize()
 	if info.Seq == 0 || info.Seq == a.frame.Seq {
 		return
 	}
@@ -266,7 +258,7 @@ func (a *App) pullFrame() {
 		a.frameImg = ebiten.NewImage(info.W, info.H)
 		a.pixels = make([]byte, info.W*info.H*4)
 	}
-	got, ok := a.deps.Capture.LatestRGBA(a.pixels, a.frame.Seq)
+	got, ok := a.deps.Eyes.Picture(a.pixels, a.frame.Seq)
 	if !ok || got.W != info.W || got.H != info.H {
 		return // the size changed between the two calls; next tick
 	}
@@ -282,7 +274,7 @@ func (a *App) Layout(outsideW, outsideH int) (int, int) {
 // drawDue says whether this tick's frame is drawn: the budget's draw rate
 // divides the fixed logic rate, so drawing less never slows the game.
 func (a *App) drawDue() bool {
-	fps := a.deps.Pipeline.Budget().DrawFPS
+	fps := a.deps.Eyes.DrawFPS()
 	every := uint64(max(1, math.Round(float64(a.cfg.TPS)/max(fps, 1))))
 	return a.lastDrawnTick == 0 || a.tick-a.lastDrawnTick >= every
 }
@@ -337,7 +329,7 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	a.drawPicture(dst, fit)
 
 	a.drawSceneSafely(dst, fit, unit)
-	if a.overlay && a.deps.Games != nil {
+	if a.deps.Session.Overlay() {
 		// The presenter sees what the detector sees, whatever the scene.
 		a.drawDetections(dst, fit, unit)
 	}
@@ -347,7 +339,7 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 		_ = w
 	}
 	a.drawChrome(dst, unit)
-	if a.obs.Ended {
+	if a.status.Ended {
 		centred(dst, a.fonts.Face(6*unit, false), "The clip has ended", float64(cw)/2, float64(ch)/2, colorInk)
 	}
 }
@@ -357,10 +349,8 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 // the kiosk goes back to the attract screen.
 func (a *App) drawSceneSafely(dst *ebiten.Image, fit game.Fit, unit float64) {
 	defer func() {
-		if r := recover(); r != nil && a.deps.Games != nil {
-			a.deps.Games.SceneFailed(&a.input, a.event, r)
-		} else if r != nil {
-			panic(r)
+		if r := recover(); r != nil {
+			a.deps.Session.SceneFailed(r, string(debug.Stack()))
 		}
 	}()
 	a.drawScene(dst, fit, unit)
@@ -388,12 +378,13 @@ func (a *App) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64) {
 // run leaves a record.
 func (a *App) logStats() {
 	rss, peak := meter.RSS()
-	o := &a.obs
+	st := &a.status
 	a.deps.Log.Info("stats",
 		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(a.logicRate),
-		"camera_fps", round1(o.CameraRate), "object_ms", round1(ms(o.ObjectTimings.Inference)),
-		"object_hz", round1(o.ObjectRate), "face_ms", round1(ms(o.FaceTimings.Inference)),
-		"face_hz", round1(o.FaceRate), "rss_mb", rss>>20, "peak_rss_mb", peak>>20)
+		"camera_fps", round1(st.CameraRate), "object_ms", round1(ms(st.Objects.Timings.Inference)),
+		"object_hz", round1(st.Objects.Rate), "face_ms", round1(ms(st.Faces.Timings.Inference)),
+		"face_hz", round1(st.Faces.Rate), "object_failures", st.Objects.Failures,
+		"face_failures", st.Faces.Failures, "rss_mb", rss>>20, "peak_rss_mb", peak>>20)
 }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
@@ -407,8 +398,7 @@ func (a *App) shotDue() bool {
 	if s == nil || a.shotDone || a.frameImg == nil || a.frame.Time < s.At {
 		return false
 	}
-	p := a.deps.Pipeline
-	return !p.DetectsObjects() || p.Budget().ObjectHz <= 0 || a.obs.ObjectsFrame.Time >= s.At
+	return !a.deps.Eyes.SeesObjects() || a.obs.ObjectsFrame.Time >= s.At
 }
 
 func (a *App) takeShot(screen *ebiten.Image) {

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package screen
 
 import (
@@ -7,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 )
@@ -33,15 +36,15 @@ func (a *App) drawChrome(dst *ebiten.Image, unit float64) {
 			label(dst, face, msg, cw-w-unit, ch-5*unit, colorInk, colorDemo)
 		}
 	}
-	if q := a.question(); q != "" {
+	if q := a.deps.Session.Question(); q != "" {
 		face := a.fonts.Face(4*unit, false)
 		w, h := label(dst, face, q, 0, -1e4, colorInk, colorDemo)
 		label(dst, face, q, (cw-w)/2, (ch-h)/2, colorInk, colorDemo)
 	}
-	if a.help {
+	if a.deps.Session.Help() {
 		a.drawHelp(dst, unit)
 	}
-	if a.overlay {
+	if a.deps.Session.Overlay() {
 		a.drawOperator(dst, unit)
 	}
 }
@@ -70,11 +73,11 @@ func (a *App) drawPrivacyIcon(dst *ebiten.Image, unit float64) {
 	vector.FillCircle(dst, cx, cy, r*1.4, colorShade, true)
 	ellipse(dst, cx, cy, r, r*0.6, colorInk)
 	vector.FillCircle(dst, cx, cy, r*0.4, colorBackdropTop, true)
-	if a.privacy != "live" {
+	if mode := a.deps.Session.Privacy(); mode != "live" {
 		line(dst, cx-r, cy+r, cx+r, cy-r, r*0.25, colorDemo)
 		face := a.fonts.Face(1.6*unit, false)
-		w, _ := label(dst, face, a.privacy, 0, -1e4, colorInk, colorShade)
-		label(dst, face, a.privacy, float64(cx)-w/2, float64(cy+r*1.5), colorInk, colorShade)
+		w, _ := label(dst, face, mode, 0, -1e4, colorInk, colorShade)
+		label(dst, face, mode, float64(cx)-w/2, float64(cy+r*1.5), colorInk, colorShade)
 	}
 }
 
@@ -112,12 +115,7 @@ func (a *App) helpText() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (a *App) rotation() []string {
-	if a.deps.Games == nil {
-		return nil
-	}
-	return a.deps.Games.Rotation()
-}
+func (a *App) rotation() []string { return a.deps.Session.Rotation() }
 
 func (a *App) drawHelp(dst *ebiten.Image, unit float64) {
 	face := a.fonts.Face(max(12, 1.9*unit), true)
@@ -129,15 +127,15 @@ func (a *App) drawHelp(dst *ebiten.Image, unit float64) {
 
 // drawOperator shows the presenter how the kiosk keeps up.
 func (a *App) drawOperator(dst *ebiten.Image, unit float64) {
-	o := &a.obs
+	o, st := &a.obs, &a.status
 	now := time.Now()
 	age := time.Duration(0)
-	if !a.frame.CapturedAt.IsZero() {
-		age = now.Sub(a.frame.CapturedAt)
+	if !st.CapturedAt.IsZero() {
+		age = now.Sub(st.CapturedAt)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "drawn    %5.1f fps   logic %5.1f ticks/s\n", a.drawn.Value(now), a.logicRate)
-	fmt.Fprintf(&b, "camera   %5.1f fps   frame %4.0f ms old   %s\n", o.CameraRate, ms(age), a.deps.Capture.Source().Name())
+	fmt.Fprintf(&b, "camera   %5.1f fps   frame %4.0f ms old   %s\n", st.CameraRate, ms(age), a.deps.Eyes.SourceName())
 	if a.deps.Camera != nil {
 		st := a.deps.Camera()
 		state := "live"
@@ -146,8 +144,8 @@ func (a *App) drawOperator(dst *ebiten.Image, unit float64) {
 		}
 		fmt.Fprintf(&b, "         %s   outages %d   recoveries %d\n", state, st.Outages, st.Recoveries)
 	}
-	fmt.Fprintf(&b, "objects  %5.1f ms   %4.1f/s   %d found\n", ms(o.ObjectTimings.Inference), o.ObjectRate, len(o.Objects))
-	fmt.Fprintf(&b, "faces    %5.1f ms   %4.1f/s   %d found\n", ms(o.FaceTimings.Inference), o.FaceRate, len(o.Faces))
+	detectorLine(&b, "objects", &st.Objects, len(o.Objects))
+	detectorLine(&b, "faces", &st.Faces, len(o.Faces))
 	people := 0
 	for _, t := range o.ObjectTracks {
 		if t.Label == "person" && t.Missed == 0 {
@@ -160,18 +158,28 @@ func (a *App) drawOperator(dst *ebiten.Image, unit float64) {
 	}
 	fmt.Fprintf(&b, "players  %d in view   primary %s\n", people, player)
 	fmt.Fprintf(&b, "battery  %s\n", a.batteryLine())
-	played, disabled := 0, ""
-	if a.deps.Games != nil {
-		played = a.deps.Games.Played()
-		if d := a.deps.Games.Disabled(); len(d) > 0 {
-			disabled = "   out: " + strings.Join(d, ", ")
-		}
+	played, disabled := a.deps.Session.Played(), ""
+	if d := a.deps.Session.Disabled(); len(d) > 0 {
+		disabled = "   out: " + strings.Join(d, ", ")
 	}
 	fmt.Fprintf(&b, "memory   %d MB   up %s   games played %d%s", a.rss>>20, now.Sub(a.started).Round(time.Second), played, disabled)
 	face := a.fonts.Face(max(11, 1.7*unit), true)
 	s := b.String()
 	_, h := label(dst, face, s, 0, -1e4, colorInk, colorShade)
 	label(dst, face, s, unit, float64(dst.Bounds().Dy())-h-unit, colorInk, colorShade)
+}
+
+// detectorLine is one detector's line of the operator overlay: its time,
+// rate and finds, or that it is off, or failing and why.
+func detectorLine(b *strings.Builder, name string, d *sight.DetectorStatus, found int) {
+	switch {
+	case !d.On:
+		fmt.Fprintf(b, "%-8s off\n", name)
+	case d.Err != nil:
+		fmt.Fprintf(b, "%-8s FAILING (%d runs): %.60s\n", name, d.Failures, d.Err.Error())
+	default:
+		fmt.Fprintf(b, "%-8s %5.1f ms   %4.1f/s   %d found\n", name, ms(d.Timings.Inference), d.Rate, found)
+	}
 }
 
 // batteryLine is the operator overlay's power line.

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package screen
 
 import (
@@ -16,7 +18,7 @@ const pixelColumns = 24
 // allows. Only the live mode shows the picture itself; no mode ever writes a
 // frame anywhere but the screen.
 func (a *App) drawPicture(dst *ebiten.Image, fit game.Fit) {
-	switch a.privacy {
+	switch a.deps.Session.Privacy() {
 	case "pixelated":
 		a.drawPixelated(dst, fit)
 	case "silhouette":

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package screen
 
 import (
@@ -18,14 +20,9 @@ import (
 // and the tick count, so the screen keeps moving even when nothing
 // happens.
 func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
-	if a.deps.Games == nil {
-		a.drawDetections(dst, fit, unit)
-		return
-	}
 	g := newGfx(dst, a.frameImg)
-	art := a.sceneArt()
-	sc := a.deps.Games.Current()
-	art.observe(sc, a.seconds())
+	art := &a.art
+	sc := a.deps.Session.Scene()
 	l := a.layout(dst, unit)
 	dimmed := false
 	switch s := sc.(type) {
@@ -48,62 +45,26 @@ func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
 	default:
 		a.drawDetections(dst, fit, unit)
 	}
-	if a.deps.Games.Paused() {
+	if a.deps.Session.Paused() {
 		a.drawPaused(g, l, !dimmed)
 	}
 }
 
-// sceneArt is the draw side's memory of the last frames, for the moments
-// the rules do not keep: a find, a lost life. It needs a field of App
-// (art sceneArt) to live in; until it has one the screen draws without
-// those moments (every method of a nil *sceneArt is safe).
-func (a *App) sceneArt() *sceneArt { return &a.art }
-
-// sceneArt remembers what changed and when (in animation seconds).
+// sceneArt is what the screen keeps of the session's events for its
+// effects: when the last find, hit and star were (in animation seconds).
 type sceneArt struct {
-	scene game.Scene
-
-	finds    int
 	findAt   float64
-	asked    string // the item asked for
 	found    string // the item just found
 	findGain int    // its points
 
-	lives  int
 	hitAt  float64
-	score  int
-	gainAt float64 // when the score last went up
+	gainAt float64 // when a star was caught
 	gain   int
-
-	resultsTotal time.Duration // the longest Left seen of these results
 }
 
-// observe notes the changes since the last frame.
-func (s *sceneArt) observe(sc game.Scene, now float64) {
-	if s == nil {
-		return
-	}
-	fresh := sc != s.scene
-	if fresh {
-		*s = sceneArt{scene: sc, findAt: math.Inf(-1), hitAt: math.Inf(-1), gainAt: math.Inf(-1)}
-	}
-	switch g := sc.(type) {
-	case *game.Hunt:
-		if !fresh && g.Finds() > s.finds {
-			s.findAt, s.findGain, s.found = now, g.Score()-s.score, s.asked
-		}
-		s.finds, s.score, s.asked = g.Finds(), g.Score(), g.Item()
-	case *game.Dodge:
-		if !fresh && g.Lives() < s.lives {
-			s.hitAt = now
-		}
-		if !fresh && g.Score()-s.score >= 50 {
-			s.gainAt, s.gain = now, g.Score()-s.score
-		}
-		s.lives, s.score = g.Lives(), g.Score()
-	case *game.Results:
-		s.resultsTotal = max(s.resultsTotal, g.Left())
-	}
+// reset forgets the last round's moments.
+func (s *sceneArt) reset() {
+	*s = sceneArt{findAt: math.Inf(-1), hitAt: math.Inf(-1), gainAt: math.Inf(-1)}
 }
 
 // sinceFind is how long ago the hunt's last find was, with the item found
@@ -129,15 +90,6 @@ func (s *sceneArt) sinceGain(now float64) (float64, int) {
 		return math.Inf(1), 0
 	}
 	return now - s.gainAt, s.gain
-}
-
-// resultsFraction is how much of the results' time is left, 0..1.
-func (s *sceneArt) resultsFraction(left time.Duration) float64 {
-	total := 8 * time.Second // the default, until the results' own is known
-	if s != nil {
-		total = max(s.resultsTotal, left)
-	}
-	return min(float64(left)/float64(max(total, time.Millisecond)), 1)
 }
 
 // sceneLayout is where the games' HUD goes on this canvas: the score and

@@ -1,9 +1,12 @@
+//go:build cgo
+
 package screen
 
 import (
 	"fmt"
 	"image/color"
 	"math"
+	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -257,7 +260,7 @@ func (a *App) drawResults(g *gfx, l sceneLayout, s *game.Results, art *sceneArt)
 	a.drawTopTable(g, l, s, tx0, ty0, tx1, ty1)
 
 	// the bar down to the next player
-	f := art.resultsFraction(s.Left())
+	f := fraction(s.Left(), s.Length())
 	barW := float32(min(l.W-8*u, 90*u))
 	barX := (float32(l.W) - barW) / 2
 	barY := float32(l.H - 4.5*u)
@@ -343,4 +346,9 @@ func hash01(i, k int) float64 {
 	x *= 0x297a2d39
 	x ^= x >> 15
 	return float64(x) / float64(math.MaxUint32)
+}
+
+// fraction is left of whole, 0..1.
+func fraction(left, whole time.Duration) float64 {
+	return min(max(float64(left)/float64(max(whole, time.Millisecond)), 0), 1)
 }

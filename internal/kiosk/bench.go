@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/internal/meter"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/vision"
@@ -134,8 +136,8 @@ func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*Benc
 	for _, s := range benchStages {
 		times[s] = make([]time.Duration, 0, frames)
 	}
-	objects := make([]model.Detection, 0, 64)
-	faces := make([]model.Detection, 0, 16)
+	objects := make([]sight.Detection, 0, 64)
+	faces := make([]sight.Detection, 0, 16)
 	var ms runtime.MemStats
 	mallocsAt := make([]uint64, 0, frames+1)
 	var start time.Time

@@ -13,8 +13,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/internal/testenv"
-	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -104,8 +105,8 @@ func TestDetectJSON(t *testing.T) {
 	d := byLabel["dog"]
 	assert.Equal(t, 16, d.Class)
 	assert.InDelta(t, 0.86, d.Score, 0.02)
-	got := model.Box{X0: float32(d.Box[0]), Y0: float32(d.Box[1]), X1: float32(d.Box[2]), Y1: float32(d.Box[3])}
-	assert.Greater(t, model.IoU(got, model.Box{X0: 133, Y0: 207, X1: 326, Y1: 543}), float32(0.9))
+	got := sight.Box{X0: float32(d.Box[0]), Y0: float32(d.Box[1]), X1: float32(d.Box[2]), Y1: float32(d.Box[3])}
+	assert.Greater(t, sight.IoU(got, sight.Box{X0: 133, Y0: 207, X1: 326, Y1: 543}), float32(0.9))
 	assert.Contains(t, byLabel, "bicycle")
 }
 

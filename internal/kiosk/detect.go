@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/sight"
+
 	"gocv.io/x/gocv"
 )
 
@@ -58,7 +59,7 @@ func cmdDetect(_ context.Context, args []string, stdout, stderr io.Writer) error
 
 	img := gocv.NewMat()
 	defer img.Close()
-	var found []model.Detection
+	var found []sight.Detection
 	enc := json.NewEncoder(stdout)
 	for _, path := range fs.Args() {
 		if _, err := os.Stat(path); err != nil {

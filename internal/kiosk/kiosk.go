@@ -59,6 +59,8 @@ type WindowJob struct {
 	// Game, when set, starts that game at once instead of the attract
 	// screen.
 	Game string
+	// Record, when set, records the session into this file.
+	Record string
 }
 
 // Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which

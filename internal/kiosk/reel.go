@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carrierarcade/kiosk/sight"
+
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/vision"
 	"gocv.io/x/gocv"
@@ -99,7 +101,7 @@ func writeReel(media, out string, det model.Detector) (items []string, err error
 	}()
 	frame := gocv.NewMatWithSize(reelH, reelW, gocv.MatTypeCV8UC3)
 	defer frame.Close()
-	var found []model.Detection
+	var found []sight.Detection
 	for _, p := range reelParts {
 		path := filepath.Join(media, p.file)
 		if _, err := os.Stat(path); err != nil {
@@ -211,7 +213,7 @@ func DemoItems(l Loaded, spec string) []string {
 	}
 	var items []string
 	for _, line := range strings.Split(string(data), "\n") {
-		if line = strings.TrimSpace(line); line != "" && model.COCOClass(line) >= 0 && line != "person" {
+		if line = strings.TrimSpace(line); line != "" && sight.COCOClass(line) >= 0 && line != "person" {
 			items = append(items, line)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,9 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/game/record"
+	"github.com/carrierarcade/kiosk/power"
+	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
 	"gocv.io/x/gocv"
 )
@@ -45,14 +47,22 @@ func parseKeys(s string, keys game.KeyConfig) ([]keyPress, error) {
 }
 
 func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("sim", "sim --game NAME [--source SPEC] [--seed N] [--seconds S] [--keys KEY@SECONDS,...]", stderr)
+	fs, c := newFlags("sim", "sim --game NAME [--source SPEC] [--seed N] [--seconds S] [--keys KEY@SECONDS,...] [--record FILE]\n       sim --replay FILE", stderr)
 	name := fs.String("game", "", "the game to start at once: "+strings.Join(game.GameNames(), ", "))
 	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip")
 	seed := fs.Uint64("seed", 1, "seed of the games' random source: the same seed and clip give the same game")
 	seconds := fs.Float64("seconds", 0, "stop after this much game time (0: when a non-looping clip ends)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names (N@12,V@20,Digit2@30)")
+	recordTo := fs.String("record", "", "also record the session (observations and keys, never a picture) into FILE")
+	replay := fs.String("replay", "", "play a recording made with --record instead of a clip: no camera, model or ONNX Runtime")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *replay != "" {
+		if *name != "" || *source != "" || *keysFlag != "" || *recordTo != "" {
+			return fmt.Errorf("%w: --replay plays what the recording holds: give it alone", errUsage)
+		}
+		return replaySession(*replay, stdout, stderr)
 	}
 	if !slices.Contains(game.GameNames(), *name) {
 		return fmt.Errorf("%w: --game is one of %s, not %q", errUsage, strings.Join(game.GameNames(), ", "), *name)
@@ -104,89 +114,147 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.Hunt.Items = items
 	}
 	sim := &simulation{
-		games:   game.NewManager(cfg, nil, l.Display.Mirror),
 		pipe:    pipe,
 		src:     src,
-		keys:    l.Keys,
 		presses: presses,
-		privacy: l.Display.Privacy,
-		dt:      time.Second / time.Duration(l.Display.TPS),
-		rng:     rand.New(rand.NewPCG(*seed, *seed^0x9e3779b97f4a7c15)),
 		enc:     json.NewEncoder(stdout),
 		limit:   time.Duration(*seconds * float64(time.Second)),
 	}
-	if watch != nil {
-		watch.OnChange(func(st vision.CameraState) {
-			if st.Live {
-				sim.event("camera_back", "source", sp.String(), "outages", st.Outages, "recoveries", st.Recoveries)
-			} else {
-				sim.event("camera_lost", "source", sp.String(), "reason", st.Reason, "outages", st.Outages)
-			}
-		})
+	// The same session the window drives, on clip time, with a board in
+	// memory: ranks as the booth would give them, nothing written.
+	sim.ses = game.NewSession(SessionSetup(l, cfg, *seed), game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
+	sim.ses.SetDay("sim")
+	sim.ses.Listen(sim.print)
+	var tape *record.Writer
+	if *recordTo != "" {
+		if tape, err = record.Create(*recordTo, sim.ses.Setup(), nil); err != nil {
+			return err
+		}
+		sim.ses.Record(tape)
+		sim.ses.Listen(tape.Hear)
 	}
-	if err := sim.games.StartGame(*name); err != nil {
+	if watch != nil {
+		watch.OnChange(func(st vision.CameraState) { sim.ses.Note(CameraEvent(sp.String(), st)) })
+	}
+	if err := sim.ses.StartGame(*name); err != nil {
 		return err
 	}
-	return sim.run(ctx)
+	err = sim.run(ctx)
+	if tape != nil {
+		if cerr := tape.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
-// simulation plays the game rules on a clip as fast as it can, with game
-// time taken from the clip's timestamps, and prints every event.
+// SessionSetup is a session's setup from the configuration, with the
+// game settings the command decided on (demo items, autoplay).
+func SessionSetup(l Loaded, games game.Config, seed uint64) game.Setup {
+	return game.Setup{Game: games, Keys: l.Keys, TPS: l.Display.TPS, Mirror: l.Display.Mirror,
+		Privacy: l.Display.Privacy, Muted: l.Sound.Mute, Seed: seed}
+}
+
+// CameraEvent is the session's note of a change in the camera's state.
+func CameraEvent(source string, st vision.CameraState) game.Event {
+	if st.Live {
+		return game.Event{Kind: game.KindCameraBack, Source: source, Outages: st.Outages, Back: st.Recoveries}
+	}
+	return game.Event{Kind: game.KindCameraLost, Source: source, Reason: st.Reason, Outages: st.Outages}
+}
+
+// BoothHost is what a session steers outside the rules: motion's
+// calibration, the brightness (through the power controller, which writes
+// the backlight on its own goroutine) and quitting. Privacy is read back
+// from the session by the screen, so it needs nothing here.
+type BoothHost struct {
+	Pipe   *vision.Pipeline
+	Power  *power.Controller // nil: no brightness to set
+	OnQuit func()
+}
+
+func (h *BoothHost) Recalibrate() { h.Pipe.Recalibrate() }
+
+func (h *BoothHost) SetPrivacy(string) {}
+
+func (h *BoothHost) Brightness(delta float64) {
+	if h.Power != nil {
+		h.Power.Nudge(delta)
+	}
+}
+
+func (h *BoothHost) Quit() {
+	if h.OnQuit != nil {
+		h.OnQuit()
+	}
+}
+
+// replaySession plays a recording and prints its events as the run that
+// recorded it did, then says on stderr whether they were the same.
+func replaySession(path string, stdout, stderr io.Writer) error {
+	rec, err := record.Open(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	var werr error
+	_, same := rec.Replay(func(e game.Event) {
+		if werr == nil {
+			werr = enc.Encode(e)
+		}
+	})
+	if werr != nil {
+		return werr
+	}
+	if !same {
+		return fmt.Errorf("replay of %s: the events differ from those of the run that recorded it (%d recorded); was it made by another version of the kiosk?", path, rec.Events)
+	}
+	fmt.Fprintf(stderr, "replayed %s: %.1f s of play, %d events, the same as the recorded run\n", path, rec.Duration().Seconds(), rec.Events)
+	return nil
+}
+
+// simulation plays a session on a clip as fast as it can, with game time
+// taken from the clip's timestamps, and prints every event.
 type simulation struct {
-	games   *game.Manager
+	ses     *game.Session
 	pipe    *vision.Pipeline
 	src     vision.FrameSource
-	keys    game.KeyConfig
 	presses []keyPress
-	privacy string
-	dt      time.Duration
-	rng     *rand.Rand
 	enc     *json.Encoder
 	limit   time.Duration
 
-	tick    uint64
-	obs     vision.Observation
-	actions []game.Action
-	err     error
+	obs  sight.Observation
+	quit bool
+	err  error
 }
 
-func (s *simulation) emit(e game.Event) {
+func (s *simulation) print(e game.Event) {
 	if s.err == nil {
 		s.err = s.enc.Encode(e)
 	}
 }
 
-// event emits a simulator event (not from the rules) at the current tick.
-func (s *simulation) event(typ string, kv ...any) {
-	e := game.Event{T: s.now().Seconds(), Type: typ, Fields: map[string]any{}}
-	for i := 0; i+1 < len(kv); i += 2 {
-		e.Fields[kv[i].(string)] = kv[i+1]
-	}
-	s.emit(e)
-}
-
-func (s *simulation) now() time.Duration { return time.Duration(s.tick) * s.dt }
-
 func (s *simulation) run(ctx context.Context) error {
 	frame := gocv.NewMat()
 	defer frame.Close()
 	var seq uint64
-	for ctx.Err() == nil && s.err == nil {
+	for ctx.Err() == nil && s.err == nil && !s.quit {
 		ts, err := s.src.Read(&frame)
 		if errors.Is(err, vision.ErrEnd) {
 			// A clip that ends is a camera that stopped.
-			s.event("camera_lost", "source", s.src.Name(), "reason", "the clip ended")
+			s.ses.Note(game.Event{Kind: game.KindCameraLost, Source: s.src.Name(), Reason: "the clip ended"})
+			s.step()
 			return s.err
 		}
 		if err != nil {
 			return err
 		}
 		seq++
-		s.pipe.Step(frame, vision.FrameInfo{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()})
-		s.pipe.Observe(&s.obs)
+		s.pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()}})
+		s.pipe.Observe(&s.obs, nil)
 		// Play every tick up to this frame's time.
-		for s.now() <= ts && s.err == nil {
-			if s.limit > 0 && s.now() >= s.limit {
+		for s.ses.Now() <= ts && s.err == nil && !s.quit {
+			if s.limit > 0 && s.ses.Now() >= s.limit {
 				return s.err
 			}
 			s.step()
@@ -197,23 +265,11 @@ func (s *simulation) run(ctx context.Context) error {
 
 // step plays one tick with the scripted keys that fall due.
 func (s *simulation) step() {
-	s.actions = s.actions[:0]
-	for len(s.presses) > 0 && s.presses[0].at <= s.now() {
-		p := s.presses[0]
+	for len(s.presses) > 0 && s.presses[0].at <= s.ses.Now() {
+		s.ses.Press(s.presses[0].key)
 		s.presses = s.presses[1:]
-		cmd := s.keys.Lookup(p.key)
-		s.event("key", "key", p.key, "command", string(cmd))
-		if a, ok := cmd.Action(); ok {
-			s.actions = append(s.actions, a)
-		}
-		if cmd == game.CmdPrivacy {
-			s.privacy = game.NextPrivacy(s.privacy)
-			s.event("privacy", "mode", s.privacy)
-		}
 	}
-	in := game.Input{Tick: s.tick, Dt: s.dt, Obs: &s.obs, Actions: s.actions, Rand: s.rng, Day: "sim"}
-	s.games.Update(&in, s.emit)
-	s.tick++
+	s.ses.Step(&s.obs)
 }
 
 // simClock is simulated time for the watchdog: its waits take no real time.

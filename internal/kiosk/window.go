@@ -3,7 +3,6 @@ package kiosk
 import (
 	"context"
 	"fmt"
-	"github.com/carrierarcade/kiosk/game"
 	"io"
 	"os"
 	"os/exec"
@@ -12,12 +11,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/carrierarcade/kiosk/game"
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--config FILE] [--set k=v]...", stderr)
 	windowed := fs.Bool("windowed", false, "show a window instead of the full screen (same as --set display.fullscreen=false)")
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
+	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,7 +33,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	if err := checkSource(*source); err != nil {
 		return err
 	}
-	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source}, stderr, window)
+	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source, Record: *recordTo}, stderr, window)
 }
 
 func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window Window) error {

@@ -1,4 +1,4 @@
-package model
+package sight
 
 // COCOLabels are the 80 COCO class names in the order YOLOX and Ultralytics
 // models number them.

@@ -1,6 +1,10 @@
-package model
-
-import "math"
+// Package sight is what the games see of the booth: detections, faces,
+// tracked people, the primary player, the motion grid and the times of the
+// frames they came from. It is plain Go with no cgo, so that the rules build
+// and test with CGO_ENABLED=0 and a recorded session (observations, never
+// pixels) replays with no camera, no model and no ONNX Runtime. The vision
+// and model packages fill these types.
+package sight
 
 // Box is an axis-aligned rectangle in pixels of the picture it was found in:
 // (X0, Y0) top-left, (X1, Y1) bottom-right.
@@ -56,5 +60,11 @@ type Detection struct {
 // FaceKeypoints is how many landmarks BlazeFace gives per face.
 const FaceKeypoints = 6
 
-// sigmoid turns a logit into a probability.
-func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
+// Track is one thing followed across frames.
+type Track struct {
+	ID        int // stable, from 1, never reused within a Tracker
+	Detection     // the latest matching detection (box held while missed)
+	Seen      int // frames matched so far
+	Missed    int // frames in a row without a match, 0 when seen this frame
+	Primary   bool
+}

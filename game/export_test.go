@@ -1,0 +1,10 @@
+package game
+
+// SavingLeaderboard is an empty board that saves through write instead of
+// a file: tests inject a slow or failing disk.
+func SavingLeaderboard(write func([]byte) error, saved func(string, error)) *Leaderboard {
+	lb := NewLeaderboard(nil)
+	lb.dir = "test-board"
+	lb.startSaving(write, saved)
+	return lb
+}

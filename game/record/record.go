@@ -1,0 +1,501 @@
+// Package record keeps a booth session as what it took in, tick by tick,
+// so that it can be played again exactly: the session's setup and seed,
+// the leaderboard it started from, and for each tick the parts of the
+// observation that changed, the keys pressed and what the host told it.
+// Never a picture: detections are boxes, labels and scores (no face
+// landmarks), and motion is a grid of 32x24 numbers, from which no face or
+// person could be rebuilt.
+//
+// The file is gzip-compressed JSON lines (see Format). The first line is
+// the header, then one line per tick that took in something new, then an
+// end line with the number of ticks and a digest of every event the
+// session emitted, so a replay can tell that it played the same.
+package record
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/sight"
+)
+
+// Format names the file type in its header; Version is the one this kiosk
+// writes and reads.
+const (
+	Format  = "carrier-arcade-session"
+	Version = 1
+)
+
+// header is the first line.
+type header struct {
+	Format  string                             `json:"format"`
+	Version int                                `json:"version"`
+	Setup   game.Setup                         `json:"setup"`
+	Board   map[string]map[string][]game.Entry `json:"board,omitempty"`
+	Made    string                             `json:"made,omitempty"` // wall clock, for people
+}
+
+// line is one tick's intake, or (with End set) the end.
+type line struct {
+	Tick     uint64         `json:"tick"`
+	Day      *string        `json:"day,omitempty"`
+	Keys     []string       `json:"keys,omitempty"`
+	Notes    []noteRec      `json:"notes,omitempty"`
+	Failures []game.Failure `json:"failures,omitempty"`
+	Start    string         `json:"start,omitempty"`
+	Obs      *obsRec        `json:"obs,omitempty"`
+
+	End    bool   `json:"end,omitempty"`
+	Events int    `json:"events,omitempty"`
+	Digest string `json:"sha256,omitempty"` // of the events' JSON lines
+}
+
+// obsRec holds the parts of an observation that changed since the last
+// line that had them.
+type obsRec struct {
+	Frame   *frameRec `json:"frame,omitempty"`
+	Objects *found    `json:"objects,omitempty"`
+	Faces   *found    `json:"faces,omitempty"`
+	Player  *player   `json:"player,omitempty"`
+	Motion  *motion   `json:"motion,omitempty"`
+}
+
+// frameRec is a sight.Frame: number, time in nanoseconds, width, height.
+type frameRec [4]int64
+
+func frameOf(f sight.Frame) *frameRec {
+	return &frameRec{int64(f.Seq), int64(f.Time), int64(f.W), int64(f.H)}
+}
+
+func (r *frameRec) frame() sight.Frame {
+	return sight.Frame{Seq: uint64(r[0]), Time: time.Duration(r[1]), W: int(r[2]), H: int(r[3])}
+}
+
+// found is one detector's latest result: the frame it ran on, what it
+// found and the tracks.
+type found struct {
+	Frame  frameRec `json:"frame"`
+	Dets   []det    `json:"dets,omitempty"`
+	Tracks []track  `json:"tracks,omitempty"`
+}
+
+// det is a detection without its landmarks.
+type det struct {
+	Class int        `json:"c"`
+	Label string     `json:"l"`
+	Score float32    `json:"s"`
+	Box   [4]float32 `json:"b"`
+}
+
+type track struct {
+	ID      int  `json:"id"`
+	Det     det  `json:"d"`
+	Seen    int  `json:"seen"`
+	Missed  int  `json:"missed,omitempty"`
+	Primary bool `json:"primary,omitempty"`
+}
+
+type player struct {
+	Has   bool  `json:"has"`
+	Track track `json:"track"`
+}
+
+// motion is the grid: energies as steps of 1/sight.MotionLevels, base64,
+// or as plain numbers when they are not such steps (scripted tests).
+type motion struct {
+	Frame      frameRec  `json:"frame"`
+	W          int       `json:"w"`
+	H          int       `json:"h"`
+	Calibrated bool      `json:"calibrated"`
+	Time       int64     `json:"t"`
+	Levels     string    `json:"levels,omitempty"`
+	Energy     []float32 `json:"energy,omitempty"`
+}
+
+type noteRec struct {
+	Kind    game.Kind `json:"kind"`
+	Source  string    `json:"source,omitempty"`
+	Reason  string    `json:"reason,omitempty"`
+	Outages int       `json:"outages,omitempty"`
+	Back    int       `json:"recoveries,omitempty"`
+	Err     string    `json:"error,omitempty"`
+	File    string    `json:"file,omitempty"`
+}
+
+func noteOf(e game.Event) noteRec {
+	return noteRec{Kind: e.Kind, Source: e.Source, Reason: e.Reason, Outages: e.Outages, Back: e.Back, Err: e.Err, File: e.File}
+}
+
+func (n noteRec) event() game.Event {
+	return game.Event{Kind: n.Kind, Source: n.Source, Reason: n.Reason, Outages: n.Outages, Back: n.Back, Err: n.Err, File: n.File}
+}
+
+func detOf(d sight.Detection) det {
+	return det{Class: d.Class, Label: d.Label, Score: d.Score, Box: [4]float32{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}}
+}
+
+func (d det) detection() sight.Detection {
+	return sight.Detection{Class: d.Class, Label: d.Label, Score: d.Score, Box: sight.Box{X0: d.Box[0], Y0: d.Box[1], X1: d.Box[2], Y1: d.Box[3]}}
+}
+
+func trackOf(t sight.Track) track {
+	return track{ID: t.ID, Det: detOf(t.Detection), Seen: t.Seen, Missed: t.Missed, Primary: t.Primary}
+}
+
+func (t track) track() sight.Track {
+	return sight.Track{ID: t.ID, Detection: t.Det.detection(), Seen: t.Seen, Missed: t.Missed, Primary: t.Primary}
+}
+
+func foundOf(frame sight.Frame, dets []sight.Detection, tracks []sight.Track) *found {
+	f := &found{Frame: *frameOf(frame)}
+	for _, d := range dets {
+		f.Dets = append(f.Dets, detOf(d))
+	}
+	for _, t := range tracks {
+		f.Tracks = append(f.Tracks, trackOf(t))
+	}
+	return f
+}
+
+func motionOf(frame sight.Frame, g *sight.MotionGrid) *motion {
+	m := &motion{Frame: *frameOf(frame), W: g.W, H: g.H, Calibrated: g.Calibrated, Time: int64(g.Time)}
+	levels := make([]byte, len(g.Energy))
+	for i, e := range g.Energy {
+		levels[i] = sight.Level(e)
+		if sight.FromLevel(levels[i]) != e {
+			m.Energy = slices.Clone(g.Energy)
+			return m
+		}
+	}
+	m.Levels = base64.StdEncoding.EncodeToString(levels)
+	return m
+}
+
+// Writer records a session into a file. Make it with Create, hand it to
+// the session's Record and its Hear to the session's Listen, and Close it
+// when the session ends.
+type Writer struct {
+	path    string
+	f       *os.File
+	zw      *gzip.Writer
+	bw      *bufio.Writer
+	enc     *json.Encoder
+	err     error
+	last    sight.Observation // as last written
+	day     string
+	tick    uint64 // the next tick
+	events  int
+	digest  hash.Hash
+	buf     []byte
+	flushed time.Time
+}
+
+// Create starts a recording at path (replacing any file there) of a
+// session made with setup and starting from board (nil: none).
+func Create(path string, setup game.Setup, board map[string]map[string][]game.Entry) (*Writer, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("recording: %w (give --record a file in a folder the kiosk may write)", err)
+	}
+	w := &Writer{path: path, f: f, zw: gzip.NewWriter(f), digest: sha256.New()}
+	w.bw = bufio.NewWriter(w.zw)
+	w.enc = json.NewEncoder(w.bw)
+	w.put(header{Format: Format, Version: Version, Setup: setup, Board: board, Made: time.Now().UTC().Format(time.RFC3339)})
+	return w, w.err
+}
+
+func (w *Writer) put(v any) {
+	if w.err == nil {
+		w.err = w.enc.Encode(v)
+	}
+}
+
+// Take records one tick's intake: the parts that changed.
+func (w *Writer) Take(in *game.Intake) {
+	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start}
+	if in.Day != w.day || in.Tick == 0 {
+		day := in.Day
+		l.Day, w.day = &day, in.Day
+	}
+	for _, n := range in.Notes {
+		l.Notes = append(l.Notes, noteOf(n))
+	}
+	if in.Obs != nil {
+		l.Obs = w.changes(in.Obs)
+	}
+	w.tick = in.Tick + 1
+	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && l.Obs == nil {
+		return // nothing new: the replay plays this tick on what it has
+	}
+	w.put(l)
+	// Flush now and then, so that a kiosk killed mid-run leaves a
+	// recording that holds all but its last seconds.
+	if now := time.Now(); now.Sub(w.flushed) > 2*time.Second && w.err == nil {
+		w.flushed = now
+		if w.err = w.bw.Flush(); w.err == nil {
+			w.err = w.zw.Flush()
+		}
+	}
+}
+
+// changes is the parts of o that differ from the last written, nil when
+// none does; it remembers o as written.
+func (w *Writer) changes(o *sight.Observation) *obsRec {
+	var r obsRec
+	last := &w.last
+	if o.Frame != last.Frame {
+		r.Frame = frameOf(o.Frame)
+	}
+	if o.ObjectsFrame != last.ObjectsFrame || !slices.Equal(o.Objects, last.Objects) || !slices.Equal(o.ObjectTracks, last.ObjectTracks) {
+		r.Objects = foundOf(o.ObjectsFrame, o.Objects, o.ObjectTracks)
+	}
+	if o.FacesFrame != last.FacesFrame || !slices.Equal(o.Faces, last.Faces) || !slices.Equal(o.FaceTracks, last.FaceTracks) {
+		r.Faces = foundOf(o.FacesFrame, o.Faces, o.FaceTracks)
+	}
+	if o.HasPlayer != last.HasPlayer || o.Player != last.Player {
+		r.Player = &player{Has: o.HasPlayer, Track: trackOf(o.Player)}
+	}
+	g, lg := &o.Motion, &last.Motion
+	if o.MotionFrame != last.MotionFrame || g.W != lg.W || g.H != lg.H || g.Calibrated != lg.Calibrated ||
+		g.Time != lg.Time || !slices.Equal(g.Energy, lg.Energy) {
+		r.Motion = motionOf(o.MotionFrame, g)
+	}
+	if r == (obsRec{}) {
+		return nil
+	}
+	last.CopyFrom(o)
+	return &r
+}
+
+// Hear adds an event to the digest the end line carries.
+func (w *Writer) Hear(e game.Event) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return // the simulator would have failed on it too
+	}
+	w.events++
+	w.digest.Write(b)
+	w.digest.Write([]byte{'\n'})
+}
+
+// Close writes the end line and closes the file. The recording is whole
+// only once Close has returned without error.
+func (w *Writer) Close() error {
+	w.put(line{Tick: w.tick, End: true, Events: w.events, Digest: hex.EncodeToString(w.digest.Sum(nil))})
+	if w.err == nil {
+		w.err = w.bw.Flush()
+	}
+	if err := w.zw.Close(); w.err == nil {
+		w.err = err
+	}
+	if err := w.f.Close(); w.err == nil {
+		w.err = err
+	}
+	if w.err != nil {
+		return fmt.Errorf("recording %s: %w", w.path, w.err)
+	}
+	return nil
+}
+
+// Recording is a recording read back: its setup, the board it started
+// from, and each tick's intake.
+type Recording struct {
+	Path   string
+	Setup  game.Setup
+	Board  map[string]map[string][]game.Entry
+	Made   string
+	Ticks  uint64 // ticks the session played
+	Events int    // events it emitted
+	Digest string // sha256 of their JSON lines
+	lines  []line
+}
+
+// ErrRecording marks a file that is not a whole recording this kiosk can
+// play: damaged, cut short, or from a newer kiosk.
+var ErrRecording = errors.New("not a recording this kiosk can play")
+
+// Open reads a whole recording.
+func Open(path string) (*Recording, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("recording: %w", err)
+	}
+	defer f.Close()
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("recording %s: %s: %w", path, fmt.Sprintf(format, a...), ErrRecording)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, bad("not a gzip file (%v); make one with 'kiosk run --record FILE' or 'kiosk sim --record FILE'", err)
+	}
+	dec := json.NewDecoder(zr)
+	dec.DisallowUnknownFields()
+	var h header
+	if err := dec.Decode(&h); err != nil {
+		return nil, bad("the header cannot be read (%v)", err)
+	}
+	if h.Format != Format {
+		return nil, bad("it is not a %s file (format %q)", Format, h.Format)
+	}
+	if h.Version != Version {
+		return nil, bad("it is version %d and this kiosk reads version %d; play it with the kiosk that made it, or a newer one", h.Version, Version)
+	}
+	r := &Recording{Path: path, Setup: h.Setup, Board: h.Board, Made: h.Made}
+	for {
+		var l line
+		err := dec.Decode(&l)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, bad("cut short or damaged after tick %d of play (%v); the kiosk that wrote it did not close it", lastTick(r.lines), cause(err))
+		}
+		if l.End {
+			r.Ticks, r.Events, r.Digest = l.Tick, l.Events, l.Digest
+			return r, nil
+		}
+		if n := len(r.lines); n > 0 && l.Tick <= r.lines[n-1].Tick {
+			return nil, bad("tick %d comes after tick %d", l.Tick, r.lines[n-1].Tick)
+		}
+		if err := l.check(); err != nil {
+			return nil, bad("tick %d: %v", l.Tick, err)
+		}
+		r.lines = append(r.lines, l)
+	}
+	return nil, bad("cut short after tick %d of play: it has no end line; the kiosk that wrote it did not close it", lastTick(r.lines))
+}
+
+// cause names a gzip stream that ends early as such.
+func cause(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("the file ends in the middle")
+	}
+	return err
+}
+
+func lastTick(ls []line) uint64 {
+	if len(ls) == 0 {
+		return 0
+	}
+	return ls[len(ls)-1].Tick
+}
+
+// Duration is the game time the recording covers.
+func (r *Recording) Duration() time.Duration {
+	return time.Duration(r.Ticks) * (time.Second / time.Duration(max(r.Setup.TPS, 1)))
+}
+
+// Replay plays the recording through a new session (no camera, no model,
+// no hardware), with listen hearing every event, and returns the session.
+// It reports whether the events matched the recorded run's digest.
+func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
+	board := game.NewLeaderboard(r.Board)
+	ses := game.NewSession(r.Setup, board, game.NoHost{})
+	digest := sha256.New()
+	events := 0
+	ses.Listen(func(e game.Event) {
+		if b, err := json.Marshal(e); err == nil {
+			events++
+			digest.Write(b)
+			digest.Write([]byte{'\n'})
+		}
+	})
+	if listen != nil {
+		ses.Listen(listen)
+	}
+	var obs sight.Observation
+	in := game.Intake{Obs: &obs}
+	next := 0
+	for t := uint64(0); t < r.Ticks; t++ {
+		in.Tick, in.Keys, in.Notes, in.Failures, in.Start = t, nil, nil, nil, ""
+		if next < len(r.lines) && r.lines[next].Tick == t {
+			r.lines[next].apply(&in, &obs)
+			next++
+		}
+		ses.Play(&in)
+	}
+	same := events == r.Events && hex.EncodeToString(digest.Sum(nil)) == r.Digest
+	return ses, same
+}
+
+// check decodes the motion grid's levels into energies, and refuses a
+// line the rules could not take.
+func (l *line) check() error {
+	if l.Obs == nil || l.Obs.Motion == nil {
+		return nil
+	}
+	m := l.Obs.Motion
+	if m.W < 0 || m.H < 0 || m.W*m.H > 1<<16 {
+		return fmt.Errorf("a motion grid of %dx%d cells", m.W, m.H)
+	}
+	if m.Energy == nil {
+		levels, err := base64.StdEncoding.DecodeString(m.Levels)
+		if err != nil {
+			return fmt.Errorf("the motion grid is damaged (%v)", err)
+		}
+		m.Energy = make([]float32, len(levels))
+		for i, q := range levels {
+			m.Energy[i] = sight.FromLevel(q)
+		}
+	}
+	if len(m.Energy) != m.W*m.H {
+		return fmt.Errorf("a %dx%d motion grid with %d cells", m.W, m.H, len(m.Energy))
+	}
+	return nil
+}
+
+// apply sets what the line changed.
+func (l *line) apply(in *game.Intake, obs *sight.Observation) {
+	if l.Day != nil {
+		in.Day = *l.Day
+	}
+	in.Keys, in.Failures, in.Start = l.Keys, l.Failures, l.Start
+	for _, n := range l.Notes {
+		in.Notes = append(in.Notes, n.event())
+	}
+	o := l.Obs
+	if o == nil {
+		return
+	}
+	if o.Frame != nil {
+		obs.Frame = o.Frame.frame()
+	}
+	if o.Objects != nil {
+		obs.ObjectsFrame, obs.Objects, obs.ObjectTracks = o.Objects.apply(obs.Objects, obs.ObjectTracks)
+	}
+	if o.Faces != nil {
+		obs.FacesFrame, obs.Faces, obs.FaceTracks = o.Faces.apply(obs.Faces, obs.FaceTracks)
+	}
+	if o.Player != nil {
+		obs.HasPlayer, obs.Player = o.Player.Has, o.Player.Track.track()
+	}
+	if m := o.Motion; m != nil {
+		obs.MotionFrame = m.Frame.frame()
+		g := &obs.Motion
+		g.W, g.H, g.Calibrated, g.Time = m.W, m.H, m.Calibrated, time.Duration(m.Time)
+		g.Energy = append(g.Energy[:0], m.Energy...)
+	}
+}
+
+func (f *found) apply(dets []sight.Detection, tracks []sight.Track) (sight.Frame, []sight.Detection, []sight.Track) {
+	dets, tracks = dets[:0], tracks[:0]
+	for _, d := range f.Dets {
+		dets = append(dets, d.detection())
+	}
+	for _, t := range f.Tracks {
+		tracks = append(tracks, t.track())
+	}
+	return f.Frame.frame(), dets, tracks
+}

@@ -1,0 +1,391 @@
+package game
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/carrierarcade/kiosk/sight"
+)
+
+// Host is what only the kiosk around a session can do. The session calls
+// it from the goroutine that drives it (Ebitengine's Update in the window),
+// so each method must return at once and leave slow work (a backlight
+// write) to a goroutine of its own.
+type Host interface {
+	Recalibrate()             // motion learns its noise floor again
+	SetPrivacy(mode string)   // how people are shown from now on
+	Brightness(delta float64) // the presenter's brighter/dimmer, in percent
+	Quit()                    // close the kiosk
+}
+
+// NoHost is a host with no hardware: simulations, replays and tests.
+type NoHost struct{}
+
+func (NoHost) Recalibrate()       {}
+func (NoHost) SetPrivacy(string)  {}
+func (NoHost) Brightness(float64) {}
+func (NoHost) Quit()              {}
+
+// Setup is everything a session's play depends on besides what it observes
+// and the keys pressed. A recording keeps it, so that a replay plays alike.
+type Setup struct {
+	Game    Config    `json:"game"`
+	Keys    KeyConfig `json:"keys"`
+	TPS     int       `json:"tps"`     // logic ticks a second
+	Mirror  bool      `json:"mirror"`  // the picture is shown as a selfie
+	Privacy string    `json:"privacy"` // the privacy mode at start
+	Muted   bool      `json:"muted"`
+	Seed    uint64    `json:"seed"` // of the rules' random source
+}
+
+// Intake is what a session takes in for one tick: a recording keeps one
+// for each tick, and a replay hands them back.
+type Intake struct {
+	Tick     uint64
+	Day      string
+	Obs      *sight.Observation
+	Keys     []string  // keys pressed since the tick before, by name
+	Notes    []Event   // told by the host since the tick before
+	Failures []Failure // scenes that failed outside the rules (drawing)
+	Start    string    // a game started from the command line
+}
+
+// Failure is a panic outside the rules, while a scene was drawn.
+type Failure struct {
+	Cause string `json:"cause"`
+	Stack string `json:"stack,omitempty"`
+}
+
+// Tape hears every tick's intake before the tick is played. It runs on the
+// session's goroutine: it must not keep obs past the call.
+type Tape interface {
+	Take(in *Intake)
+}
+
+// confirmWindow is how long a question waits for the confirm key.
+const confirmWindow = 5 * time.Second
+
+// maxCatchUp is the most ticks one Advance runs to catch up with the wall
+// clock; a longer stall (the laptop suspended) is dropped, not replayed.
+const maxCatchUp = 30
+
+// Session is one booth session: the game manager, the seeded random source,
+// the fixed-step logic clock, the day, the presenter's keys and what they
+// do, and the events that leave. The window and the simulator both drive
+// it, the window from the wall clock and the simulator from clip time, so
+// that both play the same rules the same way. Everything but Note runs on
+// the one goroutine that drives it.
+type Session struct {
+	setup     Setup
+	mgr       *Manager
+	board     *Leaderboard
+	host      Host
+	rng       *rand.Rand
+	dt        time.Duration
+	keys      map[string]Command // by lower-case key name
+	listeners []func(Event)
+	emitFn    func(Event) // s.emit, made once
+	tape      Tape
+
+	tick uint64 // the next tick to play
+	day  string
+	in   Input
+
+	// The presenter's side.
+	privacy  string
+	muted    bool
+	help     bool
+	overlay  bool
+	asking   Command // a question waiting for the confirm key
+	askUntil uint64
+	quit     bool
+
+	// Taken in since the last tick.
+	pressed  []string
+	failures []Failure
+	start    string
+	actions  []Action
+	intake   Intake
+
+	// Notes come from other goroutines (the camera watchdog, the
+	// leaderboard's writer).
+	mu    sync.Mutex
+	inbox []Event
+	notes []Event // drained inbox, owned by the session's goroutine
+
+	// Advance's wall clock.
+	last   time.Time
+	behind time.Duration
+}
+
+// NewSession starts a session on the attract screen. setup.Game should
+// have passed Validate. board may be nil: scores are then not kept. host
+// may be nil: nothing outside the rules is steered.
+func NewSession(setup Setup, board *Leaderboard, host Host) *Session {
+	if host == nil {
+		host = NoHost{}
+	}
+	if setup.TPS <= 0 {
+		setup.TPS = 60
+	}
+	s := &Session{
+		setup:   setup,
+		mgr:     NewManager(setup.Game, board, setup.Mirror),
+		board:   board,
+		host:    host,
+		rng:     rand.New(rand.NewPCG(setup.Seed, setup.Seed^0x9e3779b97f4a7c15)),
+		dt:      time.Second / time.Duration(setup.TPS),
+		keys:    map[string]Command{},
+		privacy: setup.Privacy,
+		muted:   setup.Muted,
+	}
+	for _, b := range setup.Keys.Bindings() {
+		s.keys[strings.ToLower(b.Key)] = b.Command
+	}
+	s.emitFn = s.emit
+	return s
+}
+
+// Listen adds a listener for every event from now on: sounds, the log, the
+// screen's effects, the simulator's JSON lines. Listeners run on the
+// session's goroutine and must not block.
+func (s *Session) Listen(l func(Event)) { s.listeners = append(s.listeners, l) }
+
+// Record hands every tick's intake to tape from now on.
+func (s *Session) Record(tape Tape) { s.tape = tape }
+
+func (s *Session) emit(e Event) {
+	for _, l := range s.listeners {
+		l(e)
+	}
+}
+
+// Setup is what the session was made with.
+func (s *Session) Setup() Setup { return s.setup }
+
+// Dt is the length of one tick.
+func (s *Session) Dt() time.Duration { return s.dt }
+
+// Tick is the number of ticks played.
+func (s *Session) Tick() uint64 { return s.tick }
+
+// Now is the game time: ticks played times their length.
+func (s *Session) Now() time.Duration { return time.Duration(s.tick) * s.dt }
+
+// SetDay names today, for the leaderboard ("2006-01-02"); the caller reads
+// the clock so that the rules never do.
+func (s *Session) SetDay(day string) { s.day = day }
+
+// Day is the leaderboard's day.
+func (s *Session) Day() string { return s.day }
+
+// Press notes a key that went down, by its Ebitengine name ("Space",
+// "Digit1"): its command, if it has one, is carried out on the next tick,
+// and any key at all counts as someone at the kiosk.
+func (s *Session) Press(key string) { s.pressed = append(s.pressed, key) }
+
+// Note tells the session of something outside the rules (the camera lost,
+// a board write failed): its listeners hear it, stamped with the game time
+// of the next tick. Safe to call from any goroutine.
+func (s *Session) Note(e Event) {
+	s.mu.Lock()
+	s.inbox = append(s.inbox, e)
+	s.mu.Unlock()
+}
+
+// SceneFailed reports a panic outside the rules while the scene on screen
+// was drawn. The next tick counts it against that scene like a panic in
+// its rules, and the kiosk goes back to the attract screen. Until then,
+// further failures are the same one.
+func (s *Session) SceneFailed(cause any, stack string) {
+	if len(s.failures) == 0 {
+		s.failures = append(s.failures, Failure{Cause: fmt.Sprint(cause), Stack: stack})
+	}
+}
+
+// StartGame jumps to a game's countdown on the next tick (the command
+// line's --game).
+func (s *Session) StartGame(name string) error {
+	if !isGame(name) {
+		return fmt.Errorf("no game %q, the games are %q", name, GameNames())
+	}
+	s.start = name
+	return nil
+}
+
+// Advance plays the ticks the wall clock says are due since the last call,
+// all on obs, and returns how many it played. The window calls it once per
+// Ebitengine update: Ebitengine slows its own updates when drawing is slow
+// (a software renderer), so the rules keep their own clock and games play
+// at the same speed however many frames are drawn.
+func (s *Session) Advance(now time.Time, obs *sight.Observation) int {
+	if s.last.IsZero() {
+		s.last = now.Add(-s.dt)
+	}
+	s.behind += now.Sub(s.last)
+	s.last = now
+	n := 0
+	for s.behind >= s.dt && n < maxCatchUp {
+		s.behind -= s.dt
+		s.Step(obs)
+		n++
+	}
+	if n == maxCatchUp {
+		s.behind = 0
+	}
+	return n
+}
+
+// Step plays one tick on obs (nil: nothing seen) with what was taken in
+// since the tick before.
+func (s *Session) Step(obs *sight.Observation) {
+	s.mu.Lock()
+	s.notes = append(s.notes[:0], s.inbox...)
+	s.inbox = s.inbox[:0]
+	s.mu.Unlock()
+	s.intake = Intake{Tick: s.tick, Day: s.day, Obs: obs, Keys: s.pressed, Notes: s.notes,
+		Failures: s.failures, Start: s.start}
+	if s.tape != nil {
+		s.tape.Take(&s.intake)
+	}
+	s.Play(&s.intake)
+}
+
+// Play plays one tick of intake. Step calls it with what the session took
+// in; a replay calls it with what a recording kept, so both run the same
+// code from here on.
+func (s *Session) Play(in *Intake) {
+	s.tick, s.day = in.Tick, in.Day
+	s.in = Input{Tick: s.tick, Dt: s.dt, Obs: in.Obs, Rand: s.rng, Day: s.day, Pressed: len(in.Keys) > 0}
+	now := s.in.Now()
+	for _, e := range in.Notes {
+		e.At = now
+		s.emit(e)
+	}
+	for _, f := range in.Failures {
+		s.mgr.SceneFailed(&s.in, s.emitFn, f.Cause, f.Stack)
+	}
+	if in.Start != "" {
+		_ = s.mgr.StartGame(in.Start) // a name StartGame or a recording checked
+	}
+	s.actions = s.actions[:0]
+	for _, k := range in.Keys {
+		s.press(k)
+	}
+	s.in.Actions = s.actions
+	paused := s.mgr.Paused()
+	s.mgr.Update(&s.in, s.emitFn)
+	if p := s.mgr.Paused(); p != paused {
+		s.emit(Event{At: now, Kind: KindPaused, Paused: p})
+	}
+	s.pressed, s.failures, s.start = s.pressed[:0], s.failures[:0], ""
+	s.tick++
+}
+
+// press carries out one key's command, if it has one.
+func (s *Session) press(key string) {
+	c := s.keys[strings.ToLower(key)]
+	now := s.in.Now()
+	s.emit(Event{At: now, Kind: KindKey, Key: key, Command: c})
+	if act, ok := c.Action(); ok {
+		s.actions = append(s.actions, act)
+	}
+	switch c {
+	case CmdHelp:
+		s.help = !s.help
+	case CmdOverlay:
+		s.overlay = !s.overlay
+	case CmdPrivacy:
+		s.privacy = NextPrivacy(s.privacy)
+		s.host.SetPrivacy(s.privacy)
+		s.emit(Event{At: now, Kind: KindPrivacy, Mode: s.privacy})
+	case CmdMute:
+		s.muted = !s.muted
+		s.emit(Event{At: now, Kind: KindMute, Muted: s.muted})
+	case CmdBrighter:
+		s.host.Brightness(+10)
+	case CmdDimmer:
+		s.host.Brightness(-10)
+	case CmdRecalibrate:
+		s.host.Recalibrate()
+		s.emit(Event{At: now, Kind: KindRecalibrate})
+	case CmdResetBoard, CmdQuit:
+		s.asking, s.askUntil = c, s.tick+uint64(confirmWindow/s.dt)
+	case CmdConfirm:
+		s.confirm(now)
+	}
+}
+
+// confirm carries out the question on screen, if it is still open.
+func (s *Session) confirm(now time.Duration) {
+	asked := s.asking
+	s.asking = ""
+	if s.tick > s.askUntil {
+		return
+	}
+	switch asked {
+	case CmdResetBoard:
+		if s.board != nil {
+			s.board.ResetDay(s.day)
+		}
+		s.emit(Event{At: now, Kind: KindBoardReset})
+	case CmdQuit:
+		s.quit = true
+		s.emit(Event{At: now, Kind: KindQuit})
+		s.host.Quit()
+	}
+}
+
+// Scene is the scene on screen, for the screen to draw.
+func (s *Session) Scene() Scene { return s.mgr.Current() }
+
+// Paused is true while the presenter has paused the games.
+func (s *Session) Paused() bool { return s.mgr.Paused() }
+
+// Privacy is the privacy mode in force.
+func (s *Session) Privacy() string { return s.privacy }
+
+// Muted is true while the sounds are off.
+func (s *Session) Muted() bool { return s.muted }
+
+// Help is true while the help overlay is up.
+func (s *Session) Help() bool { return s.help }
+
+// Overlay is true while the operator overlay is up.
+func (s *Session) Overlay() bool { return s.overlay }
+
+// SetOverlay shows or hides the operator overlay (display.overlay).
+func (s *Session) SetOverlay(on bool) { s.overlay = on }
+
+// Quitting is true once the presenter confirmed quit.
+func (s *Session) Quitting() bool { return s.quit }
+
+// Question is the confirmation asked on screen, "" when none.
+func (s *Session) Question() string {
+	if s.asking == "" || s.tick > s.askUntil {
+		return ""
+	}
+	yes := strings.Join(s.setup.Keys.Confirm, " or ")
+	if s.asking == CmdQuit {
+		return "Quit the kiosk? Press " + yes
+	}
+	return "Reset today's leaderboard? Press " + yes
+}
+
+// Played is how many rounds have ended since the session started.
+func (s *Session) Played() int { return s.mgr.Played() }
+
+// Disabled lists the games retired for the day after failures.
+func (s *Session) Disabled() []string { return s.mgr.Disabled() }
+
+// Rotation is the games in play, in order.
+func (s *Session) Rotation() []string { return s.mgr.Rotation() }
+
+// Keys is the presenter's keyboard, for the help overlay.
+func (s *Session) Keys() KeyConfig { return s.setup.Keys }
+
+// Inject puts a scene on screen directly: for tests of the failsafe.
+func (s *Session) Inject(sc Scene) { s.mgr.Inject(sc) }
