@@ -34,10 +34,12 @@ $(REEL): | deps models build
 run: deps models build $(REEL)
 	$(BIN) run --config $(CONFIG) $(ARGS)
 
-# Every test, under a virtual display so the window tests run too. The vision
-# package runs a second time with gocv's Mat counter to catch leaked Mats.
+# Every test, under a virtual display so the window tests run too. The rules
+# run again without cgo, as they must build (no OpenCV, no ONNX Runtime); the
+# vision package runs again with gocv's Mat counter to catch leaked Mats.
 test: deps models build $(REEL)
 	$(XVFB) $(GO) test -count=1 ./...
+	CGO_ENABLED=0 $(GO) test -count=1 ./game/... ./sight/...
 	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
 
 bench: deps models build $(REEL)

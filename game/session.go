@@ -104,6 +104,7 @@ type Session struct {
 	quit     bool
 
 	// Taken in since the last tick.
+	script   []ScriptedKey // keys still to press, by game time
 	pressed  []string
 	failures []Failure
 	start    string
@@ -187,6 +188,18 @@ func (s *Session) Day() string { return s.day }
 // and any key at all counts as someone at the kiosk.
 func (s *Session) Press(key string) { s.pressed = append(s.pressed, key) }
 
+// ScriptedKey is a key pressed at a game time: a scripted presenter, for
+// demos, tests and the simulator (--keys).
+type ScriptedKey struct {
+	Key string
+	At  time.Duration
+}
+
+// Script presses each key when the game time reaches its At (the script
+// must be in time order). The presses are taken in like any other key, so
+// a recording keeps them.
+func (s *Session) Script(keys []ScriptedKey) { s.script = keys }
+
 // Note tells the session of something outside the rules (the camera lost,
 // a board write failed): its listeners hear it, stamped with the game time
 // of the next tick. Safe to call from any goroutine.
@@ -242,6 +255,10 @@ func (s *Session) Advance(now time.Time, obs *sight.Observation) int {
 // Step plays one tick on obs (nil: nothing seen) with what was taken in
 // since the tick before.
 func (s *Session) Step(obs *sight.Observation) {
+	for len(s.script) > 0 && s.script[0].At <= s.Now() {
+		s.Press(s.script[0].Key)
+		s.script = s.script[1:]
+	}
 	s.mu.Lock()
 	s.notes = append(s.notes[:0], s.inbox...)
 	s.inbox = s.inbox[:0]

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/carrierarcade/kiosk/game"
 )
 
 const usage = `Carrier Arcade kiosk
@@ -61,6 +63,8 @@ type WindowJob struct {
 	Game string
 	// Record, when set, records the session into this file.
 	Record string
+	// Keys are scripted presenter keys, pressed at their game time.
+	Keys []game.ScriptedKey
 }
 
 // Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which

@@ -1,6 +1,7 @@
 package kiosk
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,17 +21,12 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// keyPress is one scripted key of --keys: KEY@SECONDS.
-type keyPress struct {
-	key string
-	at  time.Duration
-}
-
-func parseKeys(s string, keys game.KeyConfig) ([]keyPress, error) {
+// parseKeys reads --keys: KEY@SECONDS,... by the names in [keys].
+func parseKeys(s string, keys game.KeyConfig) ([]game.ScriptedKey, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var out []keyPress
+	var out []game.ScriptedKey
 	for _, item := range strings.Split(s, ",") {
 		k, at, ok := strings.Cut(strings.TrimSpace(item), "@")
 		secs, err := strconv.ParseFloat(at, 64)
@@ -40,9 +36,9 @@ func parseKeys(s string, keys game.KeyConfig) ([]keyPress, error) {
 		if keys.Lookup(k) == "" {
 			return nil, fmt.Errorf("%w: --keys: %q is not bound to any command in [keys]", errUsage, k)
 		}
-		out = append(out, keyPress{key: k, at: time.Duration(secs * float64(time.Second))})
+		out = append(out, game.ScriptedKey{Key: k, At: time.Duration(secs * float64(time.Second))})
 	}
-	slices.SortStableFunc(out, func(a, b keyPress) int { return int(a.at - b.at) })
+	slices.SortStableFunc(out, func(a, b game.ScriptedKey) int { return cmp.Compare(a.At, b.At) })
 	return out, nil
 }
 
@@ -114,16 +110,16 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.Hunt.Items = items
 	}
 	sim := &simulation{
-		pipe:    pipe,
-		src:     src,
-		presses: presses,
-		enc:     json.NewEncoder(stdout),
-		limit:   time.Duration(*seconds * float64(time.Second)),
+		pipe:  pipe,
+		src:   src,
+		enc:   json.NewEncoder(stdout),
+		limit: time.Duration(*seconds * float64(time.Second)),
 	}
 	// The same session the window drives, on clip time, with a board in
 	// memory: ranks as the booth would give them, nothing written.
 	sim.ses = game.NewSession(SessionSetup(l, cfg, *seed), game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
 	sim.ses.SetDay("sim")
+	sim.ses.Script(presses)
 	sim.ses.Listen(sim.print)
 	var tape *record.Writer
 	if *recordTo != "" {
@@ -216,12 +212,11 @@ func replaySession(path string, stdout, stderr io.Writer) error {
 // simulation plays a session on a clip as fast as it can, with game time
 // taken from the clip's timestamps, and prints every event.
 type simulation struct {
-	ses     *game.Session
-	pipe    *vision.Pipeline
-	src     vision.FrameSource
-	presses []keyPress
-	enc     *json.Encoder
-	limit   time.Duration
+	ses   *game.Session
+	pipe  *vision.Pipeline
+	src   vision.FrameSource
+	enc   *json.Encoder
+	limit time.Duration
 
 	obs  sight.Observation
 	quit bool
@@ -243,7 +238,7 @@ func (s *simulation) run(ctx context.Context) error {
 		if errors.Is(err, vision.ErrEnd) {
 			// A clip that ends is a camera that stopped.
 			s.ses.Note(game.Event{Kind: game.KindCameraLost, Source: s.src.Name(), Reason: "the clip ended"})
-			s.step()
+			s.ses.Step(&s.obs)
 			return s.err
 		}
 		if err != nil {
@@ -257,19 +252,10 @@ func (s *simulation) run(ctx context.Context) error {
 			if s.limit > 0 && s.ses.Now() >= s.limit {
 				return s.err
 			}
-			s.step()
+			s.ses.Step(&s.obs)
 		}
 	}
 	return s.err
-}
-
-// step plays one tick with the scripted keys that fall due.
-func (s *simulation) step() {
-	for len(s.presses) > 0 && s.presses[0].at <= s.ses.Now() {
-		s.ses.Press(s.presses[0].key)
-		s.presses = s.presses[1:]
-	}
-	s.ses.Step(&s.obs)
 }
 
 // simClock is simulated time for the watchdog: its waits take no real time.

@@ -16,10 +16,11 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--keys KEY@SECONDS,...] [--config FILE] [--set k=v]...", stderr)
 	windowed := fs.Bool("windowed", false, "show a window instead of the full screen (same as --set display.fullscreen=false)")
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
 	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
+	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names (N@12,V@20)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,15 +34,21 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	if err := checkSource(*source); err != nil {
 		return err
 	}
-	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source, Record: *recordTo}, stderr, window)
+	keys, err := parseKeys(*keysFlag, l.Keys)
+	if err != nil {
+		return err
+	}
+	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source, Record: *recordTo, Keys: keys}, stderr, window)
 }
 
 func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--game NAME] [--record FILE] [--keys KEY@SECONDS,...] [--config FILE] [--set k=v]...", stderr)
 	source := fs.String("source", "", "where frames come from (default: source.spec)")
 	at := fs.String("at", "", "clip time in seconds at which to take the picture")
 	out := fs.String("out", "", "PNG file to write")
 	start := fs.String("game", "", "start this game at once (countdown, then play) instead of the attract screen")
+	recordTo := fs.String("record", "", "record the session until the picture is taken (observations and keys, never a picture)")
+	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,8 +69,13 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	if err := checkSource(*source); err != nil {
 		return err
 	}
+	keys, err := parseKeys(*keysFlag, l.Keys)
+	if err != nil {
+		return err
+	}
 	return startWindow(ctx, WindowJob{Command: "screenshot", Args: args, Config: l, Source: *source,
-		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out, Game: *start}, stderr, window)
+		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out, Game: *start,
+		Record: *recordTo, Keys: keys}, stderr, window)
 }
 
 func checkSource(spec string) error {

@@ -1,6 +1,7 @@
 package kiosk
 
 import (
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
@@ -185,4 +187,48 @@ func TestEachGameDrawsItsHUD(t *testing.T) {
 			assert.Less(t, middle, top, "the picture stays visible in the middle")
 		})
 	}
+}
+
+// The window and the simulator drive the same session: the same scripted
+// keys give the same events in both (C re-calibrates motion, V changes the
+// privacy mode, O is the operator overlay), and the window's own recording
+// replays to exactly what the window did.
+func TestWindowAndSimHearKeysAlike(t *testing.T) {
+	testenv.Display(t)
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	bin := binaries(t)
+	vtest := testenv.Media(t, "vtest.avi")
+	keys := "C@1,O@2,V@3"
+	rec := filepath.Join(t.TempDir(), "window.rec")
+	out := filepath.Join(t.TempDir(), "shot.png")
+	log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
+		"--source", "file:"+vtest, "--at", "6", "--out", out, "--record", rec, "--keys", keys).CombinedOutput()
+	require.NoError(t, err, string(log))
+
+	code, window, errOut := kiosk(t, "sim", "--replay", rec)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "the same as the recorded run")
+	assertNoPicture(t, rec)
+
+	sim := simEvents(t, "--game", "hunt", "--source", "file:"+vtest+"?loop=0", "--seconds", "5", "--keys", keys)
+	pick := func(events []map[string]any) []map[string]any {
+		var out []map[string]any
+		for _, e := range events {
+			switch e["type"] {
+			case "key", "recalibrate", "privacy":
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	var windowEvents []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(window), "\n") {
+		var e map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &e), line)
+		windowEvents = append(windowEvents, e)
+	}
+	got := pick(windowEvents)
+	assert.Len(t, got, 5, "three keys, a re-calibration and a privacy change")
+	assert.Equal(t, pick(sim), got)
 }
