@@ -8,8 +8,9 @@ type Status struct {
 	CapturedAt time.Time // wall clock when the newest frame was read
 
 	Objects, Faces DetectorStatus
-	// TrackTime is how long the last object tracking step took.
-	TrackTime time.Duration
+	// TrackTime is how long the last object tracking step took, and
+	// MotionTime the last motion measurement.
+	TrackTime, MotionTime time.Duration
 
 	CameraRate float64 // measured frames captured per second
 	Ended      bool    // the source is a clip that has played to its end

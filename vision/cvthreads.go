@@ -5,13 +5,9 @@ package vision
 #cgo CXXFLAGS: --std=c++11
 #include <stdlib.h>
 void kiosk_set_cv_threads(int n);
-int kiosk_get_cv_threads(void);
 */
 import "C"
 
 // SetOpenCVThreads sets how many threads OpenCV's own parallel loops (its
 // DNN module among them) may use; gocv v0.31 does not expose this.
 func SetOpenCVThreads(n int) { C.kiosk_set_cv_threads(C.int(n)) }
-
-// OpenCVThreads is the number of threads OpenCV will use.
-func OpenCVThreads() int { return int(C.kiosk_get_cv_threads()) }

@@ -319,9 +319,12 @@ func (p *Pipeline) measureMotion(frame gocv.Mat, info FrameInfo) {
 	if p.recalibrate.Swap(false) {
 		p.motion.Recalibrate(info.Time)
 	}
+	t0 := time.Now()
 	g := p.motion.Update(frame, info.Time, p.mirror)
+	took := time.Since(t0)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.status.MotionTime = took
 	p.obs.Motion.CopyFrom(g)
 	p.obs.MotionFrame = info.Frame
 }

@@ -24,6 +24,9 @@ func main() {
 	if os.Getenv("OPENCV_LOG_LEVEL") == "" {
 		os.Setenv("OPENCV_LOG_LEVEL", "FATAL")
 	}
+	if len(os.Args) > 1 && os.Args[1] == kiosk.DrawBenchCommand { // started by 'kiosk bench --draw'
+		os.Exit(kiosk.DrawBenchMain(os.Args[2:], os.Stdout, os.Stderr, runWindow))
+	}
 	os.Exit(kiosk.Main(os.Args[1:], os.Stdout, os.Stderr, runWindow))
 }
 
@@ -52,7 +55,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		source = l.Source.Demo
 	}
 	log.Info("starting", "source", src.Name(), "demo", demo, "fps", src.FPS(),
-		"objects", dets.Objects != nil, "faces", dets.Faces != nil)
+		"objects", dets.Objects != nil, "faces", dets.Faces != nil, "onnxruntime", dets.RuntimeVersion())
 	capture := vision.StartCapture(ctx, src, true)
 	defer capture.Stop()
 	motion := vision.NewMotion(l.Motion)
@@ -125,6 +128,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	app, err := screen.NewApp(l.Display, deps)
 	if err != nil {
 		return err
+	}
+	if job.Command == kiosk.DrawBenchCommand {
+		bench, err := kiosk.NewDrawBench(job, ses, os.Stdout, cancel)
+		if err != nil {
+			return err
+		}
+		app.Probe(bench)
 	}
 	return app.Run()
 }

@@ -117,8 +117,10 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// benchPipeline runs every stage on every frame of the clip, in this
-// goroutine, and times each.
+// benchPipeline runs the pipeline's own stages (vision.Pipeline.Step: the
+// detectors, their trackers and motion, as the kiosk runs them) on every
+// frame of the clip, in this goroutine, and times each from the status the
+// pipeline keeps.
 func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*BenchResult, error) {
 	const warmup = 20
 	src, err := vision.Open(sp, l.Source, l.Base)
@@ -128,7 +130,10 @@ func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*Benc
 	defer src.Close()
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
-	tracker := model.NewTracker(model.DefaultTrackerConfig())
+	// Rates far above any clip's frame rate: every stage runs on every frame.
+	every := vision.Budget{DrawFPS: 1, ObjectHz: 1e6, FaceHz: 1e6, MotionHz: 1e6}
+	pipe := vision.NewPipeline(nil, vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces,
+		Motion: motion, Mirror: l.Display.Mirror}, every)
 	frame := gocv.NewMat()
 	defer frame.Close()
 
@@ -136,8 +141,8 @@ func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*Benc
 	for _, s := range benchStages {
 		times[s] = make([]time.Duration, 0, frames)
 	}
-	objects := make([]sight.Detection, 0, 64)
-	faces := make([]sight.Detection, 0, 16)
+	var obs sight.Observation
+	var st sight.Status
 	var ms runtime.MemStats
 	mallocsAt := make([]uint64, 0, frames+1)
 	var start time.Time
@@ -165,33 +170,24 @@ func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*Benc
 			return nil, err
 		}
 		capture := time.Since(t0)
-		objects, err = dets.Objects.Detect(frame, objects)
-		if err != nil {
-			return nil, err
-		}
-		t1 := time.Now()
-		tracker.Update(objects, frame.Cols(), frame.Rows())
-		tracking := time.Since(t1)
-		t2 := time.Now()
-		motion.Update(frame, ts, l.Display.Mirror)
-		motionTime := time.Since(t2)
-		var faceTime time.Duration
-		if dets.Faces != nil {
-			t3 := time.Now()
-			if faces, err = dets.Faces.Detect(frame, faces); err != nil {
-				return nil, err
+		pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: uint64(i + 1), Time: ts, W: frame.Cols(), H: frame.Rows()}})
+		pipe.Observe(&obs, &st)
+		for _, d := range []*sight.DetectorStatus{&st.Objects, &st.Faces} {
+			if d.Err != nil {
+				return nil, fmt.Errorf("a detector failed on frame %d: %w", i+1, d.Err)
 			}
-			faceTime = time.Since(t3)
 		}
 		if i < warmup {
 			continue
 		}
-		ot := dets.Objects.Timings()
-		for s, d := range map[string]time.Duration{"capture": capture, "preprocess": ot.Preprocess,
-			"inference": ot.Inference, "postprocess": ot.Postprocess, "tracking": tracking,
-			"motion": motionTime, "faces": faceTime} {
-			times[s] = append(times[s], d)
-		}
+		ot, ft := st.Objects.Timings, st.Faces.Timings
+		times["capture"] = append(times["capture"], capture)
+		times["preprocess"] = append(times["preprocess"], ot.Preprocess)
+		times["inference"] = append(times["inference"], ot.Inference)
+		times["postprocess"] = append(times["postprocess"], ot.Postprocess)
+		times["tracking"] = append(times["tracking"], st.TrackTime)
+		times["motion"] = append(times["motion"], st.MotionTime)
+		times["faces"] = append(times["faces"], ft.Preprocess+ft.Inference+ft.Postprocess)
 	}
 	wall := time.Since(start)
 	cpu := cpuTime() - cpuStart

@@ -13,12 +13,21 @@ import (
 // detectors are the runtime and the detectors a command uses. Close frees
 // them in reverse order, whatever was opened.
 type Detectors struct {
-	rt      *model.Runtime
+	rt      *model.Runtime // nil when no detector is enabled
 	Objects model.Detector // nil when disabled
 	Faces   model.Detector // nil when disabled
 }
 
-// openDetectors opens the runtime and the enabled detectors named in want
+// RuntimeVersion is the ONNX Runtime library's version, for the start-up
+// log; "" when no detector is enabled.
+func (d *Detectors) RuntimeVersion() string {
+	if d.rt == nil {
+		return ""
+	}
+	return d.rt.Version()
+}
+
+// OpenDetectors opens the runtime and the enabled detectors named in want
 // ("objects", "faces").
 func OpenDetectors(l Loaded, want ...string) (d *Detectors, err error) {
 	d = &Detectors{}
