@@ -10,7 +10,7 @@ ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: all deps models build run test bench bench-power install-service clean
+.PHONY: all deps models build run test bench bench-power bench-draw install-service clean
 
 all: build
 
@@ -50,6 +50,12 @@ bench: deps models build $(REEL)
 bench-power: deps models build $(REEL)
 	$(XVFB) $(BIN) bench --power --config $(CONFIG) --source file:$(REEL) --seconds 40 \
 		--set display.width=640 --set display.height=400 $(ARGS)
+
+# Heap allocations per drawn frame, scene by scene, in the real window under
+# Xvfb (BENCHMARKS.md): kiosk-window is steered through every scene and the
+# allocations are counted around drawing only, after a warm-up.
+bench-draw: deps models build
+	$(XVFB) $(BIN) bench --draw --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 300 $(ARGS)
 
 # Start the kiosk at login and restart it when it exits (a systemd user unit).
 install-service: build $(REEL)

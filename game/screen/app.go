@@ -124,7 +124,8 @@ type App struct {
 
 	shotPixels []byte
 	shotDone   bool
-	err        error // from Draw, returned by the next Update
+	probe      DrawProbe // nil but in 'kiosk bench --draw'
+	err        error     // from Draw, returned by the next Update
 }
 
 // NewApp prepares the app; Run shows it.
@@ -287,6 +288,9 @@ func (a *App) Draw(screen *ebiten.Image) {
 		return
 	}
 	a.lastDrawnTick = a.tick
+	if a.probe != nil {
+		a.probe.Drawing()
+	}
 	a.drawn.Tick(time.Now())
 	a.screenW, a.screenH = sw, sh
 	// Upright, the scene is drawn straight onto the screen: every full
@@ -310,6 +314,7 @@ func (a *App) Draw(screen *ebiten.Image) {
 		// The turned canvas covers the screen exactly: no clearing needed.
 		screen.DrawImage(a.canvas, op)
 	}
+	a.probeDrawn(screen)
 	if a.shotDue() {
 		a.takeShot(screen)
 	}
@@ -402,18 +407,23 @@ func (a *App) shotDue() bool {
 }
 
 func (a *App) takeShot(screen *ebiten.Image) {
+	if err := a.savePNG(screen, a.deps.Shot.Out); err != nil {
+		a.err = err
+		return
+	}
+	a.deps.Log.Info("screenshot written", "file", a.deps.Shot.Out, "clip_time", a.frame.Time.Seconds())
+	a.shotDone = true
+}
+
+// savePNG writes what the screen shows to a PNG file.
+func (a *App) savePNG(screen *ebiten.Image, path string) error {
 	b := screen.Bounds()
 	if len(a.shotPixels) != 4*b.Dx()*b.Dy() {
 		a.shotPixels = make([]byte, 4*b.Dx()*b.Dy())
 	}
 	screen.ReadPixels(a.shotPixels)
 	img := &image.RGBA{Pix: a.shotPixels, Stride: 4 * b.Dx(), Rect: image.Rect(0, 0, b.Dx(), b.Dy())}
-	if err := writePNG(a.deps.Shot.Out, img); err != nil {
-		a.err = err
-		return
-	}
-	a.deps.Log.Info("screenshot written", "file", a.deps.Shot.Out, "clip_time", a.frame.Time.Seconds())
-	a.shotDone = true
+	return writePNG(path, img)
 }
 
 // writePNG writes atomically: a reader never sees half a picture.

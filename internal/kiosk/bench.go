@@ -59,13 +59,14 @@ type OpenCVResult struct {
 var benchStages = []string{"capture", "preprocess", "inference", "postprocess", "tracking", "motion", "faces"}
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S]", stderr)
+	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S] | bench --draw [--frames N]", stderr)
 	source := fs.String("source", "", "clip to measure on (default: source.demo)")
 	frames := fs.Int("frames", 300, "frames to measure after 20 frames of warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	compare := fs.Bool("compare-opencv", false, "also run the object model through OpenCV's DNN module with the same thread count")
 	levels := fs.Bool("power", false, "instead, run the real kiosk window at each power level (simulated battery) and measure its CPU")
 	seconds := fs.Float64("seconds", 60, "with --power: seconds per level")
+	draw := fs.Bool("draw", false, "instead, run the real kiosk window through every scene and print each one's heap allocations per drawn frame (--frames per scene), one JSON line per scene")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -85,6 +86,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *levels {
 		return benchPower(ctx, l, c.sets, sp.String(), *seconds, *asJSON, stdout, stderr)
+	}
+	if *draw {
+		return benchDraw(ctx, l, c.sets, sp.String(), *frames, stdout, stderr)
 	}
 	if sp.Kind != "file" {
 		return fmt.Errorf("%w: bench measures a clip (file:PATH), not %s", errUsage, sp)
