@@ -95,6 +95,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	ses = game.NewSession(kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano())), board,
 		&kiosk.BoothHost{Pipe: pipe, Power: ctl, OnQuit: cancel})
 	ses.Listen(game.NewEventLog(log).Hear)
+	if carrier := kiosk.StartLink(l, ses, log); carrier != nil {
+		defer carrier.Close()
+	}
 	ses.Script(job.Keys)
 	src.OnChange(func(st vision.CameraState) { ses.Note(kiosk.CameraEvent(src.Name(), st)) })
 	if job.Record != "" {

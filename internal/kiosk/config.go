@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/check"
+	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/vision"
@@ -30,6 +31,8 @@ type Config struct {
 	Sound    game.SoundConfig      `toml:"sound"`
 	Keys     game.KeyConfig        `toml:"keys"`
 	Power    power.Config          `toml:"power"`
+	Link     link.Config           `toml:"link"`
+	Hub      link.HubConfig        `toml:"hub"`
 	Log      LogConfig             `toml:"log"`
 }
 
@@ -51,6 +54,8 @@ func defaultConfig() Config {
 		Sound:    game.DefaultSoundConfig(),
 		Keys:     game.DefaultKeyConfig(),
 		Power:    power.DefaultConfig(),
+		Link:     link.DefaultConfig(),
+		Hub:      link.DefaultHubConfig(),
 		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -143,6 +148,8 @@ func (c Config) validate() check.Problems {
 	ps = append(ps, c.Sound.Validate().Under("sound")...)
 	ps = append(ps, c.Keys.Validate().Under("keys")...)
 	ps = append(ps, c.Power.Validate().Under("power")...)
+	ps = append(ps, c.Link.Validate().Under("link")...)
+	ps = append(ps, c.Hub.Validate().Under("hub")...)
 	var lp check.Problems
 	lp.OneOf("level", c.Log.Level, "debug", "info", "warn", "error")
 	lp.OneOf("format", c.Log.Format, "text", "json")

@@ -32,8 +32,10 @@ commands:
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
   bench          measure the detection pipeline stage by stage, or (--power) the CPU per power level
-  sim            play a game headless on a clip and print its events as JSON
+  sim            play a game headless on a clip (or replay a recording) and print its events as JSON
   reel           build the demo reel the kiosk plays with no camera (make run does)
+  hub            run the hub that links carriers ([hub] in the config)
+  link           link keygen --out FILE: a carrier's key; link status: this carrier's link
 
 Every command takes --config FILE (default: config.toml when present) and
 any number of --set key=value overrides in TOML value syntax, for example
@@ -95,6 +97,8 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		"bench":        cmdBench,
 		"reel":         cmdReel,
 		"sim":          cmdSim,
+		"hub":          cmdHub,
+		"link":         cmdLink,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -132,6 +132,11 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if watch != nil {
 		watch.OnChange(func(st vision.CameraState) { sim.ses.Note(CameraEvent(sp.String(), st)) })
 	}
+	// With --set link.enabled=true the simulated results go to the other
+	// carriers as the window's do (the link's log goes to stderr).
+	if carrier := StartLink(l, sim.ses, NewLogger(l.Log, stderr)); carrier != nil {
+		defer carrier.Close()
+	}
 	if err := sim.ses.StartGame(*name); err != nil {
 		return err
 	}
