@@ -208,7 +208,7 @@ func (c *Carrier) tryServer(opts *server.Options) error {
 	if err != nil {
 		return fmt.Errorf("link: %w", err)
 	}
-	srv.SetLoggerV2(natsLog{c.log}, false, false, false)
+	srv.SetLoggerV2(newNatsLog(c.log), false, false, false)
 	srv.Start()
 	if !srv.ReadyForConnections(10*time.Second) || !srv.JetStreamEnabled() {
 		srv.Shutdown()
@@ -578,13 +578,49 @@ func (c *Carrier) shutdown() {
 	}
 }
 
-// natsLog passes the embedded server's notices, warnings and errors to
-// the kiosk's log; its debug and trace lines are dropped.
-type natsLog struct{ log *slog.Logger }
+// natsLog passes the embedded server's warnings and errors to the kiosk's
+// log, and its notices at debug; its debug and trace lines are dropped. A
+// line the same as one logged in the last minute is dropped too: with the
+// hub away the server says the same every few seconds.
+type natsLog struct {
+	log  *slog.Logger
+	seen *recentLines
+}
 
-func (l natsLog) Noticef(format string, v ...any) { l.log.Debug(fmt.Sprintf(format, v...)) }
-func (l natsLog) Warnf(format string, v ...any)   { l.log.Warn(fmt.Sprintf(format, v...)) }
-func (l natsLog) Fatalf(format string, v ...any)  { l.log.Error(fmt.Sprintf(format, v...)) }
-func (l natsLog) Errorf(format string, v ...any)  { l.log.Error(fmt.Sprintf(format, v...)) }
+func newNatsLog(log *slog.Logger) natsLog {
+	return natsLog{log: log, seen: &recentLines{at: map[string]time.Time{}}}
+}
+
+type recentLines struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+// fresh is true when line was not logged in the last minute.
+func (r *recentLines) fresh(line string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	if t, ok := r.at[line]; ok && now.Sub(t) < time.Minute {
+		return false
+	}
+	if len(r.at) > 256 {
+		clear(r.at)
+	}
+	r.at[line] = now
+	return true
+}
+
+func (l natsLog) say(level slog.Level, format string, v []any) {
+	line := fmt.Sprintf(format, v...)
+	if l.seen.fresh(line) {
+		l.log.Log(context.Background(), level, line)
+	}
+}
+
+func (l natsLog) Noticef(format string, v ...any) { l.say(slog.LevelDebug, format, v) }
+func (l natsLog) Warnf(format string, v ...any)   { l.say(slog.LevelWarn, format, v) }
+func (l natsLog) Fatalf(format string, v ...any)  { l.say(slog.LevelError, format, v) }
+func (l natsLog) Errorf(format string, v ...any)  { l.say(slog.LevelError, format, v) }
 func (l natsLog) Debugf(string, ...any)           {}
 func (l natsLog) Tracef(string, ...any)           {}

@@ -63,7 +63,7 @@ func StartHub(cfg HubConfig, log *slog.Logger) (*Hub, error) {
 		return nil, fmt.Errorf("hub: %w", err)
 	}
 	h := &Hub{srv: srv, opts: opts, log: log.With("part", "hub")}
-	srv.SetLoggerV2(hubLog{natsLog{h.log}}, false, false, false)
+	srv.SetLoggerV2(hubLog{newNatsLog(h.log)}, false, false, false)
 	srv.Start()
 	if !srv.ReadyForConnections(10 * time.Second) {
 		srv.Shutdown()
@@ -99,4 +99,4 @@ func (h *Hub) Close() {
 // refused logins at info, the rest as natsLog does.
 type hubLog struct{ natsLog }
 
-func (l hubLog) Noticef(format string, v ...any) { l.log.Info(fmt.Sprintf(format, v...)) }
+func (l hubLog) Noticef(format string, v ...any) { l.say(slog.LevelInfo, format, v) }
