@@ -10,7 +10,7 @@ ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: all deps models build run test bench bench-power bench-draw install-service clean
+.PHONY: all deps models build run test bench bench-power bench-draw bench-link install-service clean
 
 all: build
 
@@ -56,6 +56,11 @@ bench-power: deps models build $(REEL)
 # allocations are counted around drawing only, after a warm-up.
 bench-draw: deps models build
 	$(XVFB) $(BIN) bench --draw --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 300 $(ARGS)
+
+# The carrier link (BENCHMARKS.md): a hub and three carriers in one process on
+# 127.0.0.1; bytes on the wire idle and in constant play, latency, memory.
+bench-link: build
+	$(BIN) bench --link --seconds 120 $(ARGS)
 
 # Start the kiosk at login and restart it when it exits (a systemd user unit).
 install-service: build $(REEL)

@@ -100,3 +100,13 @@ func (h *Hub) Close() {
 type hubLog struct{ natsLog }
 
 func (l hubLog) Noticef(format string, v ...any) { l.say(slog.LevelInfo, format, v) }
+
+// Traffic is the bytes the hub has taken in from carriers and sent out to
+// them since it started: everything on the wire between carriers.
+func (h *Hub) Traffic() (in, out int64) {
+	v, err := h.srv.Varz(nil)
+	if err != nil {
+		return 0, 0
+	}
+	return v.InBytes, v.OutBytes
+}

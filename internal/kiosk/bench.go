@@ -59,16 +59,20 @@ type OpenCVResult struct {
 var benchStages = []string{"capture", "preprocess", "inference", "postprocess", "tracking", "motion", "faces"}
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S] | bench --draw [--frames N]", stderr)
+	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S] | bench --draw [--frames N] | bench --link [--seconds S]", stderr)
 	source := fs.String("source", "", "clip to measure on (default: source.demo)")
 	frames := fs.Int("frames", 300, "frames to measure after 20 frames of warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	compare := fs.Bool("compare-opencv", false, "also run the object model through OpenCV's DNN module with the same thread count")
 	levels := fs.Bool("power", false, "instead, run the real kiosk window at each power level (simulated battery) and measure its CPU")
-	seconds := fs.Float64("seconds", 60, "with --power: seconds per level")
+	seconds := fs.Float64("seconds", 60, "with --power: seconds per level; with --link: seconds per phase")
+	linkBench := fs.Bool("link", false, "instead, measure the carrier link: a hub and three carriers on 127.0.0.1 (bytes on the wire, latency, memory)")
 	draw := fs.Bool("draw", false, "instead, run the real kiosk window through every scene and print each one's heap allocations per drawn frame (--frames per scene), one JSON line per scene")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *linkBench {
+		return benchLink(*seconds, *asJSON, stdout, stderr)
 	}
 	if *frames < 10 {
 		return fmt.Errorf("%w: --frames must be at least 10", errUsage)
