@@ -60,6 +60,7 @@ type Carrier struct {
 	peers    map[string]peer // by carrier ID, from heartbeats
 	sources  []string        // carriers sourced into the merged stream
 	board    *Board
+	news     news
 	sent     int
 	lastSent time.Time
 	dropped  int
@@ -338,18 +339,24 @@ func (c *Carrier) heard(m *nats.Msg) {
 func (c *Carrier) followBoard(ctx context.Context) error {
 	now := c.now()
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	started := c.now()
 	cons, err := c.js.OrderedConsumer(ctx, mergedStream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{"arcade.ev.*." + KindResult},
-		DeliverPolicy:  jetstream.DeliverByStartTimePolicy,
-		OptStartTime:   &midnight,
+		DeliverPolicy: jetstream.DeliverByStartTimePolicy,
+		OptStartTime:  &midnight,
 	})
 	if err != nil {
 		return fmt.Errorf("link: board: %w", err)
 	}
 	_, err = cons.Consume(func(msg jetstream.Msg) {
 		var m Message
-		if json.Unmarshal(msg.Data(), &m) == nil && msg.Subject() == m.subject() {
-			c.board.Add(m)
+		if json.Unmarshal(msg.Data(), &m) != nil || msg.Subject() != m.subject() {
+			return
+		}
+		c.board.Add(m)
+		// News is what other carriers did since this one started: the
+		// attract screen's ticker.
+		if m.Carrier != c.id && !m.At.Before(started) {
+			c.news.add(m)
 		}
 	})
 	if err != nil {
@@ -498,6 +505,10 @@ func (c *Carrier) ID() string { return c.id }
 // Board is today's merged board: every carrier's results since local
 // midnight.
 func (c *Carrier) Board() *Board { return c.board }
+
+// News is what other carriers did lately, newest last: for the attract
+// screen's ticker.
+func (c *Carrier) News() []NewsItem { return c.news.items() }
 
 // Status is what the operator overlay and 'kiosk link status' show.
 type Status struct {
