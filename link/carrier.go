@@ -38,12 +38,13 @@ const queueLen = 256
 // the merged board of today. The game never waits for it: Hear only puts
 // an event in a queue.
 type Carrier struct {
-	cfg   Config
-	id    string
-	name  string
-	store string
-	log   *slog.Logger
-	now   func() time.Time
+	cfg    Config
+	id     string
+	public string // the key the hub must list
+	name   string
+	store  string
+	log    *slog.Logger
+	now    func() time.Time
 
 	srv      *server.Server
 	nc       *nats.Conn
@@ -55,17 +56,19 @@ type Carrier struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
-	mu       sync.Mutex
-	seq      uint64
-	peers    map[string]peer // by carrier ID, from heartbeats
-	sources  []string        // carriers sourced into the merged stream
-	board    *Board
-	news     news
-	sent     int
-	lastSent time.Time
-	dropped  int
-	lastErr  string
-	upSince  time.Time // leaf link up since, zero while down
+	mu        sync.Mutex
+	seq       uint64
+	peers     map[string]peer // by carrier ID, from heartbeats
+	sources   []string        // carriers sourced into the merged stream
+	board     *Board
+	news      news
+	sent      int
+	lastSent  time.Time
+	dropped   int
+	lastErr   string
+	upSince   time.Time // leaf link up since, zero while down
+	downSince time.Time // down since (start, or the last drop)
+	told      bool      // the log has said what to check in this outage
 }
 
 // peer is another carrier as last heard.
@@ -89,7 +92,7 @@ func Start(cfg Config, dataDir string, log *slog.Logger) (*Carrier, error) {
 	if err != nil || hub.Host == "" {
 		return nil, fmt.Errorf("link.hub %q is not a URL such as nats-leaf://hub.local:7422", cfg.Hub)
 	}
-	c := &Carrier{cfg: cfg, id: carrierID(public), name: cfg.DisplayName(), log: log.With("part", "link"),
+	c := &Carrier{cfg: cfg, id: carrierID(public), public: public, name: cfg.DisplayName(), log: log.With("part", "link"),
 		now: time.Now, queue: make(chan Message, queueLen), beatNow: make(chan struct{}, 1), peers: map[string]peer{}, board: NewBoard()}
 	c.store = cfg.Store
 	if c.store == "" {
@@ -109,6 +112,7 @@ func Start(cfg Config, dataDir string, log *slog.Logger) (*Carrier, error) {
 		c.shutdown()
 		return nil, err
 	}
+	c.downSince = c.now()
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.wg.Add(2)
@@ -475,11 +479,22 @@ func (c *Carrier) watchLink() bool {
 		c.log.Info("link up", "hub", c.cfg.Hub)
 		return true
 	case !up && !c.upSince.IsZero():
-		c.upSince = time.Time{}
+		c.upSince, c.downSince, c.told = time.Time{}, c.now(), false
 		c.log.Warn("link down: playing on alone, events are kept until it is back", "hub", c.cfg.Hub)
+	case !up && !c.told && c.now().Sub(c.downSince) >= linkPatience:
+		// Once per outage: the server's own lines do not name the setting
+		// to check.
+		c.told = true
+		c.log.Warn("link: the hub is not reachable or does not let this carrier in; playing on alone. "+
+			"Check link.hub, that 'kiosk hub' runs there, and that its [hub] carriers lists this carrier's public key",
+			"hub", c.cfg.Hub, "public_key", c.public, "down_for", c.now().Sub(c.downSince).Round(time.Second))
 	}
 	return false
 }
+
+// linkPatience is how long the link may take to come up before the log
+// says what to check.
+var linkPatience = 20 * time.Second
 
 func (c *Carrier) beat() {
 	p := presence{Carrier: c.id, Name: c.name, At: c.now().UTC()}

@@ -228,15 +228,22 @@ func TestLinkOnlyCarriersSpeakAndOnlyForThemselves(t *testing.T) {
 	port := freePort(t)
 	h := startHub(t, port, &hubLog, f.keys...)
 	t.Cleanup(h.Close)
-	strangerKey, _ := newKey(t, f.dir, "stranger")
+	strangerKey, strangerPub := newKey(t, f.dir, "stranger")
+	defer func(p time.Duration) { linkPatience = p }(linkPatience)
+	linkPatience = time.Second
+	var strangerLog syncLog
 	stranger, err := Start(Config{Enabled: true, Name: "Stranger", Hub: "nats-leaf://127.0.0.1:" + strconv.Itoa(port),
-		KeyFile: strangerKey}, filepath.Join(f.dir, "stranger"), slog.New(slog.DiscardHandler))
+		KeyFile: strangerKey}, filepath.Join(f.dir, "stranger"), slog.New(slog.NewTextHandler(&strangerLog, nil)))
 	require.NoError(t, err)
 	t.Cleanup(stranger.Close)
 	require.Eventually(t, func() bool { return strings.Contains(hubLog.String(), "authentication error") },
 		30*time.Second, 20*time.Millisecond, "the hub refuses the stranger: %s", hubLog.String())
 	assert.False(t, stranger.Status().Up)
 	assert.Zero(t, h.Carriers())
+	require.Eventually(t, func() bool { return strings.Contains(strangerLog.String(), "[hub] carriers lists this carrier's public key") },
+		30*time.Second, 20*time.Millisecond, "the stranger's own log says what to check")
+	assert.Contains(t, strangerLog.String(), strangerPub)
+	assert.Equal(t, 1, strings.Count(strangerLog.String(), "does not let this carrier in"), "once per outage")
 
 	// A server with a listed key (a third carrier's, stolen) publishes a
 	// score as if it were the victim, on the victim's own subjects.
