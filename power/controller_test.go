@@ -2,6 +2,7 @@ package power_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"testing"
 	"time"
@@ -41,4 +42,53 @@ func TestControllerReadsTheFixture(t *testing.T) {
 	assert.Equal(t, "medium", c.Status().Decision.Level)
 	assert.Equal(t, 30.0, got.DrawFPS)
 	assert.InDelta(t, 49.1, c.Status().State.Percent, 0.1)
+}
+
+// The presenter's brighter/dimmer keys never wait for the backlight: the
+// write happens on the controller's goroutine, newest value last.
+func TestControllerNudgeNeverWaitsForTheBacklight(t *testing.T) {
+	cfg := power.DefaultConfig()
+	cfg.SimulatePercent = 15
+	release := make(chan struct{})
+	writes := make(chan string, 16)
+	bl := &power.Backlight{Dir: t.TempDir(), Max: 100, WriteFile: func(_ string, data []byte) error {
+		<-release // sysfs hangs until the test lets it go
+		writes <- string(data)
+		return nil
+	}}
+	c := power.NewController(cfg, nil, power.NewDimmer(bl, slog.New(slog.DiscardHandler)), slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx) }()
+	// The level is decided, and its brightness (60) is being written: the
+	// write hangs.
+	require.Eventually(t, func() bool { return c.Status().Read }, 10*time.Second, time.Millisecond)
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		for range 5 {
+			c.Nudge(+5) // while the first write hangs
+		}
+	}()
+	select {
+	case <-returned:
+	case <-time.After(time.Minute):
+		t.Fatal("Nudge waited for the backlight")
+	}
+	assert.Equal(t, 85.0, c.Status().Decision.Budget.BrightnessPercent, "the new brightness is known at once")
+	close(release)
+	require.Eventually(t, func() bool {
+		for {
+			select {
+			case w := <-writes:
+				if w == "85\n" || w == "85" {
+					return true
+				}
+			default:
+				return false
+			}
+		}
+	}, 10*time.Second, 10*time.Millisecond, "the newest brightness reaches the backlight")
+	cancel()
+	<-done
 }
