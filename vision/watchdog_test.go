@@ -346,7 +346,7 @@ func TestWatchdogNoticesAStall(t *testing.T) {
 	r.read(t, last)
 	took := time.Since(start)
 	assert.GreaterOrEqual(t, took, 100*time.Millisecond)
-	assert.Less(t, took, time.Second)
+	assert.Less(t, took, 10*time.Second, "noticed, not waited out")
 	s := r.w.State()
 	assert.Equal(t, [2]int{1, 1}, [2]int{s.Outages, s.Recoveries})
 	assert.Equal(t, "stalled for 0.1s", s.Reason)
@@ -357,7 +357,7 @@ func TestWatchdogNoticesAStall(t *testing.T) {
 	assert.Equal(t, 1, stuck.Blocked())
 	assert.False(t, stuck.Closed())
 	stuck.Stall(false)
-	assert.Eventually(t, stuck.Closed, time.Second, time.Millisecond)
+	assert.Eventually(t, stuck.Closed, 10*time.Second, time.Millisecond)
 	assert.False(t, r.src(1).Closed())
 }
 
@@ -390,13 +390,13 @@ func TestWatchdogCloseDuringAStall(t *testing.T) {
 	closedAt = start
 	mu.Unlock()
 	require.NoError(t, r.w.Close())
-	assert.Less(t, time.Since(start), 500*time.Millisecond, "Close returns promptly")
+	// Promptly: well before the 3 s stall would have ended the read.
+	assert.Less(t, time.Since(start), 2500*time.Millisecond, "Close returns promptly")
 	select {
 	case res := <-done:
 		require.Error(t, res.err)
-		assert.Contains(t, res.err.Error(), "closed")
-		assert.Less(t, res.took, 300*time.Millisecond, "Read returns promptly")
-	case <-time.After(time.Second):
+		assert.Contains(t, res.err.Error(), "closed", "ended by Close, not by the stall")
+	case <-time.After(10 * time.Second):
 		t.Fatal("Read still blocked after Close")
 	}
 	_, err := r.w.Read(&r.frame)
@@ -407,7 +407,7 @@ func TestWatchdogCloseDuringAStall(t *testing.T) {
 	// the source and ends.
 	assert.False(t, stuck.Closed())
 	stuck.Stall(false)
-	assert.Eventually(t, stuck.Closed, time.Second, time.Millisecond)
+	assert.Eventually(t, stuck.Closed, 10*time.Second, time.Millisecond)
 	goroutinesSettle(t, goroutines)
 }
 
@@ -424,9 +424,9 @@ func TestWatchdogEndsWithItsContext(t *testing.T) {
 	start := time.Now()
 	_, err := r.w.Read(&r.frame)
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Less(t, time.Since(start), time.Second)
+	assert.Less(t, time.Since(start), 2500*time.Millisecond, "ended by the context, before the 3 s stall")
 	stuck.Stall(false)
-	assert.Eventually(t, stuck.Closed, time.Second, time.Millisecond)
+	assert.Eventually(t, stuck.Closed, 10*time.Second, time.Millisecond)
 	goroutinesSettle(t, goroutines)
 
 	// While waiting to reopen, too.
