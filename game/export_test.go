@@ -1,5 +1,7 @@
 package game
 
+import "time"
+
 // SavingLeaderboard is an empty board that saves through write instead of
 // a file: tests inject a slow or failing disk.
 func SavingLeaderboard(write func([]byte) error, saved func(string, error)) *Leaderboard {
@@ -7,4 +9,11 @@ func SavingLeaderboard(write func([]byte) error, saved func(string, error)) *Lea
 	lb.dir = "test-board"
 	lb.startSaving(write, saved)
 	return lb
+}
+
+// SetRetryEvery changes how often a failed board write is tried again.
+func SetRetryEvery(d time.Duration) (restore func()) {
+	old := retryEvery
+	retryEvery = d
+	return func() { retryEvery = old }
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 )
 
 // Entry is one line of a leaderboard.
@@ -27,6 +30,8 @@ const (
 	// is a write that a crash cut short.
 	boardTemp = boardFile + ".tmp-"
 	boardSize = 10
+	// boardVersion is the file format this kiosk writes.
+	boardVersion = 1
 )
 
 // boardData is the file: per day, per game, the top ten, best first.
@@ -47,11 +52,13 @@ type Leaderboard struct {
 
 	// Saving, for a board opened from a folder; nil wake means in memory.
 	dir     string
+	file    string // boardFile, or ours beside a newer kiosk's
 	log     *slog.Logger
 	write   func(data []byte) error // lb.replace, or a test's
 	saved   func(file string, err error)
 	wake    chan struct{} // a change to write (capacity 1: changes merge)
 	changes uint64        // under mu: changes made so far
+	problem string        // under mu: why the last write failed, "" when it worked
 	written uint64        // under mu: changes on disk (or failed to get there)
 	flushed *sync.Cond    // on mu: written moved
 	stop    chan struct{}
@@ -70,42 +77,92 @@ func NewLeaderboard(days map[string]map[string][]Entry) *Leaderboard {
 	return lb
 }
 
+// maxBoardFile is the largest board read: ten scores a game a day for a
+// year is a few hundred kB.
+const maxBoardFile = 8 << 20
+
 // OpenLeaderboard reads dir/leaderboard.json, creating dir if need be, and
-// starts the goroutine that writes each change back; Close stops it. A
-// file that is not valid JSON is renamed aside (leaderboard.json.damaged-N)
-// with a warning, and the board starts empty: a lost board is no reason to
-// close the booth. Only a folder that cannot be made or read is an error.
-// saved, when not nil, hears the outcome of every write (from the writer's
-// goroutine).
-func OpenLeaderboard(dir string, log *slog.Logger, saved func(file string, err error)) (*Leaderboard, error) {
+// starts the goroutine that writes each change back; Close stops it. It
+// always gives a board, because a lost board is no reason to close the
+// booth: a file that is not a valid board (damaged, a folder, a FIFO) is
+// set aside (leaderboard.json.damaged-N) with a warning; a board from a
+// newer kiosk is left as it is and this one keeps its scores beside it
+// (leaderboard.v1.json); a folder that cannot be made or written leaves the
+// board in memory, with one error naming the path, the reason and
+// game.data_dir, and writes are tried again now and then. saved, when not
+// nil, hears the outcome of every write (from the writer's goroutine).
+func OpenLeaderboard(dir string, log *slog.Logger, saved func(file string, err error)) *Leaderboard {
 	if log == nil {
 		log = slog.Default()
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("leaderboard: %w", err)
-	}
 	lb := NewLeaderboard(nil)
-	lb.dir, lb.log = dir, log
-	lb.removeTemps()
-	data, err := os.ReadFile(lb.path())
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, fmt.Errorf("leaderboard: %w", err)
-	default:
-		var f boardData
-		if err := json.Unmarshal(data, &f); err != nil {
-			lb.setAside(err)
-		} else {
-			for day, games := range f.Days {
-				for game, top := range games {
-					lb.put(day, game, tidy(top))
-				}
-			}
-		}
+	lb.dir, lb.file, lb.log = dir, boardFile, log
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		log.Error("leaderboard: its folder cannot be made, so scores are kept in memory only; set game.data_dir to a folder the kiosk may write",
+			"path", dir, "reason", err)
+	} else {
+		lb.removeTemps()
+		lb.load()
 	}
 	lb.startSaving(lb.replace, saved)
-	return lb, nil
+	return lb
+}
+
+// load reads the board file, if there is one the kiosk can use.
+func (lb *Leaderboard) load() {
+	data, err := readRegular(lb.path(), maxBoardFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return
+	case errors.Is(err, errNotRegular):
+		lb.setAside(err)
+		return
+	case err != nil:
+		lb.setAside(err) // unreadable: out of the way, if the folder allows
+		return
+	}
+	var f boardData
+	if err := json.Unmarshal(data, &f); err != nil {
+		lb.setAside(err)
+		return
+	}
+	if f.Version > boardVersion {
+		lb.file = fmt.Sprintf("leaderboard.v%d.json", boardVersion)
+		lb.log.Warn("leaderboard: the file is from a newer kiosk; it is left as it is and this kiosk keeps its scores beside it",
+			"file", filepath.Join(lb.dir, boardFile), "version", f.Version, "ours", lb.path())
+		if data, err = readRegular(lb.path(), maxBoardFile); err != nil || json.Unmarshal(data, &f) != nil {
+			return
+		}
+	}
+	for day, games := range f.Days {
+		for game, top := range games {
+			lb.put(day, game, tidy(top))
+		}
+	}
+}
+
+// errNotRegular marks a board path that is a folder, a FIFO, a device or
+// a socket: nothing the kiosk would open (a FIFO would hang it).
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular reads a regular file of at most limit bytes.
+func readRegular(path string, limit int64) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w (%s)", errNotRegular, info.Mode().Type())
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%d bytes, more than a board can be", info.Size())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit+1))
 }
 
 // startSaving starts the writer goroutine with write as the way to disk.
@@ -117,17 +174,26 @@ func (lb *Leaderboard) startSaving(write func([]byte) error, saved func(string, 
 	go lb.saveLoop()
 }
 
-// saveLoop writes the newest board after each change until Close.
+// retryEvery is how often a board that could not be written is tried
+// again (a folder made writable, a disk with room again).
+var retryEvery = 30 * time.Second
+
+// saveLoop writes the newest board after each change until Close, and
+// tries again now and then while the last write failed.
 func (lb *Leaderboard) saveLoop() {
 	defer close(lb.done)
+	retry := time.NewTimer(retryEvery)
+	defer retry.Stop()
 	for {
 		select {
 		case <-lb.wake:
-			lb.saveNow()
+		case <-retry.C:
 		case <-lb.stop:
 			lb.saveNow() // the last change, if any
 			return
 		}
+		lb.saveNow()
+		retry.Reset(retryEvery)
 	}
 }
 
@@ -136,11 +202,11 @@ func (lb *Leaderboard) saveLoop() {
 func (lb *Leaderboard) saveNow() {
 	lb.mu.Lock()
 	upto := lb.changes
-	if upto == lb.written {
+	if upto == lb.written && lb.problem == "" {
 		lb.mu.Unlock()
 		return
 	}
-	data, err := json.MarshalIndent(boardData{Version: 1, Days: lb.days}, "", "  ")
+	data, err := json.MarshalIndent(boardData{Version: boardVersion, Days: lb.days}, "", "  ")
 	lb.mu.Unlock()
 	if err == nil {
 		err = lb.write(append(data, '\n'))
@@ -152,6 +218,10 @@ func (lb *Leaderboard) saveNow() {
 		lb.saved(lb.path(), err)
 	}
 	lb.mu.Lock()
+	lb.problem = ""
+	if err != nil {
+		lb.problem = errors.Unwrap(err).Error()
+	}
 	lb.written = upto
 	lb.flushed.Broadcast()
 	lb.mu.Unlock()
@@ -198,6 +268,14 @@ func (lb *Leaderboard) Close() {
 	<-lb.done
 }
 
+// Problem is why the board's last write failed ("" when it worked): for
+// the operator overlay's "scores not saved".
+func (lb *Leaderboard) Problem() string {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	return lb.problem
+}
+
 // Days is a copy of the whole board: per day, per game, the top ten.
 func (lb *Leaderboard) Days() map[string]map[string][]Entry {
 	lb.mu.Lock()
@@ -212,7 +290,7 @@ func (lb *Leaderboard) Days() map[string]map[string][]Entry {
 	return out
 }
 
-func (lb *Leaderboard) path() string { return filepath.Join(lb.dir, boardFile) }
+func (lb *Leaderboard) path() string { return filepath.Join(lb.dir, lb.file) }
 
 // removeTemps deletes files a crash left between writing and renaming;
 // the board they were to replace is still whole.

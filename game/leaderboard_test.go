@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/stretchr/testify/assert"
@@ -30,8 +32,7 @@ func files(t *testing.T, dir string) []string {
 
 func TestLeaderboardRanks(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	lb := game.OpenLeaderboard(dir, nil, nil)
 	for _, tc := range []struct {
 		name  string
 		score int
@@ -69,8 +70,7 @@ func TestLeaderboardRanks(t *testing.T) {
 	assert.Equal(t, 1, lb.Add("hunt", "2025-06-02", "N", 1))
 	lb.Flush()
 
-	again, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	again := game.OpenLeaderboard(dir, nil, nil)
 	assert.Equal(t, top, again.Top("hunt", testDay), "kept on disk")
 	assert.Len(t, again.Top("hunt", "2025-06-02"), 1)
 
@@ -80,8 +80,7 @@ func TestLeaderboardRanks(t *testing.T) {
 
 func TestLeaderboardReset(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	lb := game.OpenLeaderboard(dir, nil, nil)
 	lb.Add("hunt", testDay, "A", 1)
 	lb.Add("dodge", testDay, "B", 2)
 	lb.Add("hunt", "2025-06-02", "C", 3)
@@ -95,16 +94,14 @@ func TestLeaderboardReset(t *testing.T) {
 	assert.Len(t, lb.Top("hunt", "2025-06-02"), 1)
 	lb.Close()
 
-	again, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	again := game.OpenLeaderboard(dir, nil, nil)
 	assert.Empty(t, again.Top("dodge", testDay))
 	assert.Len(t, again.Top("hunt", "2025-06-02"), 1)
 }
 
 func TestLeaderboardWritesLeaveNoTempFiles(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	lb := game.OpenLeaderboard(dir, nil, nil)
 	assert.Empty(t, files(t, dir), "nothing written before a score")
 	r := rand.New(rand.NewPCG(1, 1))
 	for i := range 30 {
@@ -116,8 +113,7 @@ func TestLeaderboardWritesLeaveNoTempFiles(t *testing.T) {
 
 func TestLeaderboardSurvivesACrashBeforeTheRename(t *testing.T) {
 	dir := t.TempDir()
-	lb, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	lb := game.OpenLeaderboard(dir, nil, nil)
 	lb.Add("hunt", testDay, "Old Otter", 120)
 	lb.Close()
 
@@ -125,8 +121,7 @@ func TestLeaderboardSurvivesACrashBeforeTheRename(t *testing.T) {
 	tmp := filepath.Join(dir, "leaderboard.json.tmp-12345")
 	require.NoError(t, os.WriteFile(tmp, []byte(`{"version":1,"days":{"2025-06-01":{"hunt":[{"name":"New`), 0o644))
 
-	again, err := game.OpenLeaderboard(dir, nil, nil)
-	require.NoError(t, err)
+	again := game.OpenLeaderboard(dir, nil, nil)
 	assert.Equal(t, []game.Entry{{Name: "Old Otter", Score: 120}}, again.Top("hunt", testDay))
 	assert.Equal(t, []string{"leaderboard.json"}, files(t, dir), "the leftover is cleared away")
 }
@@ -138,8 +133,7 @@ func TestLeaderboardSetsADamagedFileAside(t *testing.T) {
 		bad := fmt.Sprintf(`{"days": broken %d`, n)
 		require.NoError(t, os.WriteFile(path, []byte(bad), 0o644))
 		var logged bytes.Buffer
-		lb, err := game.OpenLeaderboard(dir, slog.New(slog.NewTextHandler(&logged, nil)), nil)
-		require.NoError(t, err, "never fatal")
+		lb := game.OpenLeaderboard(dir, slog.New(slog.NewTextHandler(&logged, nil)), nil)
 		assert.Empty(t, lb.Top("hunt", testDay))
 		assert.Contains(t, logged.String(), "level=WARN")
 		assert.Contains(t, logged.String(), "damaged")
@@ -193,4 +187,95 @@ func TestLeaderboardWritesNeverWait(t *testing.T) {
 	require.NotEmpty(t, outcomes)
 	assert.LessOrEqual(t, len(outcomes), 3, "changes made while a write hangs are written together")
 	assert.ErrorContains(t, outcomes[len(outcomes)-1], "disk full")
+}
+
+// Every leaderboard fault the kiosk met: it still opens a board and plays,
+// and says once what is wrong and where.
+func TestLeaderboardFaultsNeverStopTheKiosk(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setUp func(t *testing.T, dir string) string // returns the data_dir to open
+		log   string                                // in the log
+		check func(t *testing.T, dataDir string)
+	}{
+		{"the board is a folder", func(t *testing.T, dir string) string {
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "leaderboard.json"), 0o755))
+			return dir
+		}, "set aside", func(t *testing.T, dir string) {
+			info, err := os.Stat(filepath.Join(dir, "leaderboard.json.damaged-1"))
+			require.NoError(t, err)
+			assert.True(t, info.IsDir(), "kept for a look")
+		}},
+		{"the board is a FIFO", func(t *testing.T, dir string) string {
+			require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "leaderboard.json"), 0o644))
+			return dir
+		}, "not a regular file", nil},
+		{"data_dir is a file", func(t *testing.T, dir string) string {
+			file := filepath.Join(dir, "data")
+			require.NoError(t, os.WriteFile(file, []byte("x"), 0o644))
+			return file
+		}, "game.data_dir", nil},
+		{"a board from a newer kiosk", func(t *testing.T, dir string) string {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "leaderboard.json"), []byte(`{"version": 99, "days": {}}`), 0o644))
+			return dir
+		}, "newer kiosk", func(t *testing.T, dir string) {
+			data, err := os.ReadFile(filepath.Join(dir, "leaderboard.json"))
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"version": 99, "days": {}}`, string(data), "left as it is")
+			again := game.OpenLeaderboard(dir, nil, nil)
+			defer again.Close()
+			assert.Len(t, again.Top("hunt", testDay), 1, "our scores, from beside it")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			dataDir := tc.setUp(t, dir)
+			var logged bytes.Buffer
+			done := make(chan *game.Leaderboard)
+			go func() { done <- game.OpenLeaderboard(dataDir, slog.New(slog.NewTextHandler(&logged, nil)), nil) }()
+			var lb *game.Leaderboard
+			select {
+			case lb = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("opening the board hangs")
+			}
+			assert.Contains(t, logged.String(), tc.log)
+			assert.Equal(t, 1, lb.Add("hunt", testDay, "Still Playing", 50), "the board works")
+			lb.Close()
+			assert.Equal(t, []game.Entry{{Name: "Still Playing", Score: 50}}, lb.Top("hunt", testDay), "and shows the score")
+			if tc.check != nil {
+				tc.check(t, dataDir)
+			}
+		})
+	}
+}
+
+// A board that cannot be written keeps its scores, says why, and is
+// written once the disk takes it again.
+func TestLeaderboardTriesAgainUntilWritten(t *testing.T) {
+	defer game.SetRetryEvery(10 * time.Millisecond)()
+	var mu sync.Mutex
+	full := true
+	var wrote [][]byte
+	lb := game.SavingLeaderboard(func(data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if full {
+			return errors.New("no space left on device")
+		}
+		wrote = append(wrote, data)
+		return nil
+	}, nil)
+	defer lb.Close()
+	lb.Add("hunt", testDay, "Patient Panda", 70)
+	require.Eventually(t, func() bool { return lb.Problem() != "" }, 10*time.Second, time.Millisecond)
+	assert.Contains(t, lb.Problem(), "no space left")
+	mu.Lock()
+	full = false
+	mu.Unlock()
+	require.Eventually(t, func() bool { return lb.Problem() == "" }, 10*time.Second, time.Millisecond, "written on a retry, without a new score")
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, wrote)
+	assert.Contains(t, string(wrote[len(wrote)-1]), "Patient Panda")
 }

@@ -69,16 +69,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// The board tells the session how each write went (from its own
 	// goroutine); the session is made just below, before any score.
 	var ses *game.Session
-	board, err := game.OpenLeaderboard(l.Resolve(l.Game.DataDir), log, func(file string, err error) {
+	board := game.OpenLeaderboard(l.Resolve(l.Game.DataDir), log, func(file string, err error) {
 		e := game.Event{Kind: game.KindBoardSaved, File: file}
 		if err != nil {
 			e.Kind, e.Err = game.KindBoardUnsaved, err.Error()
 		}
 		ses.Note(e)
 	})
-	if err != nil {
-		return err
-	}
 	defer board.Close()
 	games := l.Game
 	if !demo {
