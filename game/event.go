@@ -16,7 +16,8 @@ type Kind string
 // games' own (prompt, find, skip, pop, light, moved, win, hit, catch),
 // round_end, results. The kiosk: idle (a round ended early), scene_failed,
 // game_disabled (retired for the day), key, privacy, mute, paused,
-// recalibrate, board_reset, quit. From outside the rules, told to the
+// recalibrate, board_reset, quit, shutdown (the kiosk stopping: a round in
+// play ends with its score). From outside the rules, told to the
 // session by the host: camera_lost, camera_back, board_saved,
 // board_not_saved.
 const (
@@ -43,6 +44,7 @@ const (
 	KindRecalibrate  Kind = "recalibrate"
 	KindBoardReset   Kind = "board_reset"
 	KindQuit         Kind = "quit"
+	KindShutdown     Kind = "shutdown"
 	KindCameraLost   Kind = "camera_lost"
 	KindCameraBack   Kind = "camera_back"
 	KindBoardSaved   Kind = "board_saved"
@@ -110,6 +112,7 @@ var eventFields = map[Kind][]string{
 	KindPrivacy:      {"mode"},
 	KindMute:         {"muted"},
 	KindPaused:       {"paused"},
+	KindShutdown:     {"scene"},
 	KindCameraLost:   {"outages", "reason", "source"},
 	KindCameraBack:   {"outages", "recoveries", "source"},
 	KindBoardSaved:   {"file"},

@@ -47,6 +47,8 @@ func (l *EventLog) Hear(e Event) {
 		log.Info("today's leaderboard reset by the presenter")
 	case KindQuit:
 		log.Info("quit by the presenter")
+	case KindShutdown:
+		log.Info("kiosk stopping: a round in play ends with its score", "scene", e.Scene)
 	case KindBoardUnsaved:
 		if e.Err != l.boardErr {
 			log.Error("leaderboard not saved: the scores stay on screen and in memory", "file", e.File, "err", e.Err)

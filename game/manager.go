@@ -89,6 +89,8 @@ func (r *round) end(in *Input, emit func(Event)) Scene {
 // EndNow ends the round early, with the score it has: the player left.
 func (r *round) EndNow(in *Input, emit func(Event)) Scene { return r.end(in, emit) }
 
+func (r *round) roundStarted() bool { return r.started }
+
 // over is true once the round's time has run out.
 func (r *round) over() bool { return r.elapsed >= r.length }
 
@@ -253,6 +255,29 @@ func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 	emit(Event{At: in.Now(), Kind: KindIdle, Scene: m.cur.Name()})
 	m.idle = 0
 	m.cur = g.EndNow(in, emit)
+}
+
+// EndRound ends the round in play, if any, with the score it has (the
+// kiosk is stopping): its round_end and results are emitted and the score
+// goes on the board. It reports whether there was a round to end.
+func (m *Manager) EndRound(in *Input, emit func(Event)) bool {
+	g, ok := m.cur.(interface {
+		EndNow(*Input, func(Event)) Scene
+	})
+	if !ok {
+		return false
+	}
+	if r, ok := m.cur.(interface{ roundStarted() bool }); ok && !r.roundStarted() {
+		return false
+	}
+	m.emit = emit
+	m.cur = g.EndNow(in, m.relay)
+	// The results scene tells its score (for the log and the other
+	// carriers) on its first update.
+	if next := m.cur.Update(in, m.relay); next != nil {
+		m.cur = next
+	}
+	return true
 }
 
 // StartGame jumps to a game's countdown, and moves the rotation on past

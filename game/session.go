@@ -51,6 +51,9 @@ type Intake struct {
 	Notes    []Event   // told by the host since the tick before
 	Failures []Failure // scenes that failed outside the rules (drawing)
 	Start    string    // a game started from the command line
+	// Shutdown is set on the last tick of a kiosk that is stopping: the
+	// round in play ends with its score.
+	Shutdown bool
 }
 
 // Failure is a panic outside the rules, while a scene was drawn.
@@ -108,6 +111,7 @@ type Session struct {
 	pressed  []string
 	failures []Failure
 	start    string
+	shutdown bool
 	actions  []Action
 	intake   Intake
 
@@ -264,7 +268,7 @@ func (s *Session) Step(obs *sight.Observation) {
 	s.inbox = s.inbox[:0]
 	s.mu.Unlock()
 	s.intake = Intake{Tick: s.tick, Day: s.day, Obs: obs, Keys: s.pressed, Notes: s.notes,
-		Failures: s.failures, Start: s.start}
+		Failures: s.failures, Start: s.start, Shutdown: s.shutdown}
 	if s.tape != nil {
 		s.tape.Take(&s.intake)
 	}
@@ -287,6 +291,12 @@ func (s *Session) Play(in *Intake) {
 	}
 	if in.Start != "" {
 		_ = s.mgr.StartGame(in.Start) // a name StartGame or a recording checked
+	}
+	if in.Shutdown {
+		s.emit(Event{At: now, Kind: KindShutdown, Scene: s.mgr.Current().Name()})
+		s.mgr.EndRound(&s.in, s.emitFn)
+		s.tick++
+		return
 	}
 	s.actions = s.actions[:0]
 	for _, k := range in.Keys {
@@ -354,6 +364,14 @@ func (s *Session) confirm(now time.Duration) {
 		s.emit(Event{At: now, Kind: KindQuit})
 		s.host.Quit()
 	}
+}
+
+// Shutdown plays a last tick for a kiosk that is stopping: a round in play
+// ends with its score (logged, entered on the board, told to the other
+// carriers) instead of vanishing. A recording keeps that tick too.
+func (s *Session) Shutdown() {
+	s.shutdown = true
+	s.Step(nil)
 }
 
 // Scene is the scene on screen, for the screen to draw.

@@ -247,3 +247,29 @@ func TestSessionNeverWaitsForTheLeaderboard(t *testing.T) {
 	close(release)
 	board.Close()
 }
+
+// A kiosk that stops during a round (SIGTERM, quit) ends it with its
+// score: logged, on the board, told to the listeners. Elsewhere it only
+// says it stops.
+func TestSessionShutdownEndsTheRoundInPlay(t *testing.T) {
+	b := newKiosk(t, testSetup())
+	require.NoError(t, b.StartGame("bubbles"))
+	o := obs()
+	for i := range 20 * 10 { // the countdown and 7 s of waving
+		moving(o, game.Rect{X0: float32(i%20) / 20, Y0: 0, X1: float32(i%20)/20 + 0.2, Y1: 1})
+		b.Step(o)
+	}
+	require.Equal(t, "bubbles", b.Scene().Name())
+	n := len(b.events)
+	b.Shutdown()
+	got := b.events[n:]
+	require.Len(t, got, 3)
+	assert.Equal(t, []game.Kind{game.KindShutdown, game.KindRoundEnd, game.KindResults}, []game.Kind{got[0].Kind, got[1].Kind, got[2].Kind})
+	assert.Positive(t, got[1].Score)
+	assert.Equal(t, got[1].Score, b.board.Top("bubbles", testDay)[0].Score, "the score is on the board")
+
+	idle := newKiosk(t, testSetup())
+	idle.play(10, nil)
+	idle.Shutdown()
+	assert.Equal(t, []game.Kind{game.KindShutdown}, idle.kinds(), "no round to end on the attract screen")
+}

@@ -136,7 +136,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		}
 		app.Probe(bench)
 	}
-	return app.Run()
+	err = app.Run()
+	// The window is gone (quit, a signal): a round in play ends with its
+	// score, before the board, the link and the recording close.
+	ses.Shutdown()
+	return err
 }
 
 // startPower runs the power policy: each level's budget, capped by the

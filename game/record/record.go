@@ -55,6 +55,7 @@ type line struct {
 	Notes    []noteRec      `json:"notes,omitempty"`
 	Failures []game.Failure `json:"failures,omitempty"`
 	Start    string         `json:"start,omitempty"`
+	Shutdown bool           `json:"shutdown,omitempty"`
 	Obs      *obsRec        `json:"obs,omitempty"`
 
 	End    bool   `json:"end,omitempty"`
@@ -224,7 +225,7 @@ func (w *Writer) put(v any) {
 
 // Take records one tick's intake: the parts that changed.
 func (w *Writer) Take(in *game.Intake) {
-	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start}
+	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start, Shutdown: in.Shutdown}
 	if in.Day != w.day || in.Tick == 0 {
 		day := in.Day
 		l.Day, w.day = &day, in.Day
@@ -236,7 +237,7 @@ func (w *Writer) Take(in *game.Intake) {
 		l.Obs = w.changes(in.Obs)
 	}
 	w.tick = in.Tick + 1
-	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && l.Obs == nil {
+	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && !l.Shutdown && l.Obs == nil {
 		return // nothing new: the replay plays this tick on what it has
 	}
 	w.put(l)
@@ -419,7 +420,7 @@ func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
 	in := game.Intake{Obs: &obs}
 	next := 0
 	for t := uint64(0); t < r.Ticks; t++ {
-		in.Tick, in.Keys, in.Notes, in.Failures, in.Start = t, nil, nil, nil, ""
+		in.Tick, in.Keys, in.Notes, in.Failures, in.Start, in.Shutdown = t, nil, nil, nil, "", false
 		if next < len(r.lines) && r.lines[next].Tick == t {
 			r.lines[next].apply(&in, &obs)
 			next++
@@ -461,7 +462,7 @@ func (l *line) apply(in *game.Intake, obs *sight.Observation) {
 	if l.Day != nil {
 		in.Day = *l.Day
 	}
-	in.Keys, in.Failures, in.Start = l.Keys, l.Failures, l.Start
+	in.Keys, in.Failures, in.Start, in.Shutdown = l.Keys, l.Failures, l.Start, l.Shutdown
 	for _, n := range l.Notes {
 		in.Notes = append(in.Notes, n.event())
 	}
