@@ -14,8 +14,7 @@ import (
 func waving() game.Rect { return game.Rect{X0: 0.3, Y0: 0.2, X1: 0.7, Y1: 0.8} }
 
 func TestManagerFullCycle(t *testing.T) {
-	board, err := game.OpenLeaderboard(t.TempDir(), nil, nil)
-	require.NoError(t, err)
+	board := game.OpenLeaderboard(t.TempDir(), nil, nil)
 	r := newRig(tick, 1)
 	m := game.NewManager(game.DefaultConfig(), board, true)
 	a, ok := m.Current().(*game.Attract)
