@@ -141,12 +141,16 @@ func (c KeyConfig) Lookup(key string) Command {
 	return ""
 }
 
-// Validate reports keys bound twice, keyed relative to [keys]. Whether a
-// name is a real key is checked where the keyboard is (the window).
+// Validate reports names that are not keys and keys bound twice, keyed
+// relative to [keys].
 func (c KeyConfig) Validate() check.Problems {
 	var ps check.Problems
 	seen := map[string]Command{}
 	for _, b := range c.Bindings() {
+		if !IsKeyName(b.Key) {
+			ps.Addf(string(b.Command), "%q is not a key name (for example \"Space\", \"F1\", \"A\", \"Digit1\", \"Equal\", \"ArrowUp\")", b.Key)
+			continue
+		}
 		k := strings.ToLower(b.Key)
 		if prev, ok := seen[k]; ok && prev != b.Command {
 			ps.Addf(string(b.Command), "key %q is already bound to %s", b.Key, prev)
