@@ -39,7 +39,7 @@ func BlazeFaceAnchors() []sight.Point {
 		for y := 0; y < g.cells; y++ {
 			for x := 0; x < g.cells; x++ {
 				for k := 0; k < g.per; k++ {
-					a = append(a, sight.Point{(float32(x) + 0.5) / float32(g.cells), (float32(y) + 0.5) / float32(g.cells)})
+					a = append(a, sight.Point{X: (float32(x) + 0.5) / float32(g.cells), Y: (float32(y) + 0.5) / float32(g.cells)})
 				}
 			}
 		}
@@ -69,9 +69,9 @@ func DecodeBlazeFace(anchors []sight.Point, size float32, scores, regs [2][]floa
 			cx := a.X*size + r[0]
 			cy := a.Y*size + r[1]
 			w, h := r[2], r[3]
-			det := sight.Detection{Class: 0, Score: score, Box: sight.Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}}
+			det := sight.Detection{Class: 0, Score: score, Box: sight.Box{X0: cx - w/2, Y0: cy - h/2, X1: cx + w/2, Y1: cy + h/2}}
 			for p := range det.Keypoints {
-				det.Keypoints[p] = sight.Point{a.X*size + r[4+2*p], a.Y*size + r[5+2*p]}
+				det.Keypoints[p] = sight.Point{X: a.X*size + r[4+2*p], Y: a.Y*size + r[5+2*p]}
 			}
 			dst = append(dst, det)
 		}

@@ -160,3 +160,25 @@ func TestOpenRuntimeMissingLibrary(t *testing.T) {
 	assert.Contains(t, err.Error(), "make deps")
 	assert.Contains(t, err.Error(), "model.library")
 }
+
+// A model of the wrong family for its slot is refused with the key, the
+// file, what it is and what the slot wants: BlazeFace finds "faces" on a
+// dog, YOLOX reports people as faces, and neither would say so.
+func TestDetectorSlotRefusesTheWrongFamily(t *testing.T) {
+	rt := openRuntime(t)
+	face := testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
+	_, err := model.Open(rt, "objects", face, model.DefaultConfig().Objects)
+	require.ErrorIs(t, err, model.ErrModel)
+	for _, want := range []string{"model.objects.path", face, "blazeface", "COCO object detector"} {
+		assert.ErrorContains(t, err, want)
+	}
+	yolox := testenv.Model(t, "yolox_nano.onnx")
+	_, err = model.Open(rt, "faces", yolox, model.DefaultConfig().Faces)
+	require.ErrorIs(t, err, model.ErrModel)
+	for _, want := range []string{"model.faces.path", yolox, "yolox", "80 classes", "BlazeFace"} {
+		assert.ErrorContains(t, err, want)
+	}
+	d, err := model.Open(rt, "objects", yolox, model.DefaultConfig().Objects)
+	require.NoError(t, err, "the right family is taken")
+	require.NoError(t, d.Close())
+}

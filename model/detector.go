@@ -69,6 +69,9 @@ func Open(rt *Runtime, name, path string, cfg DetectorConfig) (Detector, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s model %s: %v", ErrModel, name, path, err)
 	}
+	if err := fitsSlot(name, path, shape); err != nil {
+		return nil, err
+	}
 	c, err := newCore(name, path, cfg, shape, ins, outs)
 	if err != nil {
 		return nil, err
@@ -81,6 +84,26 @@ func Open(rt *Runtime, name, path string, cfg DetectorConfig) (Detector, error) 
 	default:
 		return &blazeFaceDetector{core: c, anchors: BlazeFaceAnchors()}, nil
 	}
+}
+
+// fitsSlot refuses a model of the wrong family for its slot: the object
+// games need a COCO detector (80 classes, the labels the hunt asks for),
+// the face games BlazeFace. Either would run in the other's slot and find
+// nonsense ("face" on a dog) without a word.
+func fitsSlot(name, path string, shape modelShape) error {
+	var want string
+	switch {
+	case name == "objects" && shape.kind == KindBlazeFace:
+		want = "a COCO object detector (YOLOX or an Ultralytics YOLOv8/11 export, 80 classes)"
+	case name == "objects" && shape.classes != len(sight.COCOLabels):
+		want = fmt.Sprintf("a COCO object detector with %d classes", len(sight.COCOLabels))
+	case name == "faces" && shape.kind != KindBlazeFace:
+		want = "a BlazeFace face detector (make models fetches face_detection_back_256x256_barracuda.onnx)"
+	default:
+		return nil
+	}
+	return fmt.Errorf("%w: model.%s.path is %s, a %s model (%d classes, input %dx%d), but the %s slot wants %s",
+		ErrModel, name, path, shape.kind, shape.classes, shape.inW, shape.inH, name, want)
 }
 
 // modelShape is what classify learned from a model's tensors.
@@ -337,7 +360,7 @@ func (c *core) finish(dst []sight.Detection) []sight.Detection {
 		}
 		for i := range d.Keypoints {
 			x, y := c.lb.ToSource(d.Keypoints[i].X, d.Keypoints[i].Y)
-			d.Keypoints[i] = sight.Point{x, y}
+			d.Keypoints[i] = sight.Point{X: x, Y: y}
 		}
 		d.Label = c.labels[d.Class]
 		dst = append(dst, d)

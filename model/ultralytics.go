@@ -40,7 +40,7 @@ func DecodeUltralytics(out []float32, n, classes int, minScore float32, keep fun
 		}
 		cx, cy, w, h := out[i], out[n+i], out[2*n+i], out[3*n+i]
 		dst = append(dst, sight.Detection{Class: best, Score: bestScore,
-			Box: sight.Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}})
+			Box: sight.Box{X0: cx - w/2, Y0: cy - h/2, X1: cx + w/2, Y1: cy + h/2}})
 	}
 	return dst
 }

@@ -59,7 +59,7 @@ func DecodeYOLOX(out []float32, inW, inH, classes int, minScore float32, keep fu
 				w := float32(math.Exp(float64(r[2]))) * fs
 				h := float32(math.Exp(float64(r[3]))) * fs
 				dst = append(dst, sight.Detection{Class: best, Score: score,
-					Box: sight.Box{cx - w/2, cy - h/2, cx + w/2, cy + h/2}})
+					Box: sight.Box{X0: cx - w/2, Y0: cy - h/2, X1: cx + w/2, Y1: cy + h/2}})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/carrierarcade/kiosk/game/record"
 	"github.com/carrierarcade/kiosk/game/screen"
 	"github.com/carrierarcade/kiosk/internal/kiosk"
+	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/vision"
 )
@@ -54,8 +56,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if demo {
 		source = l.Source.Demo
 	}
-	log.Info("starting", "source", src.Name(), "demo", demo, "fps", src.FPS(),
-		"objects", dets.Objects != nil, "faces", dets.Faces != nil, "onnxruntime", dets.RuntimeVersion())
+	log.Info("starting", "source", src.Name(), "demo", demo, "fps", src.FPS(), "onnxruntime", dets.RuntimeVersion())
+	for _, d := range []model.Detector{dets.Objects, dets.Faces} {
+		if d != nil {
+			i := d.Info()
+			log.Info("detector", "slot", i.Name, "family", i.Kind, "input", fmt.Sprintf("%dx%d", i.InputW, i.InputH), "classes", i.Classes, "file", i.Path)
+		}
+	}
 	capture := vision.StartCapture(ctx, src, true)
 	defer capture.Stop()
 	motion := vision.NewMotion(l.Motion)

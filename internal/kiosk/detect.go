@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/sight"
 
 	"gocv.io/x/gocv"
@@ -56,6 +57,8 @@ func cmdDetect(_ context.Context, args []string, stdout, stderr io.Writer) error
 		d = dets.Faces
 	}
 	name := strings.TrimSuffix(filepath.Base(d.Info().Path), ".onnx")
+	// Which model runs, on stderr: stdout stays one JSON line per find.
+	fmt.Fprintf(stderr, "%s\n", describeModel(d.Info()))
 
 	img := gocv.NewMat()
 	defer img.Close()
@@ -93,3 +96,9 @@ func cmdDetect(_ context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func round1(v float32) float64 { return float64(int(v*10+0.5)) / 10 }
+
+// describeModel names a detector's family and input size, for the log and
+// 'kiosk detect'.
+func describeModel(i model.Info) string {
+	return fmt.Sprintf("model.%s: %s, a %s model, input %dx%d, %d classes", i.Name, i.Path, i.Kind, i.InputW, i.InputH, i.Classes)
+}
