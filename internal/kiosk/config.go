@@ -87,9 +87,13 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 	l.Base = wd
 	var lines map[string]int
 	if path != "" {
-		data, err := os.ReadFile(path)
+		data, err := readConfigFile(path)
 		if err != nil {
-			return l, fmt.Errorf("%w: cannot read %s: %v", errConfig, path, err)
+			return l, fmt.Errorf("%w: %v", errConfig, err)
+		}
+		if n, depth := deepestLine(data); depth > maxConfigDepth {
+			return l, fmt.Errorf("%w: %s line %d: values nested %d deep; no key of the configuration nests deeper than %d (check the brackets)",
+				errConfig, path, n, depth, maxConfigDepth)
 		}
 		abs, _ := filepath.Abs(path)
 		l.Path, l.Base = path, filepath.Dir(abs)
@@ -101,6 +105,10 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 		if extra := md.Undecoded(); len(extra) > 0 {
 			var ps []string
 			for _, k := range extra {
+				if len(ps) == maxProblems {
+					ps = append(ps, fmt.Sprintf("... and %d more", len(extra)-maxProblems))
+					break
+				}
 				ps = append(ps, fmt.Sprintf("%s line %d: unknown key %q (check its spelling against config.toml's comments)", path, lines[k.String()], k.String()))
 			}
 			return l, fmt.Errorf("%w: %s", errConfig, strings.Join(ps, "\n"))
@@ -116,7 +124,11 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 	}
 	if ps := l.validate(); len(ps) > 0 {
 		var msgs []string
-		for _, p := range ps {
+		for i, p := range ps {
+			if i == maxProblems {
+				msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
+				break
+			}
 			where := ""
 			n, ok := lines[p.Key]
 			if !ok {
@@ -199,6 +211,77 @@ func applySet(c *Config, s string) (string, error) {
 }
 
 // tomlError shortens the decoder's error to its one useful line.
+// Bounds on a configuration file, checked before decoding: config.toml is
+// a few kB and nests two deep; a file far beyond that is a mistake (or an
+// attack), and decoding it could take minutes and gigabytes.
+const (
+	maxConfigBytes = 1 << 20
+	maxConfigDepth = 4
+	// maxProblems is how many problems are listed before "... and N more".
+	maxProblems = 50
+)
+
+// readConfigFile reads a regular file of at most maxConfigBytes.
+func readConfigFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a file (give --config a config.toml)", path)
+	}
+	if info.Size() > maxConfigBytes {
+		return nil, fmt.Errorf("%s is %d bytes; a configuration is a few kB (at most %d): is it the right file?", path, info.Size(), maxConfigBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	return data, nil
+}
+
+// deepestLine is how deep inline tables and arrays nest in data, and the
+// line where they are deepest, outside strings and comments.
+func deepestLine(data []byte) (line, depth int) {
+	n, d := 1, 0
+	var quote byte
+	comment := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			n, comment = n+1, false
+			if quote != 0 && !multiline(data, i) {
+				quote = 0 // an unclosed string ends with its line
+			}
+		case comment:
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#':
+			comment = true
+		case c == '[' || c == '{':
+			if d++; d > depth {
+				line, depth = n, d
+			}
+		case c == ']' || c == '}':
+			d = max(d-1, 0)
+		}
+	}
+	return line, depth
+}
+
+// multiline is a rough guard: TOML's triple-quoted strings may span lines.
+func multiline(data []byte, i int) bool {
+	start := bytes.LastIndexByte(data[:i], '\n') + 1
+	return bytes.Contains(data[start:i], []byte(`"""`)) || bytes.Contains(data[start:i], []byte(`'''`))
+}
+
 func tomlError(err error) string {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {

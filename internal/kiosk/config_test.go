@@ -1,8 +1,10 @@
 package kiosk
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
@@ -130,4 +132,28 @@ func TestRelativePathsFollowTheConfigFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(filepath.Dir(path), "lib/libonnxruntime.so"), l.Resolve(l.Model.Library))
 	assert.Equal(t, "/abs/x.onnx", l.Resolve("/abs/x.onnx"))
+}
+
+// Bounds before decoding: a huge file, deep nesting and thousands of
+// unknown keys are refused quickly with a short message.
+func TestConfigBounds(t *testing.T) {
+	huge := writeConfig(t, "# "+strings.Repeat("x", 2<<20)+"\n")
+	code, _, errOut := kiosk(t, "check-config", huge)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "a configuration is a few kB")
+
+	deep := writeConfig(t, "[display]\nwidth = 1280\n\n[game]\nrotation = "+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+"\n")
+	code, _, errOut = kiosk(t, "check-config", deep)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "line 5: values nested 5000 deep", "refused before decoding")
+
+	var b strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&b, "unknown_%d = 1\n", i)
+	}
+	many := writeConfig(t, b.String())
+	code, _, errOut = kiosk(t, "check-config", many)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "... and 2950 more")
+	assert.Less(t, len(errOut), 20<<10, "a page, not megabytes")
 }
