@@ -192,6 +192,11 @@ func applySet(c *Config, s string) (string, error) {
 	if !ok || key == "" || strings.TrimSpace(value) == "" {
 		return key, fmt.Errorf("--set %q: want key=value, for example --set display.rotation=270 or --set 'model.objects.classes=[\"cup\"]'", s)
 	}
+	// One value: a newline would let the rest of the text set other keys
+	// (or open a table) behind the check's back.
+	if strings.ContainsAny(s, "\n\r") {
+		return key, fmt.Errorf("--set %q: one key and one value on one line; give each key its own --set", s)
+	}
 	doc := key + " = " + value
 	if i := strings.LastIndex(key, "."); i >= 0 {
 		doc = "[" + key[:i] + "]\n" + key[i+1:] + " = " + value

@@ -157,3 +157,9 @@ func TestConfigBounds(t *testing.T) {
 	assert.Contains(t, errOut, "... and 2950 more")
 	assert.Less(t, len(errOut), 20<<10, "a page, not megabytes")
 }
+
+func TestSetRefusesMoreThanOneValue(t *testing.T) {
+	code, _, errOut := kiosk(t, "check-config", "--set", "display.width=800\n[power]\nsimulate_percent=5")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "give each key its own --set")
+}
