@@ -72,12 +72,15 @@ func NewBubbles(b *Booth) *Bubbles {
 func (g *Bubbles) Bubbles() []Bubble { return g.bubbles }
 
 // Bursts are the bubbles popped in the last moment, newest last.
-func (g *Bubbles) Bursts() []Burst {
-	out := make([]Burst, len(g.bursts))
-	for i, b := range g.bursts {
-		out[i] = Burst{b.Bubble, fraction(g.elapsed-b.at, burstTime)}
+func (g *Bubbles) Bursts() []Burst { return g.AppendBursts(nil) }
+
+// AppendBursts appends Bursts to dst: the screen keeps one slice for every
+// frame instead of taking a new one each time.
+func (g *Bubbles) AppendBursts(dst []Burst) []Burst {
+	for _, b := range g.bursts {
+		dst = append(dst, Burst{b.Bubble, fraction(g.elapsed-b.at, burstTime)})
 	}
-	return out
+	return dst
 }
 
 // Combo is the running combo, 0 once it has lapsed.

@@ -72,14 +72,17 @@ func (f *Freeze) InLight() time.Duration { return f.inLight }
 func (f *Freeze) Grace() bool { return f.red && f.inLight < secs(f.cfg.GraceSeconds) }
 
 // Players are the people in view, by track ID.
-func (f *Freeze) Players() []FreezePlayer {
-	var out []FreezePlayer
+func (f *Freeze) Players() []FreezePlayer { return f.AppendPlayers(nil) }
+
+// AppendPlayers appends Players to dst: the screen keeps one slice for
+// every frame instead of taking a new one each time.
+func (f *Freeze) AppendPlayers(dst []FreezePlayer) []FreezePlayer {
 	for _, p := range f.players {
 		if p.here {
-			out = append(out, p.FreezePlayer)
+			dst = append(dst, p.FreezePlayer)
 		}
 	}
-	return out
+	return dst
 }
 
 // Update changes the light when its time is up, follows the players and

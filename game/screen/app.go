@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"log/slog"
 	"math"
@@ -26,7 +27,6 @@ import (
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // Eyes is the vision side as the window sees it: the newest picture and
@@ -105,6 +105,7 @@ type App struct {
 
 	canvas        *ebiten.Image
 	pixImg        *ebiten.Image // the pixelated mode's few blocks
+	backdrop      *ebiten.Image // the privacy modes' dotted background, for this size
 	art           sceneArt      // the moments the rules told of, for effects
 	screenW       int
 	screenH       int
@@ -121,6 +122,22 @@ type App struct {
 	started time.Time
 	rss     uint64    // resident memory, sampled once a second
 	dayRead time.Time // when the leaderboard's day was last read
+
+	// The drawing, kept from frame to frame so that a frame allocates
+	// nothing once warm: one drawer per kind of scene, the pause plate,
+	// the kiosk's own marks, the people drawn in the privacy modes, the
+	// lettering of every face used for changing figures, and the options
+	// of the few whole-picture draws.
+	white     *ebiten.Image // the shapes' source (see gfx)
+	drawers   map[string]sceneDrawer
+	frameCtx  frame
+	paused    pausePlate
+	hud       chrome
+	people    gfx
+	lettering map[letterKey]*lettering
+	pictureOp ebiten.DrawImageOptions
+	shrinkOp  ebiten.DrawImageOptions
+	turnOp    ebiten.DrawImageOptions
 
 	shotPixels []byte
 	shotDone   bool
@@ -141,7 +158,9 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now()}
+	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now(),
+		white: whiteImage(), lettering: map[letterKey]*lettering{}}
+	a.drawers = newDrawers(a)
 	a.art.reset()
 	deps.Session.SetOverlay(cfg.Overlay)
 	deps.Session.Listen(a.hear)
@@ -306,7 +325,8 @@ func (a *App) Draw(screen *ebiten.Image) {
 			a.canvas = ebiten.NewImage(cw, ch)
 		}
 		a.drawCanvas(a.canvas)
-		op := &ebiten.DrawImageOptions{}
+		op := &a.turnOp
+		*op = ebiten.DrawImageOptions{}
 		op.GeoM.Translate(-float64(cw)/2, -float64(ch)/2)
 		op.GeoM.Rotate(float64(a.cfg.Rotation) * math.Pi / 180)
 		op.GeoM.Translate(float64(sw)/2, float64(sh)/2)
@@ -326,8 +346,8 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	cw, ch := dst.Bounds().Dx(), dst.Bounds().Dy()
 	unit := float64(min(cw, ch)) / 100 // layout unit: 1 % of the short side
 	if a.frameImg == nil {
-		dst.Fill(colorBackdrop)
-		centred(dst, a.fonts.Face(6*unit, false), "Waiting for the camera…", float64(cw)/2, float64(ch)/2, colorInk)
+		dst.Fill(backdropWaiting)
+		drawMessage(dst, &a.hud.waiting, a.fonts.Face(6*unit, false), "Waiting for the camera…")
 		return
 	}
 	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
@@ -339,15 +359,17 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 		a.drawDetections(dst, fit, unit)
 	}
 	if a.deps.Demo {
-		face := a.fonts.Face(3*unit, false)
-		w, _ := label(dst, face, "DEMO", 0, 0, colorInk, colorDemo)
-		_ = w
+		a.drawDemoBadge(dst, unit)
 	}
 	a.drawChrome(dst, unit)
 	if a.status.Ended {
-		centred(dst, a.fonts.Face(6*unit, false), "The clip has ended", float64(cw)/2, float64(ch)/2, colorInk)
+		drawMessage(dst, &a.hud.ended, a.fonts.Face(6*unit, false), "The clip has ended")
 	}
 }
+
+// backdropWaiting is the canvas's colour before the first frame, boxed
+// once for Fill.
+var backdropWaiting color.Color = colorBackdrop
 
 // drawSceneSafely draws the scene; a panic while drawing it is a failure
 // of that scene, handled like one in its rules: logged with its stack, and
@@ -359,24 +381,6 @@ func (a *App) drawSceneSafely(dst *ebiten.Image, fit game.Fit, unit float64) {
 		}
 	}()
 	a.drawScene(dst, fit, unit)
-}
-
-// drawDetections outlines each object with its label and score.
-func (a *App) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64) {
-	face := a.fonts.Face(max(12, 2.4*unit), false)
-	stroke := float32(max(2, 0.4*unit))
-	for _, d := range a.obs.Objects {
-		x0, y0, x1, y1 := fit.Rect(float64(d.Box.X0), float64(d.Box.Y0), float64(d.Box.X1), float64(d.Box.Y1))
-		c := classColor(d.Class)
-		vector.StrokeRect(dst, float32(x0), float32(y0), float32(x1-x0), float32(y1-y0), stroke, c, false)
-		s := fmt.Sprintf("%s %.0f%%", d.Label, d.Score*100)
-		_, h := label(dst, face, s, 0, -1000, colorInk, c) // measure only
-		ly := y0 - h
-		if ly < 0 {
-			ly = y0
-		}
-		label(dst, face, s, x0, ly, colorInk, c)
-	}
 }
 
 // logStats writes one line a minute of how the kiosk keeps up, so a long

@@ -5,12 +5,8 @@ package screen
 import (
 	"image/color"
 	"math"
-	"strings"
 
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // The games' palette, beside draw.go's: flat, saturated colours that read
@@ -28,19 +24,22 @@ var (
 	colorBlockRed = color.NRGBA{0x9e, 0x1b, 0x22, 0xff}
 	colorDimAll   = color.NRGBA{0x06, 0x08, 0x14, 0xa8} // one full-screen dim
 	colorShadow   = color.NRGBA{0x00, 0x00, 0x00, 0x80}
+	colorBlack    = color.NRGBA{0x00, 0x00, 0x00, 0xff}
+	colorWhite    = color.NRGBA{0xff, 0xff, 0xff, 0xff}
 )
 
+// Colours are color.NRGBA values everywhere in the screen, never
+// color.Color: an interface holding a colour is a heap allocation, and
+// the screen makes hundreds of faded and mixed colours a frame.
+
 // fade is c with its opacity multiplied by a (0..1).
-func fade(c color.Color, a float64) color.NRGBA {
-	n := color.NRGBAModel.Convert(c).(color.NRGBA)
-	n.A = uint8(math.Round(float64(n.A) * min(max(a, 0), 1)))
-	return n
+func fade(c color.NRGBA, a float64) color.NRGBA {
+	c.A = uint8(math.Round(float64(c.A) * min(max(a, 0), 1)))
+	return c
 }
 
 // mix blends a towards b by t (0..1), opacity included.
-func mix(a, b color.Color, t float64) color.NRGBA {
-	x := color.NRGBAModel.Convert(a).(color.NRGBA)
-	y := color.NRGBAModel.Convert(b).(color.NRGBA)
+func mix(x, y color.NRGBA, t float64) color.NRGBA {
 	t = min(max(t, 0), 1)
 	l := func(p, q uint8) uint8 { return uint8(math.Round(float64(p) + (float64(q)-float64(p))*t)) }
 	return color.NRGBA{l(x.R, y.R), l(x.G, y.G), l(x.B, y.B), l(x.A, y.A)}
@@ -94,143 +93,6 @@ func viewRectToCanvas(fit game.Fit, frameH int, r game.Rect) (float32, float32, 
 // are fractions of the picture's height (bubbles, fallers) scale by it.
 func pictureHeight(fit game.Fit, frameH int) float32 { return float32(float64(frameH) * fit.Scale) }
 
-// Text.
-
-// face is the bold face of about size pixels. Sizes are rounded to whole
-// pixels so that the font cache (kept per size) stays small.
-func (a *App) face(size float64) *text.GoTextFace {
-	return a.fonts.Face(max(10, math.Round(size)), false)
-}
-
-// fitFace is the largest face up to size in which s (one line) fits maxW.
-func (a *App) fitFace(s string, size, maxW float64) *text.GoTextFace {
-	f := a.face(size)
-	if w, _ := text.Measure(s, f, f.Size); w > maxW && w > 0 {
-		f = a.face(math.Floor(f.Size * maxW / w))
-	}
-	return f
-}
-
-// wrapText breaks s into lines no wider than maxW, at spaces; a word wider
-// than maxW gets a line of its own.
-func wrapText(s string, f *text.GoTextFace, maxW float64) []string {
-	var lines []string
-	for para := range strings.SplitSeq(s, "\n") {
-		line := ""
-		for w := range strings.FieldsSeq(para) {
-			try := w
-			if line != "" {
-				try = line + " " + w
-			}
-			if tw, _ := text.Measure(try, f, f.Size); tw <= maxW || line == "" {
-				line = try
-				continue
-			}
-			lines = append(lines, line)
-			line = w
-		}
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-// fitWrapped is s wrapped into at most maxLines lines of maxW, in the
-// largest face up to size that allows it.
-func (a *App) fitWrapped(s string, size, maxW float64, maxLines int) (*text.GoTextFace, string) {
-	for {
-		f := a.face(size)
-		lines := wrapText(s, f, maxW)
-		fits := len(lines) <= maxLines
-		for _, l := range lines {
-			if w, _ := text.Measure(l, f, f.Size); w > maxW {
-				fits = false
-			}
-		}
-		if fits || f.Size <= 12 {
-			return f, strings.Join(lines, "\n")
-		}
-		size = f.Size * 0.9
-	}
-}
-
-// textSize is the size of s in f, lines spaced as say spaces them.
-func textSize(s string, f *text.GoTextFace) (float64, float64) {
-	return text.Measure(s, f, lineSpacing(f))
-}
-
-// textWidth is the width of s in f.
-func textWidth(s string, f *text.GoTextFace) float64 {
-	w, _ := text.Measure(s, f, lineSpacing(f))
-	return w
-}
-
-func lineSpacing(f *text.GoTextFace) float64 { return f.Size * 1.12 }
-
-// textStyle says how say draws: the alignment of the anchor point, a
-// scale about it (for pulsing without making a font size per frame) and
-// whether the text gets an outline and a shadow for reading over pictures.
-type textStyle struct {
-	h, v    text.Align
-	scale   float64 // 0 is 1
-	outline bool
-}
-
-var (
-	styleCentre     = textStyle{h: text.AlignCenter, v: text.AlignCenter, outline: true}
-	styleCentreFlat = textStyle{h: text.AlignCenter, v: text.AlignCenter}
-	styleLeftFlat   = textStyle{h: text.AlignStart, v: text.AlignCenter}
-	styleRightFlat  = textStyle{h: text.AlignEnd, v: text.AlignCenter}
-)
-
-// say draws s at (x, y) in ink.
-func say(dst *ebiten.Image, f *text.GoTextFace, s string, x, y float64, st textStyle, ink color.Color) {
-	if s == "" {
-		return
-	}
-	sc := st.scale
-	if sc == 0 {
-		sc = 1
-	}
-	op := &text.DrawOptions{}
-	op.PrimaryAlign, op.SecondaryAlign = st.h, st.v
-	op.LineSpacing = lineSpacing(f)
-	op.Filter = ebiten.FilterLinear
-	at := func(dx, dy float64, c color.Color) {
-		op.GeoM.Reset()
-		op.GeoM.Scale(sc, sc)
-		op.GeoM.Translate(x+dx, y+dy)
-		op.ColorScale.Reset()
-		op.ColorScale.ScaleWithColor(c)
-		text.Draw(dst, s, f, op)
-	}
-	if st.outline {
-		o := max(1.2, f.Size*sc/15)
-		_, _, _, ia := ink.RGBA()
-		alpha := float64(ia) / 0xffff
-		at(o*0.6, o*1.5, fade(colorShadow, alpha))
-		dark := fade(color.Black, 0.85*alpha)
-		n := 8 // directions; more for a thick outline, so it stays round
-		if o > 3.5 {
-			n = 12
-		}
-		for i := range n {
-			sn, cs := math.Sincos(float64(i) * 2 * math.Pi / float64(n))
-			at(cs*o, sn*o, dark)
-		}
-	}
-	at(0, 0, ink)
-}
-
-// sayCaps draws one line of s with the top of its capital letters at y,
-// aligned to x by h: for laying out lines by what the eye sees.
-func sayCaps(dst *ebiten.Image, f *text.GoTextFace, s string, x, y float64, h text.Align, outline bool, ink color.Color) {
-	m := f.Metrics()
-	say(dst, f, s, x, y-(m.HAscent-m.CapHeight), textStyle{h: h, v: text.AlignStart, outline: outline}, ink)
-}
-
-// capHeight is the height of f's capital letters.
-func capHeight(f *text.GoTextFace) float64 { return f.Metrics().CapHeight }
-
 // The kiosk's shapes, on gfx.
 
 // plate is the kiosk's rounded dark plate with a thin light rim.
@@ -242,7 +104,7 @@ func (g *gfx) plate(x, y, w, h, unit float64) {
 
 // progressRing is a ring on a faint track, filled clockwise from the top
 // by f (0..1).
-func (g *gfx) progressRing(cx, cy, r, width float32, f float64, track, fill color.Color) {
+func (g *gfx) progressRing(cx, cy, r, width float32, f float64, track, fill color.NRGBA) {
 	f = min(max(f, 0), 1)
 	if f >= 0.999 {
 		g.circleLine(cx, cy, r, width, fill)
@@ -294,31 +156,31 @@ func (g *gfx) heart(cx, cy, r float32, full bool) {
 	g.pts = heartPts(g.pts[:0], cx, cy, r)
 	if full {
 		g.fill(colorStop, g.pts)
-		g.ellipse(cx-r*0.45, cy-r*0.4, r*0.2, r*0.14, fade(color.White, 0.55))
+		g.ellipse(cx-r*0.45, cy-r*0.4, r*0.2, r*0.14, fade(colorWhite, 0.55))
 		return
 	}
-	g.fill(fade(color.Black, 0.35), g.pts)
+	g.fill(fade(colorBlack, 0.35), g.pts)
 	g.pts = heartPts(g.pts[:0], cx, cy, r)
-	g.stroke(fade(color.White, 0.6), max(1.5, r*0.14), true, g.pts)
+	g.stroke(fade(colorWhite, 0.6), max(1.5, r*0.14), true, g.pts)
 }
 
 // checkMark is a tick in a circle.
-func (g *gfx) checkMark(cx, cy, r float32, c color.Color) {
+func (g *gfx) checkMark(cx, cy, r float32, c color.NRGBA) {
 	if r <= 0 {
 		return
 	}
 	g.disc(cx, cy, r, c)
 	g.pts = append(g.pts[:0], cx-r*0.45, cy+r*0.02, cx-r*0.1, cy+r*0.38, cx+r*0.5, cy-r*0.35)
-	g.stroke(color.White, r*0.22, false, g.pts)
+	g.stroke(colorWhite, r*0.22, false, g.pts)
 }
 
 // cornerBox outlines a detection with bold corner brackets and a thin
 // frame between them, the look of a found thing.
-func (g *gfx) cornerBox(x0, y0, x1, y1, width float32, c color.Color) {
+func (g *gfx) cornerBox(x0, y0, x1, y1, width float32, c color.NRGBA) {
 	w, h := x1-x0, y1-y0
 	l := min(w, h) * 0.28
 	thin := max(1, width/3)
-	vector.StrokeRect(g.dst, x0, y0, w, h, thin, fade(c, 0.7), false)
+	g.frameRect(x0, y0, w, h, thin, fade(c, 0.7))
 	for _, k := range [][6]float32{
 		{x0, y0 + l, x0, y0, x0 + l, y0}, {x1 - l, y0, x1, y0, x1, y0 + l},
 		{x1, y1 - l, x1, y1, x1 - l, y1}, {x0 + l, y1, x0, y1, x0, y1 - l},
@@ -326,62 +188,6 @@ func (g *gfx) cornerBox(x0, y0, x1, y1, width float32, c color.Color) {
 		g.pts = append(g.pts[:0], k[:]...)
 		g.stroke(c, width, false, g.pts)
 	}
-}
-
-// Shapes drawn with vector's paths, for drawing without a gfx (the
-// kiosk's chrome). Keep them small: vector fills paths through a stencil
-// atlas that a software renderer clears at every switch between paths and
-// other drawing, at the size of the largest path so far.
-
-func fillRoundRect(dst *ebiten.Image, x, y, w, h, r float32, c color.Color) {
-	if w <= 0 || h <= 0 {
-		return
-	}
-	var p vector.Path
-	r = max(0, min(r, w/2, h/2))
-	const q = math.Pi / 2
-	p.MoveTo(x+r, y)
-	p.LineTo(x+w-r, y)
-	p.Arc(x+w-r, y+r, r, -q, 0, vector.Clockwise)
-	p.LineTo(x+w, y+h-r)
-	p.Arc(x+w-r, y+h-r, r, 0, q, vector.Clockwise)
-	p.LineTo(x+r, y+h)
-	p.Arc(x+r, y+h-r, r, q, 2*q, vector.Clockwise)
-	p.LineTo(x, y+r)
-	p.Arc(x+r, y+r, r, 2*q, 3*q, vector.Clockwise)
-	p.Close()
-	op := &vector.DrawPathOptions{AntiAlias: true}
-	op.ColorScale.ScaleWithColor(c)
-	vector.FillPath(dst, &p, nil, op)
-}
-
-func ellipse(dst *ebiten.Image, cx, cy, rx, ry float32, c color.Color) {
-	var cv curve
-	cv.steps = 8
-	const k = 0.5523 // control distance for a quarter circle
-	cv.move(cx+rx, cy)
-	cv.cubic(cx+rx, cy+k*ry, cx+k*rx, cy+ry, cx, cy+ry)
-	cv.cubic(cx-k*rx, cy+ry, cx-rx, cy+k*ry, cx-rx, cy)
-	cv.cubic(cx-rx, cy-k*ry, cx-k*rx, cy-ry, cx, cy-ry)
-	cv.cubic(cx+k*rx, cy-ry, cx+rx, cy-k*ry, cx+rx, cy)
-	var p vector.Path
-	p.MoveTo(cv.pts[0], cv.pts[1])
-	for i := 2; i+1 < len(cv.pts); i += 2 {
-		p.LineTo(cv.pts[i], cv.pts[i+1])
-	}
-	p.Close()
-	op := &vector.DrawPathOptions{AntiAlias: true}
-	op.ColorScale.ScaleWithColor(c)
-	vector.FillPath(dst, &p, nil, op)
-}
-
-func line(dst *ebiten.Image, x0, y0, x1, y1, width float32, c color.Color) {
-	var p vector.Path
-	p.MoveTo(x0, y0)
-	p.LineTo(x1, y1)
-	op := &vector.DrawPathOptions{AntiAlias: true}
-	op.ColorScale.ScaleWithColor(c)
-	vector.StrokePath(dst, &p, &vector.StrokeOptions{Width: width, LineCap: vector.LineCapRound}, op)
 }
 
 // curve flattens a path of lines and Bézier curves into points.

@@ -6,9 +6,9 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/colorm"
 )
 
 // gfx draws the scenes' flat shapes as triangle meshes with a one-pixel
@@ -18,52 +18,91 @@ import (
 // cleared at every switch between paths and other drawing, this costs a
 // software renderer (Xvfb) next to nothing.
 //
-// The triangles need a source image: any will do, because the colour
-// matrix turns every texel white and the vertex colours do the rest. The
-// camera frame, always there when a scene is drawn, serves.
+// The triangles are drawn from a small white image (see whiteImage) in
+// the vertex colours. (A colour matrix that turns any image white would do
+// too, but colorm.DrawTriangles makes a map of its uniforms on every call.)
+//
+// Each drawer keeps its own gfx from frame to frame: its vertex, index and
+// outline buffers grow to what the scene needs in its first frames and are
+// then reused, so drawing shapes allocates nothing.
 type gfx struct {
 	dst, src *ebiten.Image
-	white    colorm.ColorM
-	op       colorm.DrawTrianglesOptions
+	op       ebiten.DrawTrianglesOptions
 	vs       []ebiten.Vertex
 	is       []uint16
 	// scratch for the shapes' outlines
 	pts, ins, outs []float32
+	corners        []int // triangulate's corners still to cut
+	shape          shape // the icons' free outline, one at a time
+
+	// clip's sub-canvas, kept while its rectangle stays the same (each
+	// SubImage is a new image).
+	inner     *gfx
+	innerOf   *ebiten.Image
+	innerRect image.Rectangle
+	innerImg  *ebiten.Image
 }
 
-func newGfx(dst, src *ebiten.Image) *gfx {
-	g := &gfx{dst: dst, src: src}
-	g.white.Scale(0, 0, 0, 0)
-	g.white.Translate(1, 1, 1, 1)
+// begin points the gfx at this frame's canvas and the white image.
+func (g *gfx) begin(dst, white *ebiten.Image) {
 	g.op.ColorScaleMode = ebiten.ColorScaleModePremultipliedAlpha
-	return g
+	// The white image looks the same through any filter, so the shapes
+	// take the one of the words drawn between them: shapes and words drawn
+	// in turn from the same texture atlas then go to Ebitengine in one draw
+	// command (each new command allocates).
+	g.op.Filter = ebiten.FilterLinear
+	g.dst, g.src = dst, white
+}
+
+// sharp draws the shapes through the nearest filter, the labels' (see
+// begin), until begin or sharp(false).
+func (g *gfx) sharp(on bool) {
+	g.op.Filter = ebiten.FilterLinear
+	if on {
+		g.op.Filter = ebiten.FilterNearest
+	}
+}
+
+// whiteImage is the shapes' source: 3x3 white pixels, sampled in the middle
+// of the middle one so that no filter reaches past them.
+func whiteImage() *ebiten.Image {
+	img := ebiten.NewImage(3, 3)
+	img.Fill(color.White)
+	return img
 }
 
 // clip is a gfx drawing only inside r (canvas pixels) of the same canvas.
 func (g *gfx) clip(r image.Rectangle) *gfx {
-	sub, ok := g.dst.SubImage(r).(*ebiten.Image)
-	if !ok {
-		return g
+	if g.innerImg == nil || g.innerOf != g.dst || g.innerRect != r {
+		sub, ok := g.dst.SubImage(r).(*ebiten.Image)
+		if !ok {
+			return g
+		}
+		g.innerImg, g.innerOf, g.innerRect = sub, g.dst, r
 	}
-	return newGfx(sub, g.src)
+	if g.inner == nil {
+		g.inner = &gfx{}
+	}
+	g.inner.begin(g.innerImg, g.src)
+	return g.inner
 }
 
 // premul is c as premultiplied float components.
-func premul(c color.Color) [4]float32 {
-	r, gr, b, a := c.RGBA()
-	return [4]float32{float32(r) / 0xffff, float32(gr) / 0xffff, float32(b) / 0xffff, float32(a) / 0xffff}
+func premul(c color.NRGBA) [4]float32 {
+	a := float32(c.A) / 0xff
+	return [4]float32{float32(c.R) / 0xff * a, float32(c.G) / 0xff * a, float32(c.B) / 0xff * a, a}
 }
 
 // vert adds a vertex of colour c scaled by k (0 for a soft edge's rim).
 func (g *gfx) vert(x, y float32, c [4]float32, k float32) uint16 {
-	g.vs = append(g.vs, ebiten.Vertex{DstX: x, DstY: y, SrcX: 0.5, SrcY: 0.5,
+	g.vs = append(g.vs, ebiten.Vertex{DstX: x, DstY: y, SrcX: 1.5, SrcY: 1.5,
 		ColorR: c[0] * k, ColorG: c[1] * k, ColorB: c[2] * k, ColorA: c[3] * k})
 	return uint16(len(g.vs) - 1)
 }
 
 func (g *gfx) flush() {
 	if len(g.is) > 0 {
-		colorm.DrawTriangles(g.dst, g.vs, g.is, g.src, g.white, &g.op)
+		g.dst.DrawTriangles(g.vs, g.is, g.src, &g.op)
 	}
 	g.vs, g.is = g.vs[:0], g.is[:0]
 }
@@ -161,7 +200,7 @@ func normal(ax, ay, bx, by float32) (float32, float32) {
 
 // fill fills the closed outline pts (x, y pairs): any simple polygon,
 // convex or not, with a soft one-pixel edge.
-func (g *gfx) fill(c color.Color, pts []float32) {
+func (g *gfx) fill(c color.NRGBA, pts []float32) {
 	pts = dedupe(pts)
 	n := len(pts) / 2
 	if n < 3 {
@@ -206,10 +245,11 @@ func (g *gfx) triangulate(pts []float32, tri func(a, b, c int)) {
 		}
 		return
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	g.corners = g.corners[:0]
+	for i := range n {
+		g.corners = append(g.corners, i)
 	}
+	idx := g.corners
 	p := func(i int) (float32, float32) { return pts[2*i], pts[2*i+1] }
 	for guard := 0; len(idx) > 3 && guard < n*n; guard++ {
 		clipped := false
@@ -236,7 +276,7 @@ func (g *gfx) triangulate(pts []float32, tri func(a, b, c int)) {
 				continue
 			}
 			tri(a, b, c)
-			idx = append(idx[:k], idx[k+1:]...)
+			idx = slices.Delete(idx, k, k+1)
 			clipped = true
 			break
 		}
@@ -271,7 +311,7 @@ func inTriangle(px, py, ax, ay, bx, by, cx, cy float32) bool {
 
 // stroke draws the line through pts of the given width, closed into a
 // loop or open with round ends, soft at its edges.
-func (g *gfx) stroke(c color.Color, width float32, closed bool, pts []float32) {
+func (g *gfx) stroke(c color.NRGBA, width float32, closed bool, pts []float32) {
 	pts = dedupe(pts)
 	n := len(pts) / 2
 	if n < 2 || width <= 0 {
@@ -390,7 +430,7 @@ func roundRectPts(dst []float32, x, y, w, h, r float32) []float32 {
 
 // The shapes.
 
-func (g *gfx) disc(cx, cy, r float32, c color.Color) {
+func (g *gfx) disc(cx, cy, r float32, c color.NRGBA) {
 	if r <= 0 {
 		return
 	}
@@ -398,7 +438,7 @@ func (g *gfx) disc(cx, cy, r float32, c color.Color) {
 	g.fill(c, g.pts)
 }
 
-func (g *gfx) circleLine(cx, cy, r, width float32, c color.Color) {
+func (g *gfx) circleLine(cx, cy, r, width float32, c color.NRGBA) {
 	if r <= 0 {
 		return
 	}
@@ -408,7 +448,7 @@ func (g *gfx) circleLine(cx, cy, r, width float32, c color.Color) {
 
 // arc strokes part of a circle clockwise from angle a0 to a1 (radians, 0
 // to the right, y down), with round ends.
-func (g *gfx) arc(cx, cy, r, a0, a1, width float32, c color.Color) {
+func (g *gfx) arc(cx, cy, r, a0, a1, width float32, c color.NRGBA) {
 	if a1-a0 <= 0.001 || r <= 0 {
 		return
 	}
@@ -416,12 +456,12 @@ func (g *gfx) arc(cx, cy, r, a0, a1, width float32, c color.Color) {
 	g.stroke(c, width, false, g.pts)
 }
 
-func (g *gfx) ellipse(cx, cy, rx, ry float32, c color.Color) {
+func (g *gfx) ellipse(cx, cy, rx, ry float32, c color.NRGBA) {
 	g.pts = ellipsePts(g.pts[:0], cx, cy, rx, ry)
 	g.fill(c, g.pts)
 }
 
-func (g *gfx) fillRoundRect(x, y, w, h, r float32, c color.Color) {
+func (g *gfx) fillRoundRect(x, y, w, h, r float32, c color.NRGBA) {
 	if w <= 0 || h <= 0 {
 		return
 	}
@@ -429,7 +469,7 @@ func (g *gfx) fillRoundRect(x, y, w, h, r float32, c color.Color) {
 	g.fill(c, g.pts)
 }
 
-func (g *gfx) strokeRoundRect(x, y, w, h, r, width float32, c color.Color) {
+func (g *gfx) strokeRoundRect(x, y, w, h, r, width float32, c color.NRGBA) {
 	if w <= 0 || h <= 0 {
 		return
 	}
@@ -438,13 +478,45 @@ func (g *gfx) strokeRoundRect(x, y, w, h, r, width float32, c color.Color) {
 }
 
 // polygon fills the outline through (x0, y0, x1, y1, ...).
-func (g *gfx) polygon(c color.Color, pts ...float32) {
+func (g *gfx) polygon(c color.NRGBA, pts ...float32) {
 	g.pts = append(g.pts[:0], pts...)
 	g.fill(c, g.pts)
 }
 
 // line is a segment with round ends.
-func (g *gfx) line(x0, y0, x1, y1, width float32, c color.Color) {
+func (g *gfx) line(x0, y0, x1, y1, width float32, c color.NRGBA) {
 	g.pts = append(g.pts[:0], x0, y0, x1, y1)
 	g.stroke(c, width, false, g.pts)
+}
+
+// rect fills a rectangle with hard edges, as Ebitengine's unsmoothed
+// vector.FillRect does: bands and frames that line up with pixels.
+func (g *gfx) rect(x, y, w, h float32, c color.NRGBA) {
+	col := premul(c)
+	if w <= 0 || h <= 0 || col[3] <= 0 {
+		return
+	}
+	g.room(4)
+	a := g.vert(x, y, col, 1)
+	b := g.vert(x+w, y, col, 1)
+	d := g.vert(x+w, y+h, col, 1)
+	e := g.vert(x, y+h, col, 1)
+	g.is = append(g.is, a, b, d, a, d, e)
+	g.flush()
+}
+
+// frameRect outlines a rectangle with hard-edged bands of the given width
+// centred on its edges, as Ebitengine's unsmoothed vector.StrokeRect does.
+func (g *gfx) frameRect(x, y, w, h, width float32, c color.NRGBA) {
+	if width <= 0 {
+		return
+	}
+	if width >= w || width >= h {
+		g.rect(x-width/2, y-width/2, w+width, h+width, c)
+		return
+	}
+	g.rect(x-width/2, y-width/2, w+width, width, c)   // top
+	g.rect(x-width/2, y+h-width/2, w+width, width, c) // bottom
+	g.rect(x-width/2, y+width/2, width, h-width, c)   // left
+	g.rect(x+w-width/2, y+width/2, width, h-width, c) // right
 }

@@ -5,54 +5,109 @@ package screen
 import (
 	"fmt"
 	"image/color"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
 )
 
-// drawChrome draws what belongs to the presenter and the kiosk rather than
-// the game: the privacy icon, the camera's state, the power banner, a
-// question waiting for the confirm key, the help and the operator overlay.
+// chrome draws what belongs to the presenter and the kiosk rather than the
+// game: the DEMO badge, the privacy icon, the camera's state, the power
+// banner, a question waiting for the confirm key, the help, the operator
+// overlay and the detections it shows. It keeps its own shapes' buffers
+// and signs, so an unchanged message costs no layout.
+type chrome struct {
+	g gfx
+
+	demo, resting, battery, question, mode, help sign
+	waiting, ended                               sign
+	batteryPct                                   int // the percent battery's words are for
+	batteryWords                                 string
+
+	helpRotation []string // the games the help lists
+	helpCheck    uint64   // the tick to look at the rotation again
+
+	operator operator
+	boxes    map[string]*sign // the detections' class labels, by label
+	digits   []byte
+}
+
+// drawChrome draws the kiosk's own marks over the scene.
 func (a *App) drawChrome(dst *ebiten.Image, unit float64) {
+	h := &a.hud
+	g := &h.g
+	g.begin(dst, a.white)
 	cw, ch := float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy())
-	a.dimInSoftware(dst)
-	a.drawPrivacyIcon(dst, unit)
+	a.dimInSoftware(g)
+	a.drawPrivacyIcon(g, unit)
 	if a.deps.Camera != nil {
 		if st := a.deps.Camera(); !st.Live && st.Outages > 0 {
-			msg := "The camera is resting\nback in a moment"
-			_, h := label(dst, a.fonts.Face(3.2*unit, false), msg, 0, -1e4, colorInk, colorShade)
-			label(dst, a.fonts.Face(3.2*unit, false), msg, 2*unit, ch-h-10*unit, colorInk, colorShade)
+			h.resting.set("The camera is resting\nback in a moment", a.fonts.Face(3.2*unit, false), styleLabel)
+			_, lh := labelSize(&h.resting)
+			g.label(&h.resting, 2*unit, ch-lh-10*unit, colorInk, colorShade)
 		}
 	}
 	if a.deps.Power != nil {
 		if st := a.deps.Power.Status(); st.Read && st.Decision.Critical {
-			face := a.fonts.Face(2.8*unit, false)
-			msg := fmt.Sprintf("Battery %s: plug me in!", percent(st.State.Percent))
-			w, _ := label(dst, face, msg, 0, -1e4, colorInk, colorDemo)
-			label(dst, face, msg, cw-w-unit, ch-5*unit, colorInk, colorDemo)
+			h.battery.set(h.batteryMessage(st.State.Percent), a.fonts.Face(2.8*unit, false), styleLabel)
+			w, _ := labelSize(&h.battery)
+			g.label(&h.battery, cw-w-unit, ch-5*unit, colorInk, colorDemo)
 		}
 	}
 	if q := a.deps.Session.Question(); q != "" {
-		face := a.fonts.Face(4*unit, false)
-		w, h := label(dst, face, q, 0, -1e4, colorInk, colorDemo)
-		label(dst, face, q, (cw-w)/2, (ch-h)/2, colorInk, colorDemo)
+		h.question.set(q, a.fonts.Face(4*unit, false), styleLabel)
+		w, lh := labelSize(&h.question)
+		g.label(&h.question, (cw-w)/2, (ch-lh)/2, colorInk, colorDemo)
 	}
 	if a.deps.Session.Help() {
-		a.drawHelp(dst, unit)
+		a.drawHelp(g, unit)
 	}
 	if a.deps.Session.Overlay() {
-		a.drawOperator(dst, unit)
+		a.drawOperator(g, unit)
 	}
+}
+
+// batteryMessage is the critical battery's banner, made again only when
+// the whole percent changes.
+func (h *chrome) batteryMessage(p float64) string {
+	pct := -1
+	if p >= 0 {
+		pct = int(math.RoundToEven(p))
+	}
+	if h.batteryWords == "" || pct != h.batteryPct {
+		h.batteryPct = pct
+		h.batteryWords = fmt.Sprintf("Battery %s: plug me in!", percent(p))
+	}
+	return h.batteryWords
+}
+
+// drawDemoBadge is the DEMO badge, top left, while a clip stands in for
+// the camera.
+func (a *App) drawDemoBadge(dst *ebiten.Image, unit float64) {
+	h := &a.hud
+	h.g.begin(dst, a.white)
+	h.demo.set("DEMO", a.fonts.Face(3*unit, false), styleLabel)
+	h.g.label(&h.demo, 0, 0, colorInk, colorDemo)
+}
+
+// drawMessage writes one of the kiosk's full-screen messages in the middle
+// of the canvas.
+func drawMessage(dst *ebiten.Image, s *sign, f *text.GoTextFace, words string) {
+	cw, ch := float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy())
+	s.say(dst, f, words, cw/2, ch/2, styleMessage, colorInk)
 }
 
 // dimInSoftware darkens the picture to the budget's brightness when there
 // is no backlight the kiosk may set (an external screen, Xvfb), so a demo
 // on battery still shows the power level at work.
-func (a *App) dimInSoftware(dst *ebiten.Image) {
+func (a *App) dimInSoftware(g *gfx) {
 	if a.deps.Power == nil || a.deps.Power.HasBacklight() {
 		return
 	}
@@ -60,24 +115,25 @@ func (a *App) dimInSoftware(dst *ebiten.Image) {
 	if b <= 0 || b >= 100 {
 		return
 	}
-	shade := color.RGBA{A: uint8((100 - b) / 100 * 0.8 * 255)}
-	vector.FillRect(dst, 0, 0, float32(dst.Bounds().Dx()), float32(dst.Bounds().Dy()), shade, false)
+	shade := color.NRGBA{A: uint8((100 - b) / 100 * 0.8 * 255)}
+	g.rect(0, 0, float32(g.dst.Bounds().Dx()), float32(g.dst.Bounds().Dy()), shade)
 }
 
 // drawPrivacyIcon shows the privacy mode in the top-right corner: an eye,
 // crossed out unless the live picture is shown, and the mode's name.
-func (a *App) drawPrivacyIcon(dst *ebiten.Image, unit float64) {
-	cw := float32(dst.Bounds().Dx())
+func (a *App) drawPrivacyIcon(g *gfx, unit float64) {
+	cw := float32(g.dst.Bounds().Dx())
 	r := float32(2 * unit)
 	cx, cy := cw-r*2, r*1.6
-	vector.FillCircle(dst, cx, cy, r*1.4, colorShade, true)
-	ellipse(dst, cx, cy, r, r*0.6, colorInk)
-	vector.FillCircle(dst, cx, cy, r*0.4, colorBackdropTop, true)
+	g.disc(cx, cy, r*1.4, colorShade)
+	g.ellipse(cx, cy, r, r*0.6, colorInk)
+	g.disc(cx, cy, r*0.4, colorBackdropTop)
 	if mode := a.deps.Session.Privacy(); mode != "live" {
-		line(dst, cx-r, cy+r, cx+r, cy-r, r*0.25, colorDemo)
-		face := a.fonts.Face(1.6*unit, false)
-		w, _ := label(dst, face, mode, 0, -1e4, colorInk, colorShade)
-		label(dst, face, mode, float64(cx)-w/2, float64(cy+r*1.5), colorInk, colorShade)
+		g.line(cx-r, cy+r, cx+r, cy-r, r*0.25, colorDemo)
+		s := &a.hud.mode
+		s.set(mode, a.fonts.Face(1.6*unit, false), styleLabel)
+		w, _ := labelSize(s)
+		g.label(s, float64(cx)-w/2, float64(cy+r*1.5), colorInk, colorShade)
 	}
 }
 
@@ -90,8 +146,8 @@ var commandNames = map[game.Command]string{
 	game.CmdQuit: "quit", game.CmdConfirm: "yes (confirm reset or quit)",
 }
 
-// helpText lists the keys as configured.
-func (a *App) helpText() string {
+// helpText lists the keys as configured and the games of the rotation.
+func (a *App) helpText(rotation []string) string {
 	var b strings.Builder
 	byCmd := map[game.Command][]string{}
 	var order []game.Command
@@ -107,79 +163,299 @@ func (a *App) helpText() string {
 			fmt.Fprintf(&b, "%-14s %s\n", strings.Join(byCmd[c], " "), name)
 		}
 	}
-	rot := a.rotation()
-	for i, g := range rot {
+	for i, g := range rotation {
 		title, _ := game.About(g)
 		fmt.Fprintf(&b, "%-14s %s\n", fmt.Sprintf("Digit%d", i+1), title)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (a *App) rotation() []string { return a.deps.Session.Rotation() }
+// drawHelp shows the keys. The list is written again only when the
+// rotation changed (a game retired for the day), which is looked at once
+// a second: the session hands out a copy of it each time.
+func (a *App) drawHelp(g *gfx, unit float64) {
+	h := &a.hud
+	if h.help.words == "" || a.tick >= h.helpCheck {
+		h.helpCheck = a.tick + uint64(a.cfg.TPS)
+		if rot := a.deps.Session.Rotation(); h.help.words == "" || !slices.Equal(rot, h.helpRotation) {
+			h.helpRotation = rot
+			h.help.set(a.helpText(rot), a.fonts.Face(max(12, 1.9*unit), true), styleLabel)
+		}
+	}
+	h.help.set(h.help.words, a.fonts.Face(max(12, 1.9*unit), true), styleLabel) // the size follows the window
+	w, lh := labelSize(&h.help)
+	cw, ch := float64(g.dst.Bounds().Dx()), float64(g.dst.Bounds().Dy())
+	g.label(&h.help, (cw-w)/2, max(unit, (ch-lh)/2), colorInk, color.NRGBA{0, 0, 0, 0xe0})
+}
 
-func (a *App) drawHelp(dst *ebiten.Image, unit float64) {
-	face := a.fonts.Face(max(12, 1.9*unit), true)
-	s := a.helpText()
-	w, h := label(dst, face, s, 0, -1e4, colorInk, colorShade)
-	cw, ch := float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy())
-	label(dst, face, s, (cw-w)/2, max(unit, (ch-h)/2), colorInk, color.RGBA{0, 0, 0, 0xe0})
+// drawDetections outlines each object with its label and score (the
+// operator overlay's view of what the detector sees).
+func (a *App) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64) {
+	h := &a.hud
+	g := &h.g
+	g.begin(dst, a.white)
+	g.sharp(true) // the labels' filter: boxes, plates and words in one draw command
+	face := a.fonts.Face(max(12, 2.4*unit), false)
+	pct := a.letters(face, rimNone)
+	stroke := float32(max(2, 0.4*unit))
+	pad := labelPad(face)
+	for _, d := range a.obs.Objects {
+		x0, y0, x1, y1 := fit.Rect(float64(d.Box.X0), float64(d.Box.Y0), float64(d.Box.X1), float64(d.Box.Y1))
+		c := classColor(d.Class)
+		g.frameRect(float32(x0), float32(y0), float32(x1-x0), float32(y1-y0), stroke, c)
+		// "person 87%": the class's words are kept, the figures lettered.
+		name := h.boxLabel(d.Label)
+		name.set(name.words, face, styleLabel)
+		h.digits = strconv.AppendInt(h.digits[:0], int64(math.RoundToEven(float64(d.Score)*100)), 10)
+		h.digits = append(h.digits, '%')
+		nw, nh := name.size()
+		w, lh := nw+pct.width(h.digits)+2*pad, nh+pad
+		ly := y0 - lh
+		if ly < 0 {
+			ly = y0
+		}
+		g.rect(float32(x0), float32(ly), float32(w), float32(lh), c)
+		name.draw(dst, x0+pad, ly+pad/2, styleLabel, colorInk)
+		pct.draw(dst, h.digits, x0+pad+nw, ly+pad/2, styleLabel, colorInk)
+	}
+}
+
+// boxLabel is the sign of a class's label and the space after it, made
+// the first time the class is seen.
+func (h *chrome) boxLabel(label string) *sign {
+	if h.boxes == nil {
+		h.boxes = map[string]*sign{}
+	}
+	s := h.boxes[label]
+	if s == nil {
+		s = &sign{words: label + " "}
+		h.boxes[label] = s
+	}
+	return s
+}
+
+// operator is the presenter's overlay of how the kiosk keeps up. Its
+// figures change every frame (a frame's age, the rates), so each line is
+// written into bytes of its own, again only when a figure on it changed,
+// and drawn with the mono lettering, which needs no layout.
+type operator struct {
+	lines [overlayLines][]byte
+	last  [overlayLines]overlayFigures
+	n     int
+}
+
+const overlayLines = 9
+
+// overlayFigures are what one line of the overlay shows, as shown (rates
+// in tenths): a line is written again when they differ from its last.
+type overlayFigures struct {
+	a, b, c, d int
+	s          string
+	on, bad    bool
+	up         int64
+	power      batteryShown
 }
 
 // drawOperator shows the presenter how the kiosk keeps up.
-func (a *App) drawOperator(dst *ebiten.Image, unit float64) {
-	o, st := &a.obs, &a.status
+func (a *App) drawOperator(g *gfx, unit float64) {
+	o := &a.hud.operator
+	obs, st := &a.obs, &a.status
 	now := time.Now()
 	age := time.Duration(0)
 	if !st.CapturedAt.IsZero() {
 		age = now.Sub(st.CapturedAt)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "drawn    %5.1f fps   logic %5.1f ticks/s\n", a.drawn.Value(now), a.logicRate)
-	fmt.Fprintf(&b, "camera   %5.1f fps   frame %4.0f ms old   %s\n", st.CameraRate, ms(age), a.deps.Eyes.SourceName())
+	o.n = 0
+	o.line(overlayFigures{a: tenths(a.drawn.Value(now)), b: tenths(a.logicRate)}, func(b []byte, f overlayFigures) []byte {
+		b = append(b, "drawn    "...)
+		b = appendTenths(b, f.a, 5)
+		b = append(b, " fps   logic "...)
+		b = appendTenths(b, f.b, 5)
+		return append(b, " ticks/s"...)
+	})
+	o.line(overlayFigures{a: tenths(st.CameraRate), b: int(math.RoundToEven(ms(age))), s: a.deps.Eyes.SourceName()}, func(b []byte, f overlayFigures) []byte {
+		b = append(b, "camera   "...)
+		b = appendTenths(b, f.a, 5)
+		b = append(b, " fps   frame "...)
+		b = appendInt(b, f.b, 4)
+		b = append(b, " ms old   "...)
+		return append(b, f.s...)
+	})
 	if a.deps.Camera != nil {
-		st := a.deps.Camera()
-		state := "live"
-		if !st.Live {
-			state = "resting: " + st.Reason
-		}
-		fmt.Fprintf(&b, "         %s   outages %d   recoveries %d\n", state, st.Outages, st.Recoveries)
+		cs := a.deps.Camera()
+		o.line(overlayFigures{on: cs.Live, s: cs.Reason, a: cs.Outages, b: cs.Recoveries}, func(b []byte, f overlayFigures) []byte {
+			b = append(b, "         "...)
+			if f.on {
+				b = append(b, "live"...)
+			} else {
+				b = append(b, "resting: "...)
+				b = append(b, f.s...)
+			}
+			b = append(b, "   outages "...)
+			b = strconv.AppendInt(b, int64(f.a), 10)
+			b = append(b, "   recoveries "...)
+			return strconv.AppendInt(b, int64(f.b), 10)
+		})
 	}
-	detectorLine(&b, "objects", &st.Objects, len(o.Objects))
-	detectorLine(&b, "faces", &st.Faces, len(o.Faces))
+	o.detectorLine("objects", &st.Objects, len(obs.Objects))
+	o.detectorLine("faces", &st.Faces, len(obs.Faces))
 	people := 0
-	for _, t := range o.ObjectTracks {
+	for _, t := range obs.ObjectTracks {
 		if t.Label == "person" && t.Missed == 0 {
 			people++
 		}
 	}
-	player := "none"
-	if o.HasPlayer {
-		player = fmt.Sprintf("#%d", o.Player.ID)
+	player := -1
+	if obs.HasPlayer {
+		player = obs.Player.ID
 	}
-	fmt.Fprintf(&b, "players  %d in view   primary %s\n", people, player)
-	fmt.Fprintf(&b, "battery  %s\n", a.batteryLine())
-	played, disabled := a.deps.Session.Played(), ""
-	if d := a.deps.Session.Disabled(); len(d) > 0 {
-		disabled = "   out: " + strings.Join(d, ", ")
-	}
-	fmt.Fprintf(&b, "memory   %d MB   up %s   games played %d%s", a.rss>>20, now.Sub(a.started).Round(time.Second), played, disabled)
+	o.line(overlayFigures{a: people, b: player}, func(b []byte, f overlayFigures) []byte {
+		b = append(b, "players  "...)
+		b = strconv.AppendInt(b, int64(f.a), 10)
+		b = append(b, " in view   primary "...)
+		if f.b < 0 {
+			return append(b, "none"...)
+		}
+		b = append(b, '#')
+		return strconv.AppendInt(b, int64(f.b), 10)
+	})
+	o.line(overlayFigures{power: a.batteryShown()}, func(b []byte, _ overlayFigures) []byte {
+		b = append(b, "battery  "...)
+		return append(b, a.batteryLine()...)
+	})
+	up := int64(now.Sub(a.started).Round(time.Second) / time.Second)
+	o.line(overlayFigures{a: int(a.rss >> 20), b: a.deps.Session.Played(), up: up}, func(b []byte, f overlayFigures) []byte {
+		// Once a second at most (the uptime changes): the session hands
+		// out a copy of the retired games.
+		b = fmt.Appendf(b, "memory   %d MB   up %s   games played %d", f.a, time.Duration(f.up)*time.Second, f.b)
+		if d := a.deps.Session.Disabled(); len(d) > 0 {
+			b = append(b, "   out: "...)
+			b = append(b, strings.Join(d, ", ")...)
+		}
+		return b
+	})
+
 	face := a.fonts.Face(max(11, 1.7*unit), true)
-	s := b.String()
-	_, h := label(dst, face, s, 0, -1e4, colorInk, colorShade)
-	label(dst, face, s, unit, float64(dst.Bounds().Dy())-h-unit, colorInk, colorShade)
+	lt := a.letters(face, rimNone)
+	pad := labelPad(face)
+	spacing := face.Size * 1.2
+	m := face.Metrics()
+	w := 0.0
+	for _, ln := range o.lines[:o.n] {
+		w = max(w, lt.width(ln))
+	}
+	h := float64(o.n-1)*spacing + m.HAscent + m.HDescent
+	x, y := unit, float64(g.dst.Bounds().Dy())-(h+pad)-unit
+	g.sharp(true) // the words' filter: the plate and words in one draw command
+	g.rect(float32(x), float32(y), float32(w+2*pad), float32(h+pad), colorShade)
+	for i, ln := range o.lines[:o.n] {
+		lt.draw(g.dst, ln, x+pad, y+pad/2+float64(i)*spacing, styleLabel, colorInk)
+	}
 }
 
-// detectorLine is one detector's line of the operator overlay: its time,
-// rate and finds, or that it is off, or failing and why.
-func detectorLine(b *strings.Builder, name string, d *sight.DetectorStatus, found int) {
-	switch {
-	case !d.On:
-		fmt.Fprintf(b, "%-8s off\n", name)
-	case d.Err != nil:
-		fmt.Fprintf(b, "%-8s FAILING (%d runs): %.60s\n", name, d.Failures, d.Err.Error())
-	default:
-		fmt.Fprintf(b, "%-8s %5.1f ms   %4.1f/s   %d found\n", name, ms(d.Timings.Inference), d.Rate, found)
+// line is the overlay's next line: written by write when its figures
+// changed since it was last drawn.
+func (o *operator) line(f overlayFigures, write func([]byte, overlayFigures) []byte) {
+	i := o.n
+	o.n++
+	if o.lines[i] != nil && f == o.last[i] {
+		return
 	}
+	o.last[i] = f
+	o.lines[i] = write(o.lines[i][:0], f)
+}
+
+// detectorLine is one detector's line: its time, rate and finds, or that
+// it is off, or failing and why.
+func (o *operator) detectorLine(name string, d *sight.DetectorStatus, found int) {
+	f := overlayFigures{s: name, on: d.On, bad: d.Err != nil, a: d.Failures,
+		b: tenths(ms(d.Timings.Inference)), c: tenths(d.Rate), d: found}
+	o.line(f, func(b []byte, f overlayFigures) []byte {
+		b = appendString(b, f.s, 8)
+		switch {
+		case !f.on:
+			return append(b, " off"...)
+		case f.bad:
+			b = append(b, " FAILING ("...)
+			b = strconv.AppendInt(b, int64(f.a), 10)
+			b = append(b, " runs): "...)
+			msg := d.Err.Error()
+			if len(msg) > 60 {
+				msg = msg[:60]
+			}
+			return append(b, msg...)
+		}
+		b = append(b, ' ')
+		b = appendTenths(b, f.b, 5)
+		b = append(b, " ms   "...)
+		b = appendTenths(b, f.c, 4)
+		b = append(b, "/s   "...)
+		b = strconv.AppendInt(b, int64(f.d), 10)
+		return append(b, " found"...)
+	})
+}
+
+// tenths is v in tenths, rounded as "%.1f" rounds it.
+func tenths(v float64) int { return int(math.RoundToEven(v * 10)) }
+
+// appendTenths writes t/10 with one decimal, right-aligned in width, as
+// fmt's "%5.1f" would.
+func appendTenths(b []byte, t, width int) []byte {
+	n := 0
+	for v := max(t, 0) / 10; ; v /= 10 {
+		n++
+		if v < 10 {
+			break
+		}
+	}
+	if t < 0 {
+		n++
+	}
+	for range width - n - 2 {
+		b = append(b, ' ')
+	}
+	if t < 0 {
+		b, t = append(b, '-'), -t
+	}
+	b = strconv.AppendInt(b, int64(t/10), 10)
+	return append(b, '.', byte('0'+t%10))
+}
+
+// appendInt writes v right-aligned in width, as "%4d" would.
+func appendInt(b []byte, v, width int) []byte {
+	start := len(b)
+	b = strconv.AppendInt(b, int64(v), 10)
+	for n := len(b) - start; n < width; n++ {
+		b = slices.Insert(b, start, ' ')
+	}
+	return b
+}
+
+// appendString writes s left-aligned in width, as "%-8s" would.
+func appendString(b []byte, s string, width int) []byte {
+	b = append(b, s...)
+	for n := len(s); n < width; n++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// batteryShown is what the battery line shows.
+type batteryShown struct {
+	known, read, hasBattery, onAC, charging, haveMinutes, simulated bool
+	percent, minutes                                                int
+	decision                                                        power.Decision
+}
+
+func (a *App) batteryShown() batteryShown {
+	if a.deps.Power == nil {
+		return batteryShown{}
+	}
+	st := a.deps.Power.Status()
+	return batteryShown{known: true, read: st.Read, hasBattery: st.State.HasBattery, onAC: st.State.OnAC,
+		charging: st.State.Charging, haveMinutes: st.HaveMinutes, simulated: st.Simulated,
+		percent: int(math.RoundToEven(st.State.Percent)), minutes: int(math.RoundToEven(st.MinutesLeft)),
+		decision: st.Decision}
 }
 
 // batteryLine is the operator overlay's power line.

@@ -43,39 +43,39 @@ func (p pen) pt(u, v float32) (float32, float32) {
 }
 
 // circle fills a circle of radius r (box units).
-func (p pen) circle(u, v, r float32, c color.Color) {
+func (p pen) circle(u, v, r float32, c color.NRGBA) {
 	x, y := p.pt(u, v)
 	p.g.disc(x, y, r*p.s, c)
 }
 
 // ring strokes a circle.
-func (p pen) ring(u, v, r, w float32, c color.Color) {
+func (p pen) ring(u, v, r, w float32, c color.NRGBA) {
 	x, y := p.pt(u, v)
 	p.g.circleLine(x, y, r*p.s, w*p.s, c)
 }
 
 // line strokes a segment with round ends.
-func (p pen) line(u0, v0, u1, v1, w float32, c color.Color) {
+func (p pen) line(u0, v0, u1, v1, w float32, c color.NRGBA) {
 	x0, y0 := p.pt(u0, v0)
 	x1, y1 := p.pt(u1, v1)
 	p.g.line(x0, y0, x1, y1, w*p.s, c)
 }
 
 // rect fills a rectangle with corners of radius r (not turned).
-func (p pen) rect(u0, v0, u1, v1, r float32, c color.Color) {
+func (p pen) rect(u0, v0, u1, v1, r float32, c color.NRGBA) {
 	x0, y0 := p.pt(u0, v0)
 	x1, y1 := p.pt(u1, v1)
 	p.g.fillRoundRect(x0, y0, x1-x0, y1-y0, r*p.s, c)
 }
 
 // ellipse fills an ellipse (not turned).
-func (p pen) ellipse(u, v, ru, rv float32, c color.Color) {
+func (p pen) ellipse(u, v, ru, rv float32, c color.NRGBA) {
 	x, y := p.pt(u, v)
 	p.g.ellipse(x, y, ru*p.s, rv*p.s, c)
 }
 
 // poly fills the polygon through (u0, v0, u1, v1, ...).
-func (p pen) poly(c color.Color, uv ...float32) {
+func (p pen) poly(c color.NRGBA, uv ...float32) {
 	pts := p.g.pts[:0]
 	for i := 0; i+1 < len(uv); i += 2 {
 		x, y := p.pt(uv[i], uv[i+1])
@@ -85,8 +85,16 @@ func (p pen) poly(c color.Color, uv ...float32) {
 	p.g.fill(c, pts)
 }
 
-// shape starts a free outline drawn with this pen.
-func (p pen) shape() *shape { return &shape{pen: p, c: curve{steps: 12}} }
+// shape starts a free outline drawn with this pen. It is the gfx's one
+// shape, reused: an outline is finished (filled or stroked) before the next
+// one starts.
+func (p pen) shape() *shape {
+	s := &p.g.shape
+	s.pen, s.closed = p, false
+	s.c.pts, s.c.steps = s.c.pts[:0], 12
+	s.starts = s.starts[:0]
+	return s
+}
 
 // shape is an outline in an icon's box units: one or more pieces, each
 // started by move.
@@ -121,20 +129,25 @@ func (s *shape) cubic(u1, v1, u2, v2, u3, v3 float32) *shape {
 // always closed).
 func (s *shape) close() *shape { s.closed = true; return s }
 
-// pieces calls f with each piece's points.
-func (s *shape) pieces(f func(pts []float32)) {
-	for i, st := range s.starts {
-		end := len(s.c.pts)
-		if i+1 < len(s.starts) {
-			end = s.starts[i+1]
-		}
-		f(s.c.pts[st:end])
+// piece is the points of piece i.
+func (s *shape) piece(i int) []float32 {
+	end := len(s.c.pts)
+	if i+1 < len(s.starts) {
+		end = s.starts[i+1]
+	}
+	return s.c.pts[s.starts[i]:end]
+}
+
+func (s *shape) fill(c color.NRGBA) {
+	for i := range s.starts {
+		s.pen.g.fill(c, s.piece(i))
 	}
 }
 
-func (s *shape) fill(c color.Color) { s.pieces(func(pts []float32) { s.pen.g.fill(c, pts) }) }
-func (s *shape) stroke(w float32, c color.Color) {
-	s.pieces(func(pts []float32) { s.pen.g.stroke(c, w*s.pen.s, s.closed, pts) })
+func (s *shape) stroke(w float32, c color.NRGBA) {
+	for i := range s.starts {
+		s.pen.g.stroke(c, w*s.pen.s, s.closed, s.piece(i))
+	}
 }
 
 // Icon colours.
@@ -244,7 +257,7 @@ func iconPhone(p pen) {
 	p.rect(0.44, 0.085, 0.56, 0.105, 0.01, inkGrey)
 	p.circle(0.5, 0.89, 0.025, inkGrey)
 	// app tiles
-	cols := []color.Color{inkYellow, inkPink, inkLeaf, inkOrange, inkWhite, inkPurple}
+	cols := [...]color.NRGBA{inkYellow, inkPink, inkLeaf, inkOrange, inkWhite, inkPurple}
 	for i, c := range cols {
 		u := 0.37 + float32(i%3)*0.13
 		v := 0.2 + float32(i/3)*0.14
@@ -473,12 +486,12 @@ func iconBall(p pen) {
 	p.circle(0.5, 0.5, 0.42, inkDark)
 	p.circle(0.5, 0.5, 0.39, inkWhite)
 	pent := func(u, v, r float32, rot float64) {
-		var pts []float32
+		var uv [10]float32
 		for i := range 5 {
 			sn, cs := math.Sincos(rot - math.Pi/2 + float64(i)*2*math.Pi/5)
-			pts = append(pts, u+r*float32(cs), v+r*float32(sn))
+			uv[2*i], uv[2*i+1] = u+r*float32(cs), v+r*float32(sn)
 		}
-		p.poly(inkDark, pts...)
+		p.poly(inkDark, uv[:]...)
 	}
 	pent(0.5, 0.5, 0.13, 0)
 	for i := range 5 {
@@ -509,7 +522,7 @@ func iconSearch(p pen) {
 }
 
 // waveHand is an open hand in the box of side s, waving about its wrist.
-func waveHand(g *gfx, cx, cy, s float32, t float64, c color.Color) {
+func waveHand(g *gfx, cx, cy, s float32, t float64, c color.NRGBA) {
 	p := newPen(g, cx, cy, s).turned(0.35*math.Sin(t*7), 0.5, 0.9)
 	fingers := [][4]float32{{0.33, 0.5, 0.3, 0.2}, {0.44, 0.46, 0.43, 0.12}, {0.55, 0.46, 0.56, 0.13}, {0.65, 0.5, 0.68, 0.24}}
 	for _, f := range fingers {
@@ -552,7 +565,7 @@ func smiley(g *gfx, cx, cy, r float32, hurt bool) {
 
 // faceOutline is the "step closer" picture: a head and shoulders in a
 // dashed viewfinder.
-func faceOutline(g *gfx, cx, cy, s float32, c color.Color) {
+func faceOutline(g *gfx, cx, cy, s float32, c color.NRGBA) {
 	p := newPen(g, cx, cy, s)
 	p.shape().move(0.16, 0.98).cubic(0.16, 0.72, 0.3, 0.64, 0.5, 0.64).cubic(0.7, 0.64, 0.84, 0.72, 0.84, 0.98).stroke(0.05, c)
 	p.ring(0.5, 0.38, 0.2, 0.05, c)

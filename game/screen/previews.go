@@ -15,20 +15,21 @@ import (
 
 // drawMock draws the preview of the named game in the square of side s at
 // (x, y); t (seconds) runs it.
-func (a *App) drawMock(g *gfx, name string, x, y, s float32, t float64) {
+func (d *attractDrawer) drawMock(name string, x, y, s float32, t float64) {
+	g := &d.g
 	g.fillRoundRect(x, y, s, s, s*0.08, colorPlateHi)
 	// The card clips its animation: things fall in and float out of it.
 	in := image.Rect(int(x+s*0.03), int(y+s*0.03), int(x+s*0.97), int(y+s*0.97))
 	sub := g.clip(in)
 	switch name {
 	case "hunt":
-		a.mockHunt(sub, x, y, s, t)
+		mockHunt(sub, x, y, s, t)
 	case "bubbles":
-		a.mockBubbles(sub, x, y, s, t)
+		mockBubbles(sub, x, y, s, t)
 	case "freeze":
-		a.mockFreeze(sub, x, y, s, t)
+		d.mockFreeze(sub, x, y, s, t)
 	case "dodge":
-		a.mockDodge(sub, x, y, s, t)
+		mockDodge(sub, x, y, s, t)
 	}
 	g.strokeRoundRect(x, y, s, s, s*0.08, max(1, s*0.012), colorRim)
 }
@@ -36,7 +37,7 @@ func (a *App) drawMock(g *gfx, name string, x, y, s float32, t float64) {
 var mockItems = []string{"cup", "banana", "book", "cell phone", "apple", "teddy bear", "bottle", "clock"}
 
 // mockHunt: an item, its hold ring filling, a tick and the points.
-func (a *App) mockHunt(g *gfx, x, y, s float32, t float64) {
+func mockHunt(g *gfx, x, y, s float32, t float64) {
 	const cycle = 3.0
 	k := int(t / cycle)
 	q := frac(t / cycle)
@@ -59,12 +60,12 @@ func (a *App) mockHunt(g *gfx, x, y, s float32, t float64) {
 }
 
 // mockBubbles: bubbles rising and popping, a hand waving at them.
-func (a *App) mockBubbles(g *gfx, x, y, s float32, t float64) {
+func mockBubbles(g *gfx, x, y, s float32, t float64) {
 	type mb struct {
 		u, period, off, r, popY float64
 		kind                    game.BubbleKind
 	}
-	bs := []mb{
+	bs := [...]mb{
 		{0.22, 3.1, 0.0, 0.1, 0.3, game.BubblePlain}, {0.5, 2.6, 0.4, 0.12, 0.45, game.BubblePlain},
 		{0.78, 3.4, 0.7, 0.09, 0.25, game.BubbleClock}, {0.36, 2.9, 0.25, 0.07, 0.2, game.BubbleGolden},
 		{0.66, 3.7, 0.55, 0.1, 0.4, game.BubblePlain},
@@ -87,7 +88,7 @@ func (a *App) mockBubbles(g *gfx, x, y, s float32, t float64) {
 }
 
 // mockFreeze: a traffic light and a dancer who stops on red.
-func (a *App) mockFreeze(g *gfx, x, y, s float32, t float64) {
+func (d *attractDrawer) mockFreeze(g *gfx, x, y, s float32, t float64) {
 	red := int(t/1.6)%2 == 1
 	trafficLight(g, x+s*0.08, y+s*0.16, s*0.22, s*0.5, red, pulse(t, 0.8))
 	// the dancer
@@ -104,21 +105,21 @@ func (a *App) mockFreeze(g *gfx, x, y, s float32, t float64) {
 	g.line(cx, top+s*0.22, cx+s*0.16, top+s*(0.18-0.12*sw), w, c)
 	g.line(cx, top+s*0.42, cx-s*(0.1+0.05*sw), top+s*0.62, w, c)
 	g.line(cx, top+s*0.42, cx+s*(0.1-0.05*sw), top+s*0.62, w, c)
-	word, ink := "MOVE!", colorGo
+	word, words, ink := &d.mockWord[0], "MOVE!", colorGo
 	if red {
-		word, ink = "FREEZE!", colorStop
+		word, words, ink = &d.mockWord[1], "FREEZE!", colorStop
 	}
 	g.fillRoundRect(x+s*0.1, y+s*0.78, s*0.8, s*0.15, s*0.05, ink)
-	say(g.dst, a.fitFace(word, float64(s)*0.1, float64(s)*0.7), word, float64(x+s*0.5), float64(y+s*0.855), styleCentreFlat, colorInk)
+	word.say(g.dst, word.fit(d.a, words, float64(s)*0.1, float64(s)*0.7), words, float64(x+s*0.5), float64(y+s*0.855), styleCentreFlat, colorInk)
 }
 
 // mockDodge: blocks and stars falling, the smiley ducking between them.
-func (a *App) mockDodge(g *gfx, x, y, s float32, t float64) {
+func mockDodge(g *gfx, x, y, s float32, t float64) {
 	type mf struct {
 		u, period, off float64
 		star           bool
 	}
-	fs := []mf{{0.2, 1.9, 0.0, false}, {0.45, 2.3, 0.5, true}, {0.7, 1.7, 0.3, false}, {0.85, 2.6, 0.75, false}, {0.32, 2.1, 0.85, false}}
+	fs := [...]mf{{0.2, 1.9, 0.0, false}, {0.45, 2.3, 0.5, true}, {0.7, 1.7, 0.3, false}, {0.85, 2.6, 0.75, false}, {0.32, 2.1, 0.85, false}}
 	for i, f := range fs {
 		q := frac(t/f.period + f.off)
 		fx := x + s*float32(f.u)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // pixelColumns is how coarse the pixelated mode is: across the picture,
@@ -18,6 +17,7 @@ const pixelColumns = 24
 // allows. Only the live mode shows the picture itself; no mode ever writes a
 // frame anywhere but the screen.
 func (a *App) drawPicture(dst *ebiten.Image, fit game.Fit) {
+	a.people.begin(dst, a.white)
 	switch a.deps.Session.Privacy() {
 	case "pixelated":
 		a.drawPixelated(dst, fit)
@@ -37,8 +37,10 @@ func (a *App) drawPicture(dst *ebiten.Image, fit game.Fit) {
 // frameOptions place an image of the frame's size scaled by 1/shrink (its
 // pixels are shrink frame pixels wide) on the canvas, mirrored as the
 // display is. The frame covers the canvas, so it is copied, not blended.
+// The options are the app's own, reused every frame.
 func (a *App) frameOptions(fit game.Fit, shrink float64) *ebiten.DrawImageOptions {
-	op := &ebiten.DrawImageOptions{}
+	op := &a.pictureOp
+	*op = ebiten.DrawImageOptions{}
 	op.GeoM.Scale(shrink, shrink)
 	if a.cfg.Mirror {
 		op.GeoM.Scale(-1, 1)
@@ -61,7 +63,8 @@ func (a *App) drawPixelated(dst *ebiten.Image, fit game.Fit) {
 		}
 		a.pixImg = ebiten.NewImage(w, h)
 	}
-	shrink := &ebiten.DrawImageOptions{}
+	shrink := &a.shrinkOp
+	*shrink = ebiten.DrawImageOptions{}
 	shrink.GeoM.Scale(float64(w)/float64(a.frame.W), float64(h)/float64(a.frame.H))
 	shrink.Filter = ebiten.FilterLinear
 	shrink.Blend = ebiten.BlendCopy
@@ -72,24 +75,41 @@ func (a *App) drawPixelated(dst *ebiten.Image, fit game.Fit) {
 }
 
 var (
-	colorBackdropTop = color.RGBA{0x1b, 0x26, 0x4a, 0xff}
-	colorBackdropDot = color.RGBA{0x2a, 0x3a, 0x6a, 0xff}
-	colorShape       = color.RGBA{0x4f, 0xc3, 0xf7, 0xff}
-	colorMoving      = color.RGBA{0xff, 0xd5, 0x4f, 0xff}
+	colorBackdropTop = color.NRGBA{0x1b, 0x26, 0x4a, 0xff}
+	colorBackdropDot = color.NRGBA{0x2a, 0x3a, 0x6a, 0xff}
+	colorShape       = color.NRGBA{0x4f, 0xc3, 0xf7, 0xff}
+	colorMoving      = color.NRGBA{0xff, 0xd5, 0x4f, 0xff}
+	// backdropFill is the backdrop's colour as Fill takes it, boxed once.
+	backdropFill color.Color = colorBackdropTop
 )
 
 // drawBackdrop is the drawn background of the privacy modes: a calm
-// colour with a dotted grid, so the screen is not an empty void.
+// colour with a dotted grid, so the screen is not an empty void. The grid
+// is drawn once for the canvas's size and then copied each frame.
 func (a *App) drawBackdrop(dst *ebiten.Image) {
-	dst.Fill(colorBackdropTop)
-	w, h := float32(dst.Bounds().Dx()), float32(dst.Bounds().Dy())
-	step := max(w, h) / 24
-	r := step / 14
-	for y := step / 2; y < h; y += step {
-		for x := step / 2; x < w; x += step {
-			vector.FillCircle(dst, x, y, r, colorBackdropDot, true)
+	b := dst.Bounds()
+	if a.backdrop == nil || a.backdrop.Bounds().Size() != b.Size() {
+		if a.backdrop != nil {
+			a.backdrop.Deallocate()
+		}
+		a.backdrop = ebiten.NewImage(b.Dx(), b.Dy())
+		a.backdrop.Fill(backdropFill)
+		var g gfx
+		g.begin(a.backdrop, a.white)
+		w, h := float32(b.Dx()), float32(b.Dy())
+		step := max(w, h) / 24
+		r := step / 14
+		for y := step / 2; y < h; y += step {
+			for x := step / 2; x < w; x += step {
+				g.disc(x, y, r, colorBackdropDot)
+			}
 		}
 	}
+	op := &a.pictureOp
+	*op = ebiten.DrawImageOptions{}
+	op.GeoM.Translate(float64(b.Min.X), float64(b.Min.Y))
+	op.Blend = ebiten.BlendCopy
+	dst.DrawImage(a.backdrop, op)
 }
 
 // viewRect maps a frame box to canvas pixels.
@@ -115,7 +135,7 @@ func (a *App) drawSilhouettes(dst *ebiten.Image, fit game.Fit) {
 				}
 				c := colorMoving
 				c.A = uint8(60 + 160*min(e, 1))
-				vector.FillRect(dst, float32(fit.OffX)+float32(x)*cw+1, float32(fit.OffY)+float32(y)*ch+1, cw-2, ch-2, c, false)
+				a.people.rect(float32(fit.OffX)+float32(x)*cw+1, float32(fit.OffY)+float32(y)*ch+1, cw-2, ch-2, c)
 			}
 		}
 	}
@@ -127,15 +147,15 @@ func (a *App) drawSilhouettes(dst *ebiten.Image, fit game.Fit) {
 		w, h := x1-x0, y1-y0
 		head := min(w*0.3, h*0.12)
 		c := classColor(t.ID)
-		vector.FillCircle(dst, (x0+x1)/2, y0+head, head, c, true)
-		fillRoundRect(dst, x0+w*0.15, y0+2.1*head, w*0.7, h-2.1*head, w*0.2, c)
+		a.people.disc((x0+x1)/2, y0+head, head, c)
+		a.people.fillRoundRect(x0+w*0.15, y0+2.1*head, w*0.7, h-2.1*head, w*0.2, c)
 	}
 	for _, t := range a.obs.FaceTracks {
 		if t.Missed > 0 {
 			continue
 		}
 		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
-		vector.FillCircle(dst, (x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/2, colorShape, true)
+		a.people.disc((x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/2, colorShape)
 	}
 }
 
@@ -148,13 +168,13 @@ func (a *App) drawMarkers(dst *ebiten.Image, fit game.Fit) {
 		}
 		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
 		r := min(x1-x0, y1-y0) / 2
-		vector.StrokeCircle(dst, (x0+x1)/2, (y0+y1)/2, r, stroke, classColor(t.Class), true)
+		a.people.circleLine((x0+x1)/2, (y0+y1)/2, r, stroke, classColor(t.Class))
 	}
 	for _, t := range a.obs.FaceTracks {
 		if t.Missed > 0 {
 			continue
 		}
 		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
-		vector.FillCircle(dst, (x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/3, colorShape, true)
+		a.people.disc((x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/3, colorShape)
 	}
 }

@@ -3,50 +3,68 @@
 package screen
 
 import (
-	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
-// drawScene draws the scene the rules are in over the camera picture: the
-// attract screen, a countdown, a game or the results, and the pause plate
-// over any of them. Everything is drawn from the scene's exported state
-// and the tick count, so the screen keeps moving even when nothing
-// happens.
+// sceneDrawer draws one kind of scene over the camera picture, from the
+// scene's exported state and the animation clock. Each keeps what it draws
+// from frame to frame (its words as pictures, its numbers, its shapes'
+// buffers), so that once warm a frame of its scene allocates nothing.
+type sceneDrawer interface {
+	// draw draws s, which is of the drawer's own kind, and says whether it
+	// dimmed the whole picture (the pause plate then does not dim it again).
+	draw(f *frame, s game.Scene) (dimmed bool)
+}
+
+// newDrawers makes the drawers, once, with the app: one for each kind of
+// scene, by the scene's name. A new game adds its drawer here, as it adds
+// its rules to game/games.go.
+func newDrawers(a *App) map[string]sceneDrawer {
+	return map[string]sceneDrawer{
+		"attract":   &attractDrawer{a: a},
+		"countdown": &countdownDrawer{a: a},
+		"results":   &resultsDrawer{a: a},
+		"hunt":      &huntDrawer{a: a},
+		"bubbles":   &bubblesDrawer{a: a},
+		"freeze":    &freezeDrawer{a: a},
+		"dodge":     &dodgeDrawer{a: a},
+	}
+}
+
+// frame is what the drawers draw with in one frame: the canvas, where the
+// picture lies on it, the HUD's layout and the animation clock. The app
+// keeps one and fills it in before each frame.
+type frame struct {
+	dst    *ebiten.Image
+	src    *ebiten.Image // the shapes' source (see gfx)
+	fit    game.Fit
+	l      sceneLayout
+	t      float64 // animation seconds
+	frameH int     // the camera frame's height, for view coordinates
+}
+
+// drawScene draws the scene the rules are in over the camera picture, and
+// the pause plate over any of them. Everything is drawn from the scene's
+// exported state and the tick count, so the screen keeps moving even when
+// nothing happens.
 func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
-	g := newGfx(dst, a.frameImg)
-	art := &a.art
+	f := &a.frameCtx
+	*f = frame{dst: dst, src: a.white, fit: fit, l: a.layout(dst, unit), t: a.seconds(), frameH: a.frame.H}
 	sc := a.deps.Session.Scene()
-	l := a.layout(dst, unit)
 	dimmed := false
-	switch s := sc.(type) {
-	case *game.Attract:
-		a.drawAttract(g, fit, l, s)
-	case *game.Countdown:
-		a.drawCountdown(g, l, s)
-	case *game.Results:
-		a.drawResults(g, l, s, art)
-		dimmed = true
-	case *game.Hunt:
-		a.drawHunt(g, fit, l, s, art)
-	case *game.Bubbles:
-		a.drawBubbles(g, fit, l, s)
-	case *game.Freeze:
-		a.drawFreeze(g, fit, l, s)
-	case *game.Dodge:
-		a.drawDodge(g, fit, l, s, art)
-		dimmed = s.NeedFace()
-	default:
+	if d, ok := a.drawers[sc.Name()]; ok {
+		dimmed = d.draw(f, sc)
+	} else {
 		a.drawDetections(dst, fit, unit)
 	}
 	if a.deps.Session.Paused() {
-		a.drawPaused(g, l, !dimmed)
+		a.paused.draw(a, f, !dimmed)
 	}
 }
 
@@ -132,62 +150,87 @@ func (a *App) layout(dst *ebiten.Image, unit float64) sceneLayout {
 	return l
 }
 
-// pill is a HUD plate: a small caption over a big value. right aligns it
-// to x from the right instead of the left.
-func (a *App) pill(g *gfx, l sceneLayout, x, y float64, right bool, caption, value string, ink color.Color, scale float64) {
+// pill is a HUD plate: a small caption over a big number. The number is
+// drawn from lettering, so a score that changes every tick costs nothing.
+type pill struct {
+	caption sign
+	digits  []byte
+}
+
+// draw draws the pill at (x, y); right aligns it to x from the right
+// instead of the left.
+func (p *pill) draw(a *App, g *gfx, l sceneLayout, x, y float64, right bool, caption string, value int, ink color.NRGBA, scale float64) {
 	u := l.U
-	cf := a.face(2.6 * u)
-	vf := a.fitFace(value, 7*u, l.pillW*1.6-3*u)
-	vw, _ := textSize(value, vf)
+	p.digits = strconv.AppendInt(p.digits[:0], int64(value), 10)
+	// The largest face up to 7 units in which the number fits.
+	maxW := l.pillW*1.6 - 3*u
+	vf := a.face(7 * u)
+	lt := a.letters(vf, rimNone)
+	if w := lt.width(p.digits); w > maxW && w > 0 {
+		vf = a.face(math.Floor(vf.Size * maxW / w))
+		lt = a.letters(vf, rimNone)
+	}
+	vw := lt.width(p.digits)
 	w := max(l.pillW, vw+4*u)
 	h := l.pillH
 	if right {
 		x -= w
 	}
 	g.plate(x, y, w, h, u)
-	say(g.dst, cf, caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
+	p.caption.say(g.dst, a.face(2.6*u), caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
 	st := styleCentreFlat
 	st.scale = scale
-	say(g.dst, vf, value, x+w/2, y+7.4*u, st, ink)
+	lt.draw(g.dst, p.digits, x+w/2, y+7.4*u, st, ink)
 }
 
 // timeLeft is a round's time in whole seconds, rounded up.
 func timeLeft(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
 
-// drawScoreTime draws the two pills every game has: the score on the left
-// and the time on the right, red and beating under ten seconds.
-func (a *App) drawScoreTime(g *gfx, l sceneLayout, score int, left time.Duration) {
-	a.pill(g, l, l.margin, l.pillY, false, "SCORE", fmt.Sprint(score), colorGold, 1)
+// scoreTime is the two pills every game has: the score on the left and the
+// time on the right, red and beating under ten seconds.
+type scoreTime struct{ score, time pill }
+
+func (p *scoreTime) draw(a *App, g *gfx, f *frame, score int, left time.Duration) {
+	l := f.l
+	p.score.draw(a, g, l, l.margin, l.pillY, false, "SCORE", score, colorGold, 1)
 	secs := timeLeft(left)
-	ink, sc := color.Color(colorInk), 1.0
+	ink, sc := colorInk, 1.0
 	if secs <= 10 {
 		ink = colorStop
-		sc = 1 + 0.12*pulse(a.seconds(), 1)
+		sc = 1 + 0.12*pulse(f.t, 1)
 		if secs <= 5 {
-			ink = mix(colorStop, colorInk, pulse(a.seconds(), 0.5)*0.5)
+			ink = mix(colorStop, colorInk, pulse(f.t, 0.5)*0.5)
 		}
 	}
-	a.pill(g, l, l.W-l.margin, l.pillY, true, "TIME", fmt.Sprint(secs), ink, sc)
+	p.time.draw(a, g, l, l.W-l.margin, l.pillY, true, "TIME", secs, ink, sc)
 }
 
 // bannerBox is the box of a banner at most maxW wide, centred in the
 // banner slot: its left, top and width.
-func (a *App) bannerBox(l sceneLayout, maxW float64) (x, y, w float64) {
+func bannerBox(l sceneLayout, maxW float64) (x, y, w float64) {
 	w = min(l.bx1-l.bx0, maxW)
 	x = (l.bx0 + l.bx1 - w) / 2
 	return x, l.by, w
 }
 
-// drawPaused puts a big "Paused" plate over everything.
-func (a *App) drawPaused(g *gfx, l sceneLayout, dim bool) {
+// pausePlate is the big "Paused" plate put over any scene.
+type pausePlate struct {
+	g          gfx
+	title, sub sign
+}
+
+func (p *pausePlate) draw(a *App, f *frame, dim bool) {
+	g := &p.g
+	g.begin(f.dst, f.src)
+	l := f.l
 	u := l.U
 	if dim {
-		vector.FillRect(g.dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
+		g.rect(0, 0, float32(l.W), float32(l.H), colorDimAll)
 	}
-	f := a.fitFace("Paused", 16*u, l.W-16*u)
-	sub := a.fitFace("Back in a moment", 5*u, l.W-16*u)
-	tw, th := textSize("Paused", f)
-	sw, _ := textSize("Back in a moment", sub)
+	p.title.set("Paused", p.title.fit(a, "Paused", 16*u, l.W-16*u), styleCentreFlat)
+	p.sub.set("Back in a moment", p.sub.fit(a, "Back in a moment", 5*u, l.W-16*u), styleCentreFlat)
+	tw, th := p.title.size()
+	sw, _ := p.sub.size()
 	w := max(tw, sw) + 10*u
 	h := th + 12*u
 	x, y := (l.W-w)/2, (l.H-h)/2
@@ -197,19 +240,25 @@ func (a *App) drawPaused(g *gfx, l sceneLayout, dim bool) {
 	bh := float32(7 * u)
 	bx := float32(l.W/2) - 1.5*bw
 	by := float32(y) - bh - float32(2*u)
-	al := 0.7 + 0.3*pulse(a.seconds(), 2)
+	al := 0.7 + 0.3*pulse(f.t, 2)
 	g.fillRoundRect(bx, by, bw, bh, bw/3, fade(colorInk, al))
 	g.fillRoundRect(bx+2*bw, by, bw, bh, bw/3, fade(colorInk, al))
-	say(g.dst, f, "Paused", l.W/2, y+3*u+th/2, styleCentreFlat, colorInk)
-	say(g.dst, sub, "Back in a moment", l.W/2, y+h-4*u, styleCentreFlat, colorSoftInk)
+	p.title.draw(g.dst, l.W/2, y+3*u+th/2, styleCentreFlat, colorInk)
+	p.sub.draw(g.dst, l.W/2, y+h-4*u, styleCentreFlat, colorSoftInk)
 }
 
-// centreText draws s wrapped into the width, centred on (cx, cy); the
-// size shrinks until it takes at most lines lines.
-func (a *App) centreText(g *gfx, s string, cx, cy, size, maxW float64, lines int, st textStyle, ink color.Color) (w, h float64) {
-	f, wrapped := a.fitWrapped(s, size, maxW, lines)
-	w, h = textSize(wrapped, f)
-	st.h, st.v = text.AlignCenter, text.AlignCenter
-	say(g.dst, f, wrapped, cx, cy, st, ink)
-	return w, h
+// count is a number in words ("+5", "x3 COMBO!") made again only when the
+// number changes: for words that change now and then, drawn by a sign.
+type count struct {
+	before, after string
+	n             int
+	words         string
+}
+
+func (c *count) of(n int) string {
+	if c.words == "" || n != c.n {
+		c.n = n
+		c.words = c.before + strconv.Itoa(n) + c.after
+	}
+	return c.words
 }

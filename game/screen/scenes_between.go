@@ -3,40 +3,66 @@
 package screen
 
 import (
-	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // The scenes between rounds: attract, countdown and results.
 
-// drawAttract invites whoever is in front to wave: a big pulsing line by a
-// waving hand in a ring that fills as they wave, and a card previewing a
+// attractDrawer invites whoever is in front to wave: a big pulsing line by
+// a waving hand in a ring that fills as they wave, and a card previewing a
 // game. People in view get a soft marker instead of boxes.
-func (a *App) drawAttract(g *gfx, fit game.Fit, l sceneLayout, s *game.Attract) {
-	t := a.seconds()
+type attractDrawer struct {
+	a *App
+	g gfx
+
+	invite, keepWaving sign
+	cards              map[string]*previewCard // each game's card, laid out once
+	laidW, laidH       float64                 // the canvas the cards were laid out for
+	mockWord           [2]sign                 // the Freeze mock's MOVE! and FREEZE!
+}
+
+// previewCard is one game's preview card: its size and words, laid out
+// for a canvas. The attract screen shows each game in turn for a few
+// seconds, so each keeps its own and a change of preview costs no layout.
+type previewCard struct {
+	forW, forH               float64
+	w, mockS                 float64
+	next, also, title, instr sign
+}
+
+func (d *attractDrawer) draw(f *frame, sc game.Scene) bool {
+	s, ok := sc.(*game.Attract)
+	if !ok {
+		return false
+	}
+	a, g := d.a, &d.g
+	g.begin(f.dst, f.src)
+	l, t := f.l, f.t
 	u := l.U
-	a.drawPeopleMarkers(g, fit, l, t)
+	d.drawPeopleMarkers(f)
 
 	// The invitation, with the wave ring.
 	wave := s.Wave()
 	invite := s.Invitation()
 	ringR := 9 * u
 	var ringX, ringY, textX, textY float64
-	var f *text.GoTextFace
+	var ff *text.GoTextFace
 	if l.portrait {
-		f = a.fitFace(invite, 12*u, l.W-6*u)
+		ff = d.invite.fit(a, invite, 12*u, l.W-6*u)
+		d.invite.set(invite, ff, styleCentre)
+		_, th := d.invite.size()
 		ringX, ringY = l.W/2, l.top+2*u+ringR
-		_, th := textSize(invite, f)
 		textX, textY = l.W/2, ringY+ringR+2.5*u+th/2
 	} else {
-		f = a.fitFace(invite, 13*u, l.W-2*ringR-12*u)
-		tw, _ := textSize(invite, f)
+		ff = d.invite.fit(a, invite, 13*u, l.W-2*ringR-12*u)
+		d.invite.set(invite, ff, styleCentre)
+		tw, _ := d.invite.size()
 		total := 2*ringR + 4*u + tw
 		ringX, ringY = (l.W-total)/2+ringR, l.top+ringR+2*u
 		textX, textY = ringX+ringR+4*u+tw/2, ringY
@@ -50,27 +76,28 @@ func (a *App) drawAttract(g *gfx, fit game.Fit, l sceneLayout, s *game.Attract) 
 
 	st := styleCentre
 	st.scale = 1 + 0.06*glow
-	say(g.dst, f, invite, textX, textY, st, mix(colorInk, colorGold, glow*0.6))
+	d.invite.draw(g.dst, textX, textY, st, mix(colorInk, colorGold, glow*0.6))
 	if wave > 0.02 {
-		_, th := textSize(invite, f)
-		sub := a.face(5 * u)
+		_, th := d.invite.size()
 		sst := styleCentre
 		sst.scale = 1 + 0.08*pulse(t, 0.4)
-		say(g.dst, sub, "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
+		d.keepWaving.say(g.dst, a.face(5*u), "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
 	}
 
-	a.drawPreviewCard(g, l, s, t)
+	d.drawPreviewCard(f, s)
+	return false
 }
 
 // drawPeopleMarkers puts a soft glowing ring on each tracked person's head.
-func (a *App) drawPeopleMarkers(g *gfx, fit game.Fit, l sceneLayout, t float64) {
-	u := l.U
-	for _, tr := range a.obs.ObjectTracks {
+func (d *attractDrawer) drawPeopleMarkers(f *frame) {
+	g, t := &d.g, f.t
+	u := f.l.U
+	for _, tr := range d.a.obs.ObjectTracks {
 		if tr.Label != "person" || tr.Missed > 0 {
 			continue
 		}
 		b := tr.Box
-		x0, y0, x1, _ := fit.Rect(float64(b.X0), float64(b.Y0), float64(b.X1), float64(b.Y1))
+		x0, y0, x1, _ := f.fit.Rect(float64(b.X0), float64(b.Y0), float64(b.X1), float64(b.Y1))
 		w := x1 - x0
 		r := min(max(w*0.28, 1.5*u), 7*u)
 		cx, cy := (x0+x1)/2, y0+r*1.1
@@ -85,46 +112,47 @@ func (a *App) drawPeopleMarkers(g *gfx, fit game.Fit, l sceneLayout, t float64) 
 
 // drawPreviewCard shows one game: its looping mock, title and instruction,
 // and a bar of how long it stays.
-func (a *App) drawPreviewCard(g *gfx, l sceneLayout, s *game.Attract, t float64) {
+func (d *attractDrawer) drawPreviewCard(f *frame, s *game.Attract) {
+	a, g, l, t := d.a, &d.g, f.l, f.t
 	u := l.U
-	name := s.Preview()
-	title, instr := game.About(name)
-	phase := s.Phase()
-	caption := "NEXT GAME"
-	if name != s.Next() {
-		caption = "ALSO PLAYING"
+	if l.W != d.laidW || l.H != d.laidH {
+		// Every game's card is laid out when the attract screen first
+		// shows (and when the window's size changes), not when its turn
+		// comes.
+		d.laidW, d.laidH = l.W, l.H
+		for _, name := range a.deps.Session.Rotation() {
+			d.card(name).layout(a, name, l)
+		}
 	}
-	maxW := min(l.W-2*l.margin, 120*u)
-	mockS := min(26*u, maxW*0.34)
-	// As wide as its words need, up to the canvas.
-	want := max(textWidth(title, a.face(8*u)), textWidth(instr, a.face(4.8*u)), 40*u)
-	cardW := min(maxW, 2*u+mockS+3*u+want+4*u)
+	name := s.Preview()
+	card := d.card(name)
+	card.layout(a, name, l)
+	phase := s.Phase()
+	caption := &card.next
+	if name != s.Next() {
+		caption = &card.also
+	}
+	mockS, cardW := card.mockS, card.w
 	cardH := mockS + 5*u
 	in := easeOut(min(phase/0.08, 1))
 	x := (l.W - cardW) / 2
 	y := l.H - cardH - 3*u + (1-in)*4*u
 	g.plate(x, y, cardW, cardH, u)
-	a.drawMock(g, name, float32(x+2*u), float32(y+2*u), float32(mockS), t)
+	d.drawMock(name, float32(x+2*u), float32(y+2*u), float32(mockS), t)
 
 	tx0 := x + 2*u + mockS + 3*u
-	tw := x + cardW - 3*u - tx0
-	cf := a.fitFace(caption, 3*u, tw)
-	tf := a.fitFace(title, 8*u, tw)
-	inf, wrapped := a.fitWrapped(instr, 4.8*u, tw, 2)
-	_, ch := textSize(caption, cf)
-	_, th := textSize(title, tf)
-	_, ih := textSize(wrapped, inf)
+	_, ch := caption.size()
+	_, th := card.title.size()
+	_, ih := card.instr.size()
 	gap := 1.2 * u
 	total := ch + th + ih + 2*gap
 	ty := y + 2*u + (mockS-total)/2
 	ink := fade(colorInk, in)
-	say(g.dst, cf, caption, tx0, ty+ch/2, styleLeftFlat, fade(colorGold, in))
+	caption.draw(g.dst, tx0, ty+ch/2, styleLeftFlat, fade(colorGold, in))
 	ty += ch + gap
-	say(g.dst, tf, title, tx0, ty+th/2, styleLeftFlat, ink)
+	card.title.draw(g.dst, tx0, ty+th/2, styleLeftFlat, ink)
 	ty += th + gap
-	st := styleLeftFlat
-	st.v = text.AlignStart
-	say(g.dst, inf, wrapped, tx0, ty, st, fade(colorSoftInk, in))
+	card.instr.draw(g.dst, tx0, ty, styleTopLeft, fade(colorSoftInk, in))
 
 	// how long this preview stays
 	bx, bw := float32(x+2*u), float32(cardW-4*u)
@@ -133,9 +161,62 @@ func (a *App) drawPreviewCard(g *gfx, l sceneLayout, s *game.Attract, t float64)
 	g.fillRoundRect(bx, by, bw*float32(phase), bh, bh/2, fade(colorGold, 0.8))
 }
 
-// drawCountdown shows the coming game's title and instruction around a
+// card is the preview card of the game name, made the first time.
+func (d *attractDrawer) card(name string) *previewCard {
+	c := d.cards[name]
+	if c == nil {
+		if d.cards == nil {
+			d.cards = map[string]*previewCard{}
+		}
+		c = &previewCard{}
+		d.cards[name] = c
+	}
+	return c
+}
+
+// styleTopLeft places words by their top-left corner.
+var styleTopLeft = textStyle{h: text.AlignStart, v: text.AlignStart}
+
+// layout sizes the card for the canvas l and lays out its words: as wide
+// as its words need, up to the canvas.
+func (c *previewCard) layout(a *App, name string, l sceneLayout) {
+	if c.w != 0 && c.forW == l.W && c.forH == l.H {
+		return
+	}
+	c.forW, c.forH = l.W, l.H
+	u := l.U
+	title, instr := game.About(name)
+	maxW := min(l.W-2*l.margin, 120*u)
+	c.mockS = min(26*u, maxW*0.34)
+	tf, inf := a.face(8*u), a.face(4.8*u)
+	titleW, _ := text.Measure(title, tf, lineSpacing(tf))
+	instrW, _ := text.Measure(instr, inf, lineSpacing(inf))
+	c.w = min(maxW, 2*u+c.mockS+3*u+max(titleW, instrW, 40*u)+4*u)
+	tw := c.w - c.mockS - 8*u // from the words' left edge to the card's right margin
+	c.next.set("NEXT GAME", c.next.fit(a, "NEXT GAME", 3*u, tw), styleLeftFlat)
+	c.also.set("ALSO PLAYING", c.also.fit(a, "ALSO PLAYING", 3*u, tw), styleLeftFlat)
+	c.title.set(title, c.title.fit(a, title, 8*u, tw), styleLeftFlat)
+	f, wrapped := c.instr.fitWrapped(a, instr, 4.8*u, tw, 2)
+	c.instr.set(wrapped, f, styleTopLeft)
+}
+
+// countdownDrawer shows the coming game's title and instruction around a
 // huge number that pops in each second.
-func (a *App) drawCountdown(g *gfx, l sceneLayout, s *game.Countdown) {
+type countdownDrawer struct {
+	a *App
+	g gfx
+
+	caption, title, instr, goSign sign
+	digits                        []byte
+}
+
+func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
+	s, ok := sc.(*game.Countdown)
+	if !ok {
+		return false
+	}
+	a, g, l := d.a, &d.g, f.l
+	g.begin(f.dst, f.src)
 	u := l.U
 	gm := s.Game()
 	title, instr := "", ""
@@ -143,25 +224,25 @@ func (a *App) drawCountdown(g *gfx, l sceneLayout, s *game.Countdown) {
 		title, instr = gm.Title(), gm.Instruction()
 	}
 	// title plate at the top
-	cap := "GET READY"
-	cf := a.face(3.2 * u)
-	tf := a.fitFace(title, 10*u, l.W-12*u)
-	tw, th := textSize(title, tf)
-	cw, ch := textSize(cap, cf)
+	d.caption.set("GET READY", a.face(3.2*u), styleCentreFlat)
+	d.title.set(title, d.title.fit(a, title, 10*u, l.W-12*u), styleCentreFlat)
+	tw, th := d.title.size()
+	cw, ch := d.caption.size()
 	pw := max(tw, cw) + 8*u
 	ph := ch + th + 5*u
 	px, py := (l.W-pw)/2, l.pillY
 	g.plate(px, py, pw, ph, u)
-	say(g.dst, cf, cap, l.W/2, py+2*u+ch/2, styleCentreFlat, colorGold)
-	say(g.dst, tf, title, l.W/2, py+2.8*u+ch+th/2, styleCentreFlat, colorInk)
+	d.caption.draw(g.dst, l.W/2, py+2*u+ch/2, styleCentreFlat, colorGold)
+	d.title.draw(g.dst, l.W/2, py+2.8*u+ch+th/2, styleCentreFlat, colorInk)
 
 	// instruction plate at the bottom
-	inf, wrapped := a.fitWrapped(instr, 7*u, l.W-14*u, 2)
-	iw, ih := textSize(wrapped, inf)
+	inf, wrapped := d.instr.fitWrapped(a, instr, 7*u, l.W-14*u, 2)
+	d.instr.set(wrapped, inf, styleCentreFlat)
+	iw, ih := d.instr.size()
 	iph := ih + 4*u
 	ipy := l.H - iph - 4*u
 	g.plate((l.W-iw-8*u)/2, ipy, iw+8*u, iph, u)
-	say(g.dst, inf, wrapped, l.W/2, ipy+iph/2, styleCentreFlat, colorInk)
+	d.instr.draw(g.dst, l.W/2, ipy+iph/2, styleCentreFlat, colorInk)
 
 	// the number, between the two plates
 	top, bottom := py+ph, ipy
@@ -173,30 +254,62 @@ func (a *App) drawCountdown(g *gfx, l sceneLayout, s *game.Countdown) {
 	if n <= 0 {
 		age = 0
 	}
-	ink := []color.NRGBA{colorGo, colorGo, colorGold, colorStop}[min(max(n, 0), 3)]
+	ink := [...]color.NRGBA{colorGo, colorGo, colorGold, colorStop}[min(max(n, 0), 3)]
 	g.disc(float32(cx), float32(cy), float32(r*(1.08+0.04*math.Sin(age*math.Pi))), fade(ink, 0.25))
 	g.disc(float32(cx), float32(cy), float32(r), colorPlate)
 	g.arc(float32(cx), float32(cy), float32(r-1.2*u), float32(-math.Pi/2+2*math.Pi*age), float32(3*math.Pi/2), float32(1.8*u), ink)
-	label := fmt.Sprint(n)
-	if n <= 0 {
-		label = "GO!"
-	}
-	nf := a.fitFace(label, r*1.3, r*1.5)
 	st := styleCentre
 	// pops in big, settles, then shrinks away as the next comes
 	st.scale = 1 + 0.5*(1-easeOutBack(min(age*3.5, 1)))
 	if age > 0.8 {
 		st.scale = 1 - 0.35*(age-0.8)/0.2
 	}
-	say(g.dst, nf, label, cx, cy+r*0.04, st, colorInk)
+	if n <= 0 {
+		d.goSign.say(g.dst, d.goSign.fit(a, "GO!", r*1.3, r*1.5), "GO!", cx, cy+r*0.04, st, colorInk)
+		return false
+	}
+	// The number is lettered: a new one each second costs no layout.
+	d.digits = strconv.AppendInt(d.digits[:0], int64(n), 10)
+	nf := a.face(r * 1.3)
+	lt := a.letters(nf, rimRound)
+	if w := lt.width(d.digits); w > r*1.5 {
+		lt = a.letters(a.face(math.Floor(nf.Size*r*1.5/w)), rimRound)
+	}
+	lt.draw(g.dst, d.digits, cx, cy+r*0.04, st, colorInk)
+	return false
 }
 
-// drawResults shows the round's score, the player's rank and fun name and
-// today's top ten, with a bar running down to the next player.
-func (a *App) drawResults(g *gfx, l sceneLayout, s *game.Results, art *sceneArt) {
+// resultsDrawer shows the round's score, the player's rank and fun name
+// and today's top ten, with a bar running down to the next player. Its
+// words stay the same for the whole scene but for the seconds to the next
+// player, so they are laid out once.
+type resultsDrawer struct {
+	a *App
+	g gfx
+
+	title, yourScore, score, rank, playingAs, name sign
+	scoreWords, rankWords                          count
+	next                                           sign // "Next player in", the seconds lettered after it
+	digits                                         []byte
+	head, empty                                    sign
+	rows                                           [10]topRow
+}
+
+// topRow is one row of today's top ten.
+type topRow struct {
+	place, name, score     sign
+	placeWords, scoreWords count
+}
+
+func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
+	s, ok := sc.(*game.Results)
+	if !ok {
+		return false
+	}
+	a, g, l, t := d.a, &d.g, f.l, f.t
+	g.begin(f.dst, f.src)
 	u := l.U
-	t := a.seconds()
-	vector.FillRect(g.dst, 0, 0, float32(l.W), float32(l.H), colorDimAll, false)
+	g.rect(0, 0, float32(l.W), float32(l.H), colorDimAll)
 	if s.Rank() > 0 {
 		confetti(g, l, t)
 	}
@@ -218,108 +331,129 @@ func (a *App) drawResults(g *gfx, l sceneLayout, s *game.Results, art *sceneArt)
 	if s.Rank() == 1 {
 		rankLine = "You are #1 today!"
 	} else if s.Rank() > 1 {
-		rankLine = fmt.Sprintf("You are #%d today!", s.Rank())
+		d.rankWords.before, d.rankWords.after = "You are #", " today!"
+		rankLine = d.rankWords.of(s.Rank())
 	}
 	inner := bw - 6*u // inside the plate
-	tf := a.fitFace(title, 5*u, inner)
+	score := d.scoreWords.of(s.Score())
+	who := s.PlayerName()
+	tf := d.title.fit(a, title, 5*u, inner)
 	cf := a.face(3 * u)
-	score := fmt.Sprint(s.Score())
-	sf := a.fitFace(score, 20*u, inner)
-	rf := a.fitFace(rankLine, 7*u, inner)
+	sf := d.score.fit(a, score, 20*u, inner)
+	rf := d.rank.fit(a, rankLine, 7*u, inner)
 	pf := a.face(3 * u)
-	nf := a.fitFace(s.PlayerName(), 6*u, inner)
-	hs := []float64{lh(tf), lh(cf) * 1.4, lh(sf) * 0.95, lh(rf) * 1.3, lh(pf), lh(nf)}
+	nf := d.name.fit(a, who, 6*u, inner)
+	hs := [...]float64{lh(tf), lh(cf) * 1.4, lh(sf) * 0.95, lh(rf) * 1.3, lh(pf), lh(nf)}
 	total := 0.0
 	for _, h := range hs {
 		total += h
 	}
 	y := by0 + max((by1-by0-total)/2, 0)
+	d.title.set(title, tf, styleCentre)
+	d.yourScore.set("YOUR SCORE", cf, styleCentre)
+	d.score.set(score, sf, styleCentre)
+	d.rank.set(rankLine, rf, styleCentre)
+	d.playingAs.set("PLAYING AS", pf, styleCentre)
+	d.name.set(who, nf, styleCentre)
 	bw = 0.0
-	for _, w := range []float64{textWidth(title, tf), textWidth(score, sf), textWidth(rankLine, rf), textWidth(s.PlayerName(), nf)} {
+	for _, sg := range [...]*sign{&d.title, &d.score, &d.rank, &d.name} {
+		w, _ := sg.size()
 		bw = max(bw, w)
 	}
 	bw = min(bw+8*u, bx1-bx0)
 	g.plate(cx-bw/2, y-2*u, bw, total+4*u, u)
-	put := func(i int, f *text.GoTextFace, s string, st textStyle, ink color.Color) {
-		say(g.dst, f, s, cx, y+hs[i]/2, st, ink)
-		y += hs[i]
-	}
-	put(0, tf, title, styleCentre, colorSoftInk)
-	put(1, cf, "YOUR SCORE", styleCentre, colorInk)
-	st := styleCentre
-	st.scale = 1 + 0.04*pulse(t, 1.2)
-	put(2, sf, score, st, colorGold)
-	rankInk := color.Color(colorInk)
+	rankInk := colorInk
 	if s.Rank() > 0 {
 		rankInk = colorGo
 	}
-	put(3, rf, rankLine, styleCentre, rankInk)
-	put(4, pf, "PLAYING AS", styleCentre, colorSoftInk)
-	put(5, nf, s.PlayerName(), styleCentre, colorSky)
+	scoreStyle := styleCentre
+	scoreStyle.scale = 1 + 0.04*pulse(t, 1.2)
+	lines := [...]struct {
+		s   *sign
+		st  textStyle
+		ink color.NRGBA
+	}{
+		{&d.title, styleCentre, colorSoftInk}, {&d.yourScore, styleCentre, colorInk},
+		{&d.score, scoreStyle, colorGold}, {&d.rank, styleCentre, rankInk},
+		{&d.playingAs, styleCentre, colorSoftInk}, {&d.name, styleCentre, colorSky},
+	}
+	for i, ln := range lines {
+		ln.s.draw(g.dst, cx, y+hs[i]/2, ln.st, ln.ink)
+		y += hs[i]
+	}
 
-	a.drawTopTable(g, l, s, tx0, ty0, tx1, ty1)
+	d.drawTopTable(f, s, tx0, ty0, tx1, ty1)
 
 	// the bar down to the next player
-	f := fraction(s.Left(), s.Length())
+	fr := fraction(s.Left(), s.Length())
 	barW := float32(min(l.W-8*u, 90*u))
 	barX := (float32(l.W) - barW) / 2
 	barY := float32(l.H - 4.5*u)
 	bh := float32(1.2 * u)
 	g.fillRoundRect(barX, barY, barW, bh, bh/2, fade(colorInk, 0.2))
-	g.fillRoundRect(barX, barY, barW*float32(f), bh, bh/2, colorGold)
-	next := fmt.Sprintf("Next player in %d", timeLeft(s.Left()))
-	say(g.dst, a.face(2.8*u), next, l.W/2, float64(barY)-2.2*u, styleCentre, colorSoftInk)
+	g.fillRoundRect(barX, barY, barW*float32(fr), bh, bh/2, colorGold)
+	nextFace := a.face(2.8 * u)
+	st := textStyle{h: text.AlignStart, v: text.AlignCenter, rim: rimRound}
+	d.next.set("Next player in ", nextFace, st)
+	lt := a.letters(nextFace, rimRound)
+	d.digits = strconv.AppendInt(d.digits[:0], int64(timeLeft(s.Left())), 10)
+	nw, _ := d.next.size()
+	x := l.W/2 - (nw+lt.width(d.digits))/2
+	d.next.draw(g.dst, x, float64(barY)-2.2*u, st, colorSoftInk)
+	lt.draw(g.dst, d.digits, x+nw, float64(barY)-2.2*u, st, colorSoftInk)
+	return true
 }
-
-// lh is the height of one line of f.
-func lh(f *text.GoTextFace) float64 { return f.Size * 1.25 }
 
 // drawTopTable is today's top ten in the box x0..x1, y0..y1, the player's
 // row in gold.
-func (a *App) drawTopTable(g *gfx, l sceneLayout, s *game.Results, x0, y0, x1, y1 float64) {
+func (d *resultsDrawer) drawTopTable(f *frame, s *game.Results, x0, y0, x1, y1 float64) {
+	a, g, l := d.a, &d.g, f.l
 	u := l.U
 	top := s.Top()
 	rows := max(len(top), 1)
 	head := "TODAY'S TOP 10"
-	hf := a.fitFace(head, 4.2*u, x1-x0-4*u)
+	hf := d.head.fit(a, head, 4.2*u, x1-x0-4*u)
 	headH := lh(hf) + 2*u
 	rowH := min(6*u, (y1-y0-headH-2*u)/float64(rows))
 	h := headH + rowH*float64(rows) + 2*u
 	y0 = y0 + max((y1-y0-h)/2, 0)
 	g.plate(x0, y0, x1-x0, h, u)
-	say(g.dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
+	d.head.say(g.dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
 	y := y0 + headH
 	rf := a.face(min(rowH*0.62, 4.2*u))
 	if len(top) == 0 {
-		say(g.dst, a.fitFace("Be the first on the board!", rf.Size, x1-x0-4*u), "Be the first on the board!",
-			(x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
+		const first = "Be the first on the board!"
+		d.empty.say(g.dst, d.empty.fit(a, first, rf.Size, x1-x0-4*u), first, (x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
 		return
 	}
 	nameX := x0 + 2*u + rf.Size*1.6
 	for i, e := range top {
+		if i >= len(d.rows) {
+			break
+		}
+		row := &d.rows[i]
 		ry := y + float64(i)*rowH
 		mine := i+1 == s.Rank()
-		ink := color.Color(colorInk)
+		ink := colorInk
 		if mine {
-			glow := pulse(a.seconds(), 1)
+			glow := pulse(f.t, 1)
 			g.fillRoundRect(float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), mix(colorGold, color.NRGBA{0xff, 0xe0, 0x70, 0xff}, glow))
 			ink = colorBackdrop
 		} else if i%2 == 0 {
 			g.fillRoundRect(float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), fade(colorInk, 0.06))
 		}
-		say(g.dst, rf, fmt.Sprintf("%d", i+1), nameX-rf.Size*0.5, ry+rowH/2, styleRightFlat, ink)
-		sc := fmt.Sprint(e.Score)
-		sw, _ := textSize(sc, rf)
-		name := e.Name
-		nf := a.fitFace(name, rf.Size, x1-2*u-sw-2*u-nameX)
-		say(g.dst, nf, name, nameX, ry+rowH/2, styleLeftFlat, ink)
-		say(g.dst, rf, sc, x1-2*u, ry+rowH/2, styleRightFlat, ink)
+		row.place.say(g.dst, rf, row.placeWords.of(i+1), nameX-rf.Size*0.5, ry+rowH/2, styleRightFlat, ink)
+		row.score.set(row.scoreWords.of(e.Score), rf, styleRightFlat)
+		sw, _ := row.score.size()
+		nf := row.name.fit(a, e.Name, rf.Size, x1-2*u-sw-2*u-nameX)
+		row.name.say(g.dst, nf, e.Name, nameX, ry+rowH/2, styleLeftFlat, ink)
+		row.score.draw(g.dst, x1-2*u, ry+rowH/2, styleRightFlat, ink)
 	}
 }
 
 // confetti rains over the results of a score that made the board.
 func confetti(g *gfx, l sceneLayout, t float64) {
-	cols := []color.NRGBA{colorGold, colorGo, colorSky, colorPink, colorStop, {0xb4, 0x7c, 0xff, 0xff}}
+	cols := [...]color.NRGBA{colorGold, colorGo, colorSky, colorPink, colorStop, {0xb4, 0x7c, 0xff, 0xff}}
 	u := float32(l.U)
 	for i := range 48 {
 		h1 := hash01(i, 1)

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 
@@ -383,8 +384,8 @@ func (b *DrawBench) toScene(want string, cur game.Scene) {
 	case "countdown":
 		_ = b.ses.StartGame(first) // a known game
 	case "results":
-		if b.playing(cur) != first {
-			_ = b.ses.StartGame(first) // its short round ends in the results
+		if g := resultsGame(); b.playing(cur) != g {
+			_ = b.ses.StartGame(g) // its short round ends in the results
 		}
 	default:
 		if b.playing(cur) == want {
@@ -394,6 +395,16 @@ func (b *DrawBench) toScene(want string, cur game.Scene) {
 			b.fig.Error = err.Error()
 		}
 	}
+}
+
+// resultsGame is the game whose round the bench lets end for the results:
+// Bubble Pop, which scores on any clip with people moving, so the results
+// show a rank, confetti and today's top ten; else the first game.
+func resultsGame() string {
+	if slices.Contains(game.GameNames(), "bubbles") {
+		return "bubbles"
+	}
+	return game.GameNames()[0]
 }
 
 // playing is the game on screen or counted down to, "" for none.
