@@ -19,9 +19,9 @@ import (
 // scene may make once warm. The drawers keep their words, figures and
 // buffers from frame to frame, so what is left is Ebitengine's own: each
 // draw command it cannot merge with the one before allocates its list of
-// regions (a scene makes 2 to 9 such commands a frame), and each new camera
+// regions (a scene makes 2 to 7 such commands a frame), and each new camera
 // frame written to its image allocates when it is flushed. The bench
-// measured 2.4 to 8.2 a frame (BENCHMARKS.md). A frame that formats a
+// measured 2.2 to 8.2 a frame (BENCHMARKS.md). A frame that formats a
 // number, lays out words or makes a slice again adds tens to hundreds (the
 // scenes made 140 to 4000 a frame before the drawers), so 16 catches that
 // with room for a few more draw commands.
