@@ -48,7 +48,7 @@ func (l *EventLog) Hear(e Event) {
 	case KindQuit:
 		log.Info("quit by the presenter")
 	case KindShutdown:
-		log.Info("kiosk stopping: a round in play ends with its score", "scene", e.Scene)
+		log.Info("kiosk stopping", "scene", e.Scene) // a round in play is logged as played
 	case KindBoardUnsaved:
 		if e.Err != l.boardErr {
 			log.Error("leaderboard not saved: the scores stay on screen and in memory", "file", e.File, "err", e.Err)

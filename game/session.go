@@ -410,6 +410,15 @@ func (s *Session) Question() string {
 	return "Reset today's leaderboard? Press " + yes
 }
 
+// BoardProblem is why the leaderboard's last write failed, "" when it
+// worked (or there is no board): the operator overlay's "scores not saved".
+func (s *Session) BoardProblem() string {
+	if s.board == nil {
+		return ""
+	}
+	return s.board.Problem()
+}
+
 // Played is how many rounds have ended since the session started.
 func (s *Session) Played() int { return s.mgr.Played() }
 

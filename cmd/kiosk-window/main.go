@@ -99,7 +99,8 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	ses = game.NewSession(kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano())), board,
 		&kiosk.BoothHost{Pipe: pipe, Power: ctl, OnQuit: cancel})
 	ses.Listen(game.NewEventLog(log).Hear)
-	if carrier := kiosk.StartLink(l, ses, log); carrier != nil {
+	carrier := kiosk.StartLink(l, ses, log)
+	if carrier != nil {
 		defer carrier.Close()
 	}
 	ses.Script(job.Keys)
@@ -119,7 +120,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		}()
 	}
 	deps := screen.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
-		Sounds: screen.NewSounds(l.Sound, log), Power: ctl,
+		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier,
 		Camera: func() screen.CameraStatus {
 			st := src.State()
 			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/meter"
+	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
@@ -63,6 +64,8 @@ type Deps struct {
 	Sounds  *Sounds
 	// Power runs the battery policy; nil when there is none.
 	Power *power.Controller
+	// Link is this carrier's link to the others; nil when it is off.
+	Link *link.Carrier
 	// Camera reports the camera's state; nil when the source has no
 	// watchdog.
 	Camera func() CameraStatus
@@ -120,8 +123,11 @@ type App struct {
 	keys    []binding    // the presenter's keys as configured, for the help
 	pressed []ebiten.Key // this update's new key presses
 	started time.Time
-	rss     uint64    // resident memory, sampled once a second
-	dayRead time.Time // when the leaderboard's day was last read
+	rss     uint64          // resident memory, sampled once a second
+	link    link.Status     // the carrier link, sampled once a second
+	news    []link.NewsItem // other carriers' news, for the ticker, likewise
+	across  across          // the results' game's board across carriers, likewise
+	dayRead time.Time       // when the leaderboard's day was last read
 
 	// The drawing, kept from frame to frame so that a frame allocates
 	// nothing once warm: one drawer per kind of scene, the pause plate,
@@ -252,6 +258,11 @@ func (a *App) Update() error {
 		}
 		a.logicFrom, a.logicTick = now, a.tick
 		a.rss, _ = meter.RSS() // once a second: it reads /proc
+		if a.deps.Link != nil {
+			// Once a second: these copy.
+			a.link, a.news = a.deps.Link.Status(), a.deps.Link.News()
+			a.across = acrossBoard(a.deps.Link, ses.Scene(), a.link.Name)
+		}
 	}
 	if now.Sub(a.lastStats) >= time.Minute {
 		if !a.lastStats.IsZero() {
@@ -453,4 +464,29 @@ func writePNG(path string, img image.Image) error {
 		return fmt.Errorf("screenshot: %w", err)
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// across is today's board of one game across the linked carriers, as the
+// results screen shows it: "Player (Carrier)" lines.
+type across struct {
+	game string
+	top  []game.Entry
+	mine int // the player's row, -1 for none
+}
+
+// acrossBoard is the board across carriers for the results on screen, if
+// any; own is this carrier's name, to find the player's row.
+func acrossBoard(c *link.Carrier, sc game.Scene, own string) across {
+	r, ok := sc.(*game.Results)
+	if !ok {
+		return across{}
+	}
+	out := across{game: r.Game(), mine: -1}
+	for i, e := range c.Board().Top(r.Game(), c.Today()) {
+		out.top = append(out.top, game.Entry{Name: e.Player + " (" + e.Carrier + ")", Score: e.Score})
+		if out.mine < 0 && e.Carrier == own && e.Player == r.PlayerName() && e.Score == r.Score() {
+			out.mine = i
+		}
+	}
+	return out
 }

@@ -4,7 +4,9 @@ package screen
 
 import (
 	"fmt"
+	"hash/fnv"
 	"image/color"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
@@ -244,7 +247,7 @@ type operator struct {
 	n     int
 }
 
-const overlayLines = 9
+const overlayLines = 11
 
 // overlayFigures are what one line of the overlay shows, as shown (rates
 // in tenths): a line is written again when they differ from its last.
@@ -323,6 +326,46 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 		b = append(b, "battery  "...)
 		return append(b, a.batteryLine()...)
 	})
+	if a.deps.Link != nil {
+		ls := &a.link
+		f := overlayFigures{on: ls.Up, a: len(ls.Online), b: ls.Queued, c: ls.Sent, s: ls.LastErr,
+			up: ls.UpSince.Unix(), d: namesKey(ls.Online)}
+		o.line(f, func(b []byte, f overlayFigures) []byte {
+			b = append(b, "link     "...)
+			if f.on {
+				b = ls.UpSince.Local().AppendFormat(append(b, "up since "...), "15:04")
+			} else {
+				b = append(b, "DOWN, playing alone"...)
+			}
+			b = append(b, "   "...)
+			b = append(b, ls.Hub...)
+			b = append(b, "   online "...)
+			b = strconv.AppendInt(b, int64(f.a), 10)
+			for i, p := range ls.Online {
+				if i == 0 {
+					b = append(b, ": "...)
+				} else {
+					b = append(b, ", "...)
+				}
+				b = append(b, p.Name...)
+			}
+			b = append(b, "   sent "...)
+			b = strconv.AppendInt(b, int64(f.c), 10)
+			b = append(b, " queued "...)
+			b = strconv.AppendInt(b, int64(f.b), 10)
+			if f.s != "" {
+				b = append(b, "   last error: "...)
+				b = append(b, f.s[:min(len(f.s), 60)]...)
+			}
+			return b
+		})
+	}
+	if why := a.deps.Session.BoardProblem(); why != "" {
+		o.line(overlayFigures{s: why}, func(b []byte, f overlayFigures) []byte {
+			b = append(b, "scores   NOT SAVED: "...)
+			return append(b, f.s[:min(len(f.s), 70)]...)
+		})
+	}
 	up := int64(now.Sub(a.started).Round(time.Second) / time.Second)
 	o.line(overlayFigures{a: int(a.rss >> 20), b: a.deps.Session.Played(), up: up}, func(b []byte, f overlayFigures) []byte {
 		// Once a second at most (the uptime changes): the session hands
@@ -495,4 +538,14 @@ func percent(p float64) string {
 		return "?%"
 	}
 	return fmt.Sprintf("%.0f%%", p)
+}
+
+// namesKey stands for the names of the carriers online, so that their line
+// is written again when one leaves and another comes.
+func namesKey(online []link.OnlinePeer) int {
+	h := fnv.New32a()
+	for _, p := range online {
+		_, _ = io.WriteString(h, p.Carrier)
+	}
+	return int(h.Sum32())
 }

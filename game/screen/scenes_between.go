@@ -22,6 +22,10 @@ type attractDrawer struct {
 	g gfx
 
 	invite, keepWaving sign
+	ticker             sign                    // what another carrier just did
+	tickerText         string                  // the line on show
+	tickerAt           time.Time               // when it went on show
+	tickerSeen         time.Time               // the newest news shown so far
 	cards              map[string]*previewCard // each game's card, laid out once
 	laidW, laidH       float64                 // the canvas the cards were laid out for
 	mockWord           [2]sign                 // the Freeze mock's MOVE! and FREEZE!
@@ -84,8 +88,45 @@ func (d *attractDrawer) draw(f *frame, sc game.Scene) bool {
 		d.keepWaving.say(g.dst, a.face(5*u), "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
 	}
 
-	d.drawPreviewCard(f, s)
+	top := d.drawPreviewCard(f, s)
+	d.drawTicker(f, top)
 	return false
+}
+
+// The ticker shows one line of another carrier's news at a time, each for
+// a few seconds, never more often: a crowd at the next carrier must not
+// turn the attract screen into a log.
+const (
+	tickerShow   = 6 * time.Second
+	tickerEvery  = 4 * time.Second
+	tickerRecent = time.Minute // older news is not news
+)
+
+// drawTicker shows the next line of news above the preview card (whose top
+// is at y), away from "Wave to play".
+func (d *attractDrawer) drawTicker(f *frame, y float64) {
+	now := time.Now()
+	if now.Sub(d.tickerAt) >= tickerEvery {
+		for _, n := range d.a.news {
+			if n.At.After(d.tickerSeen) && now.Sub(n.At) < tickerRecent {
+				d.tickerText, d.tickerAt, d.tickerSeen = n.Text, now, n.At
+				break
+			}
+		}
+	}
+	shown := now.Sub(d.tickerAt)
+	if d.tickerText == "" || shown >= tickerShow {
+		return
+	}
+	l := f.l
+	u := l.U
+	in := min(shown.Seconds()/0.3, 1, (tickerShow-shown).Seconds()/0.5)
+	face := d.ticker.fit(d.a, d.tickerText, 3.6*u, l.W-8*u)
+	d.ticker.set(d.tickerText, face, styleCentre)
+	w, h := d.ticker.size()
+	x, ty := (l.W-w)/2, y-3*u-h
+	d.g.plate(x-2*u, ty-u, w+4*u, h+2*u, u)
+	d.ticker.draw(d.g.dst, l.W/2, ty+h/2, styleCentre, fade(colorGold, in))
 }
 
 // drawPeopleMarkers puts a soft glowing ring on each tracked person's head.
@@ -112,7 +153,8 @@ func (d *attractDrawer) drawPeopleMarkers(f *frame) {
 
 // drawPreviewCard shows one game: its looping mock, title and instruction,
 // and a bar of how long it stays.
-func (d *attractDrawer) drawPreviewCard(f *frame, s *game.Attract) {
+// drawPreviewCard draws the card and returns its top.
+func (d *attractDrawer) drawPreviewCard(f *frame, s *game.Attract) float64 {
 	a, g, l, t := d.a, &d.g, f.l, f.t
 	u := l.U
 	if l.W != d.laidW || l.H != d.laidH {
@@ -159,6 +201,7 @@ func (d *attractDrawer) drawPreviewCard(f *frame, s *game.Attract) {
 	by, bh := float32(y+cardH-1.8*u), float32(0.7*u)
 	g.fillRoundRect(bx, by, bw, bh, bh/2, fade(colorInk, 0.15))
 	g.fillRoundRect(bx, by, bw*float32(phase), bh, bh/2, fade(colorGold, 0.8))
+	return y
 }
 
 // card is the preview card of the game name, made the first time.
@@ -291,8 +334,13 @@ type resultsDrawer struct {
 	scoreWords, rankWords                          count
 	next                                           sign // "Next player in", the seconds lettered after it
 	digits                                         []byte
-	head, empty                                    sign
-	rows                                           [10]topRow
+	own, across                                    topTable // today's boards: this carrier's, every carrier's
+}
+
+// topTable is the signs of one top-ten table, kept between frames.
+type topTable struct {
+	head, empty sign
+	rows        [10]topRow
 }
 
 // topRow is one row of today's top ten.
@@ -382,7 +430,15 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 		y += hs[i]
 	}
 
-	d.drawTopTable(f, s, tx0, ty0, tx1, ty1)
+	if across := a.across; len(across.top) > 0 && across.game == s.Game() {
+		// With other carriers linked, today's board across them goes below
+		// this carrier's own.
+		mid := (ty0 + ty1) / 2
+		d.drawTopTable(f, &d.own, "TODAY'S TOP 10", s.Top(), s.Rank()-1, tx0, ty0, tx1, mid-u)
+		d.drawTopTable(f, &d.across, "ACROSS CARRIERS", across.top, across.mine, tx0, mid+u, tx1, ty1)
+	} else {
+		d.drawTopTable(f, &d.own, "TODAY'S TOP 10", s.Top(), s.Rank()-1, tx0, ty0, tx1, ty1)
+	}
 
 	// the bar down to the next player
 	fr := fraction(s.Left(), s.Length())
@@ -404,38 +460,35 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 	return true
 }
 
-// drawTopTable is today's top ten in the box x0..x1, y0..y1, the player's
-// row in gold.
-func (d *resultsDrawer) drawTopTable(f *frame, s *game.Results, x0, y0, x1, y1 float64) {
+// drawTopTable is a top ten in the box x0..x1, y0..y1, with its heading;
+// the row at index mine (the player's, -1 for none) in gold.
+func (d *resultsDrawer) drawTopTable(f *frame, t *topTable, head string, top []game.Entry, mine int, x0, y0, x1, y1 float64) {
 	a, g, l := d.a, &d.g, f.l
 	u := l.U
-	top := s.Top()
 	rows := max(len(top), 1)
-	head := "TODAY'S TOP 10"
-	hf := d.head.fit(a, head, 4.2*u, x1-x0-4*u)
+	hf := t.head.fit(a, head, 4.2*u, x1-x0-4*u)
 	headH := lh(hf) + 2*u
 	rowH := min(6*u, (y1-y0-headH-2*u)/float64(rows))
 	h := headH + rowH*float64(rows) + 2*u
 	y0 = y0 + max((y1-y0-h)/2, 0)
 	g.plate(x0, y0, x1-x0, h, u)
-	d.head.say(g.dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
+	t.head.say(g.dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
 	y := y0 + headH
 	rf := a.face(min(rowH*0.62, 4.2*u))
 	if len(top) == 0 {
 		const first = "Be the first on the board!"
-		d.empty.say(g.dst, d.empty.fit(a, first, rf.Size, x1-x0-4*u), first, (x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
+		t.empty.say(g.dst, t.empty.fit(a, first, rf.Size, x1-x0-4*u), first, (x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
 		return
 	}
 	nameX := x0 + 2*u + rf.Size*1.6
 	for i, e := range top {
-		if i >= len(d.rows) {
+		if i >= len(t.rows) {
 			break
 		}
-		row := &d.rows[i]
+		row := &t.rows[i]
 		ry := y + float64(i)*rowH
-		mine := i+1 == s.Rank()
 		ink := colorInk
-		if mine {
+		if i == mine {
 			glow := pulse(f.t, 1)
 			g.fillRoundRect(float32(x0+u), float32(ry+rowH*0.06), float32(x1-x0-2*u), float32(rowH*0.88), float32(rowH*0.3), mix(colorGold, color.NRGBA{0xff, 0xe0, 0x70, 0xff}, glow))
 			ink = colorBackdrop
