@@ -31,7 +31,8 @@ commands:
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
-  bench          measure the detection pipeline stage by stage, or (--power) the CPU per power level
+  bench          measure the detection pipeline stage by stage, the CPU per power level (--power),
+                 each scene's heap allocations per drawn frame (--draw), or the carrier link (--link)
   sim            play a game headless on a clip (or replay a recording) and print its events as JSON
   reel           build the demo reel the kiosk plays with no camera (make run does)
   hub            run the hub that links carriers ([hub] in the config)
