@@ -239,7 +239,9 @@ func TestLinkOnlyCarriersSpeakAndOnlyForThemselves(t *testing.T) {
 		30*time.Second, 20*time.Millisecond, "the hub refuses the stranger: %s", hubLog.String())
 	assert.False(t, stranger.Status().Up)
 	assert.Zero(t, h.Carriers())
-	require.Eventually(t, func() bool { return strings.Contains(strangerLog.String(), "[hub] carriers lists this carrier's public key") },
+	require.Eventually(t, func() bool {
+		return strings.Contains(strangerLog.String(), "[hub] carriers lists this carrier's public key")
+	},
 		30*time.Second, 20*time.Millisecond, "the stranger's own log says what to check")
 	assert.Contains(t, strangerLog.String(), strangerPub)
 	assert.Equal(t, 1, strings.Count(strangerLog.String(), "does not let this carrier in"), "once per outage")

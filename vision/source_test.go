@@ -184,7 +184,10 @@ func TestPipelineDropsFramesAndNeverBlocks(t *testing.T) {
 	p.Observe(&obs, nil)
 	newest := obs.Frame.Seq
 	det.gate <- struct{}{}
-	require.Eventually(t, func() bool { p.Observe(&obs, nil); return det.Calls() == 2 && len(obs.Objects) == 1 && obs.ObjectsFrame.Seq >= newest },
+	require.Eventually(t, func() bool {
+		p.Observe(&obs, nil)
+		return det.Calls() == 2 && len(obs.Objects) == 1 && obs.ObjectsFrame.Seq >= newest
+	},
 		30*time.Second, time.Millisecond)
 	assert.GreaterOrEqual(t, obs.ObjectsFrame.Seq, newest, "the newest frame, not a queued one")
 
