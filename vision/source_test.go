@@ -179,10 +179,10 @@ func TestPipelineDropsFramesAndNeverBlocks(t *testing.T) {
 	assert.Zero(t, det.Calls())
 
 	// Let it finish that run and one more: the second is on a frame at
-	// least as new as the newest when it was let go, not the next in line.
-	det.gate <- struct{}{}
+	// least as new as the newest before it was let go, not the next in line.
 	p.Observe(&obs, nil)
 	newest := obs.Frame.Seq
+	det.gate <- struct{}{}
 	det.gate <- struct{}{}
 	require.Eventually(t, func() bool {
 		p.Observe(&obs, nil)
