@@ -1,6 +1,7 @@
 package link
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -527,19 +528,18 @@ func (c *Carrier) News() []NewsItem { return c.news.items() }
 
 // Status is what the operator overlay and 'kiosk link status' show.
 type Status struct {
-	Carrier string        `json:"carrier"`
-	Name    string        `json:"name"`
-	Hub     string        `json:"hub"`
-	Up      bool          `json:"up"`
-	UpSince time.Time     `json:"up_since,omitzero"`
-	Online  []OnlinePeer  `json:"online"`
-	Sent    int           `json:"sent"`
-	Queued  int           `json:"queued"`
-	Dropped int           `json:"dropped"`
-	Sources int           `json:"sources"`
-	LastErr string        `json:"last_error,omitempty"`
-	Store   string        `json:"store"`
-	Age     time.Duration `json:"-"`
+	Carrier string       `json:"carrier"`
+	Name    string       `json:"name"`
+	Hub     string       `json:"hub"`
+	Up      bool         `json:"up"`
+	UpSince time.Time    `json:"up_since,omitzero"`
+	Online  []OnlinePeer `json:"online"`
+	Sent    int          `json:"sent"`
+	Queued  int          `json:"queued"`
+	Dropped int          `json:"dropped"`
+	Sources int          `json:"sources"`
+	LastErr string       `json:"last_error,omitempty"`
+	Store   string       `json:"store"`
 }
 
 // OnlinePeer is another carrier heard in the last 15 s.
@@ -561,18 +561,8 @@ func (c *Carrier) Status() Status {
 			st.Online = append(st.Online, OnlinePeer{Carrier: id, Name: p.Name})
 		}
 	}
-	slices.SortFunc(st.Online, func(a, b OnlinePeer) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(st.Online, func(a, b OnlinePeer) int { return cmp.Compare(a.Name, b.Name) })
 	return st
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Close stores what is queued (for a moment), gives the others a moment
