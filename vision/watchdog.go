@@ -126,7 +126,10 @@ type Watchdog struct {
 	cfg    WatchdogConfig
 	clk    Clock
 	log    *slog.Logger
-	seed   maphash.Seed
+	// clipEnds counts the passes of a clip that does not loop; only the
+	// first is logged at info. Read's goroutine only.
+	clipEnds int
+	seed     maphash.Seed
 
 	stall     time.Duration
 	closeOnce sync.Once
@@ -364,7 +367,7 @@ func (w *Watchdog) next(dst *gocv.Mat) (time.Duration, string, error) {
 		return 0, "", w.cause()
 	}
 	if errors.Is(res.err, ErrEnd) {
-		return 0, "the clip ended", nil
+		return 0, clipEnded, nil
 	}
 	if res.err != nil {
 		return 0, "read error: " + res.err.Error(), nil
@@ -466,11 +469,26 @@ func (w *Watchdog) lost(reason string) {
 	w.state.Since = now
 	s, f, name := w.state, w.onChange, w.name
 	w.mu.Unlock()
-	w.log.Warn("camera lost", "source", name, "reason", reason)
+	switch {
+	case reason != clipEnded:
+		w.log.Warn("camera lost", "source", name, "reason", reason)
+	case w.clipEnds == 0:
+		// A clip that does not loop ends on every pass: said once, not
+		// as a camera lost each time.
+		w.log.Info("the clip has ended; it is played again after a pause, on every pass (a file:PATH?loop=0 source is a camera that stops)", "source", name)
+	default:
+		w.log.Debug("the clip has ended again", "source", name)
+	}
+	if reason == clipEnded {
+		w.clipEnds++
+	}
 	if f != nil {
 		f(s)
 	}
 }
+
+// clipEnded is the reason a clip that does not loop is lost.
+const clipEnded = "the clip ended"
 
 // back records a recovery, if the source was lost.
 func (w *Watchdog) back() {
@@ -484,10 +502,14 @@ func (w *Watchdog) back() {
 	w.state.Live = true
 	w.state.Recoveries++
 	w.state.Since = now
-	s, f, name := w.state, w.onChange, w.name
+	s, f, name, why := w.state, w.onChange, w.name, w.state.Reason
 	w.mu.Unlock()
 	w.backoff = seconds(w.cfg.BackoffSeconds)
-	w.log.Info("camera back", "source", name, "outage", outage)
+	if why == clipEnded {
+		w.log.Debug("the clip plays again", "source", name, "pause", outage)
+	} else {
+		w.log.Info("camera back", "source", name, "outage", outage)
+	}
 	if f != nil {
 		f(s)
 	}

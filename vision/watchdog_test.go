@@ -464,6 +464,16 @@ func TestWatchdogReplaysAClipThatEnded(t *testing.T) {
 	assert.Equal(t, [2]int{1, 1}, [2]int{s.Outages, s.Recoveries})
 	assert.Equal(t, "the clip ended", s.Reason)
 	assert.Equal(t, 2, r.opens())
+
+	// Every pass ends the same way: said once at info, not as a camera
+	// lost each time.
+	for range 20 {
+		last = r.read(t, last)
+	}
+	assert.Len(t, r.log.Lines(`level=INFO msg="the clip has ended`), 1)
+	assert.Len(t, r.log.Lines(`level=DEBUG msg="the clip has ended again`), 2, "the passes after (4 passes, 3 ends)")
+	assert.Empty(t, r.log.Lines("camera lost"))
+	assert.Empty(t, r.log.Lines(`msg="camera back`))
 }
 
 func TestWatchdogReplaysARealClip(t *testing.T) {
