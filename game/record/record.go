@@ -13,7 +13,8 @@
 package record
 
 import (
-	"bufio"
+	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
@@ -25,6 +26,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
@@ -186,22 +188,35 @@ func motionOf(frame sight.Frame, g *sight.MotionGrid) *motion {
 
 // Writer records a session into a file. Make it with Create, hand it to
 // the session's Record and its Hear to the session's Listen, and Close it
-// when the session ends.
+// when the session ends. Take and Hear run on the session's goroutine (the
+// window's frame loop) and only encode into memory; a goroutine of the
+// writer's own compresses and writes, so the game never waits on the disk.
 type Writer struct {
-	path    string
-	f       *os.File
-	zw      *gzip.Writer
-	bw      *bufio.Writer
+	path string
+	f    *os.File
+	err  error // encoding's, on the session's goroutine
+
+	pending bytes.Buffer // encoded, not yet handed to the disk goroutine
 	enc     *json.Encoder
-	err     error
-	last    sight.Observation // as last written
-	day     string
-	tick    uint64 // the next tick
-	events  int
-	digest  hash.Hash
-	buf     []byte
-	flushed time.Time
+	handed  time.Time // when pending was last handed over
+
+	last   sight.Observation // as last written
+	day    string
+	tick   uint64 // the next tick
+	digest eventDigest
+
+	mu   sync.Mutex
+	disk [][]byte // handed over, not yet written
+	werr error    // the disk goroutine's first error
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
 }
+
+// handEvery is how often encoded lines go to the disk goroutine, which
+// writes and flushes them: a kiosk killed mid-run leaves a recording that
+// holds all but its last seconds.
+const handEvery = time.Second
 
 // Create starts a recording at path (replacing any file there) of a
 // session made with setup and starting from board (nil: none).
@@ -210,16 +225,74 @@ func Create(path string, setup game.Setup, board map[string]map[string][]game.En
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w (give --record a file in a folder the kiosk may write)", err)
 	}
-	w := &Writer{path: path, f: f, zw: gzip.NewWriter(f), digest: sha256.New()}
-	w.bw = bufio.NewWriter(w.zw)
-	w.enc = json.NewEncoder(w.bw)
+	w := &Writer{path: path, f: f, digest: newEventDigest(),
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	w.enc = json.NewEncoder(&w.pending)
 	w.put(header{Format: Format, Version: Version, Setup: setup, Board: board, Made: time.Now().UTC().Format(time.RFC3339)})
+	go w.write()
 	return w, w.err
 }
 
 func (w *Writer) put(v any) {
 	if w.err == nil {
 		w.err = w.enc.Encode(v)
+	}
+}
+
+// hand gives what is pending to the disk goroutine.
+func (w *Writer) hand() {
+	if w.pending.Len() == 0 {
+		return
+	}
+	w.mu.Lock()
+	w.disk = append(w.disk, bytes.Clone(w.pending.Bytes()))
+	w.mu.Unlock()
+	w.pending.Reset()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// write compresses and writes what it is handed, flushing after each
+// batch, until Close.
+func (w *Writer) write() {
+	defer close(w.done)
+	zw := gzip.NewWriter(w.f)
+	batch := func() {
+		w.mu.Lock()
+		chunks := w.disk
+		w.disk = nil
+		failed := w.werr != nil
+		w.mu.Unlock()
+		var err error
+		for _, c := range chunks {
+			if err == nil && !failed {
+				_, err = zw.Write(c)
+			}
+		}
+		if err == nil && !failed && len(chunks) > 0 {
+			err = zw.Flush()
+		}
+		if err != nil {
+			w.mu.Lock()
+			w.werr = err
+			w.mu.Unlock()
+		}
+	}
+	for {
+		select {
+		case <-w.wake:
+			batch()
+		case <-w.stop:
+			batch()
+			if err := zw.Close(); err != nil {
+				w.mu.Lock()
+				w.werr = cmp.Or(w.werr, err)
+				w.mu.Unlock()
+			}
+			return
+		}
 	}
 }
 
@@ -241,13 +314,9 @@ func (w *Writer) Take(in *game.Intake) {
 		return // nothing new: the replay plays this tick on what it has
 	}
 	w.put(l)
-	// Flush now and then, so that a kiosk killed mid-run leaves a
-	// recording that holds all but its last seconds.
-	if now := time.Now(); now.Sub(w.flushed) > 2*time.Second && w.err == nil {
-		w.flushed = now
-		if w.err = w.bw.Flush(); w.err == nil {
-			w.err = w.zw.Flush()
-		}
+	if now := time.Now(); now.Sub(w.handed) >= handEvery {
+		w.handed = now
+		w.hand()
 	}
 }
 
@@ -281,34 +350,45 @@ func (w *Writer) changes(o *sight.Observation) *obsRec {
 }
 
 // Hear adds an event to the digest the end line carries.
-func (w *Writer) Hear(e game.Event) {
+func (w *Writer) Hear(e game.Event) { w.digest.add(e) }
+
+// Close writes the end line, waits for the disk goroutine and closes the
+// file. The recording is whole only once Close has returned without error.
+func (w *Writer) Close() error {
+	w.put(line{Tick: w.tick, End: true, Events: w.digest.n, Digest: w.digest.sum()})
+	w.hand()
+	close(w.stop)
+	<-w.done
+	err := cmp.Or(w.err, w.werr)
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("recording %s: %w", w.path, err)
+	}
+	return nil
+}
+
+// eventDigest counts events and hashes their JSON lines (as the simulator
+// prints them): the recorder and the replay compare the two.
+type eventDigest struct {
+	n int
+	h hash.Hash
+}
+
+func newEventDigest() eventDigest { return eventDigest{h: sha256.New()} }
+
+func (d *eventDigest) add(e game.Event) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return // the simulator would have failed on it too
 	}
-	w.events++
-	w.digest.Write(b)
-	w.digest.Write([]byte{'\n'})
+	d.n++
+	d.h.Write(b)
+	d.h.Write([]byte{'\n'})
 }
 
-// Close writes the end line and closes the file. The recording is whole
-// only once Close has returned without error.
-func (w *Writer) Close() error {
-	w.put(line{Tick: w.tick, End: true, Events: w.events, Digest: hex.EncodeToString(w.digest.Sum(nil))})
-	if w.err == nil {
-		w.err = w.bw.Flush()
-	}
-	if err := w.zw.Close(); w.err == nil {
-		w.err = err
-	}
-	if err := w.f.Close(); w.err == nil {
-		w.err = err
-	}
-	if w.err != nil {
-		return fmt.Errorf("recording %s: %w", w.path, w.err)
-	}
-	return nil
-}
+func (d *eventDigest) sum() string { return hex.EncodeToString(d.h.Sum(nil)) }
 
 // Recording is a recording read back: its setup, the board it started
 // from, and each tick's intake.
@@ -404,15 +484,8 @@ func (r *Recording) Duration() time.Duration {
 func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
 	board := game.NewLeaderboard(r.Board)
 	ses := game.NewSession(r.Setup, board, game.NoHost{})
-	digest := sha256.New()
-	events := 0
-	ses.Listen(func(e game.Event) {
-		if b, err := json.Marshal(e); err == nil {
-			events++
-			digest.Write(b)
-			digest.Write([]byte{'\n'})
-		}
-	})
+	digest := newEventDigest()
+	ses.Listen(digest.add)
 	if listen != nil {
 		ses.Listen(listen)
 	}
@@ -427,7 +500,7 @@ func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
 		}
 		ses.Play(&in)
 	}
-	same := events == r.Events && hex.EncodeToString(digest.Sum(nil)) == r.Digest
+	same := digest.n == r.Events && digest.sum() == r.Digest
 	return ses, same
 }
 
