@@ -103,6 +103,7 @@ type Session struct {
 	help     bool
 	overlay  bool
 	asking   Command // a question waiting for the confirm key
+	question string  // its words
 	askUntil uint64
 	quit     bool
 
@@ -341,6 +342,12 @@ func (s *Session) press(key string) {
 		s.emit(Event{At: now, Kind: KindRecalibrate})
 	case CmdResetBoard, CmdQuit:
 		s.asking, s.askUntil = c, s.tick+uint64(confirmWindow/s.dt)
+		// Worded once here: the screen asks for it every frame.
+		yes := strings.Join(s.setup.Keys.Confirm, " or ")
+		s.question = "Reset today's leaderboard? Press " + yes
+		if c == CmdQuit {
+			s.question = "Quit the kiosk? Press " + yes
+		}
 	case CmdConfirm:
 		s.confirm(now)
 	}
@@ -403,11 +410,7 @@ func (s *Session) Question() string {
 	if s.asking == "" || s.tick > s.askUntil {
 		return ""
 	}
-	yes := strings.Join(s.setup.Keys.Confirm, " or ")
-	if s.asking == CmdQuit {
-		return "Quit the kiosk? Press " + yes
-	}
-	return "Reset today's leaderboard? Press " + yes
+	return s.question
 }
 
 // BoardProblem is why the leaderboard's last write failed, "" when it
