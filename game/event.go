@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -17,7 +18,8 @@ type Kind string
 // round_end, results. The kiosk: idle (a round ended early), scene_failed,
 // game_disabled (retired for the day), key, privacy, mute, paused,
 // recalibrate, board_reset, quit, shutdown (the kiosk stopping: a round in
-// play ends with its score). From outside the rules, told to the
+// play ends with its score). Carrier battles: battle_call (the presenter
+// asked for one), battle (one starts here: its countdown). From outside the rules, told to the
 // session by the host: camera_lost, camera_back, board_saved,
 // board_not_saved.
 const (
@@ -49,6 +51,8 @@ const (
 	KindCameraBack   Kind = "camera_back"
 	KindBoardSaved   Kind = "board_saved"
 	KindBoardUnsaved Kind = "board_not_saved"
+	KindBattleCall   Kind = "battle_call"
+	KindBattle       Kind = "battle"
 )
 
 // Event is something that happened in the booth, for sounds, the log, the
@@ -86,14 +90,17 @@ type Event struct {
 	Err     string
 	Stack   string // of a panic: for the log, not the JSON lines
 	File    string
+	Battle  string // the carrier battle a round belongs to, "" for none
 }
 
 // eventFields are the JSON fields of each kind, in the order written
 // (sorted, as the simulator always wrote them). A kind not listed writes
-// only "t" and "type".
+// only "t" and "type". A name ending in "?" is written only when it is not
+// empty (only string fields are): a round outside a battle writes what it
+// always wrote.
 var eventFields = map[Kind][]string{
-	KindCountdown:    {"game", "n"},
-	KindRoundStart:   {"game"},
+	KindCountdown:    {"battle?", "game", "n"},
+	KindRoundStart:   {"battle?", "game"},
 	KindPrompt:       {"item"},
 	KindFind:         {"item", "points"},
 	KindSkip:         {"item"},
@@ -103,8 +110,8 @@ var eventFields = map[Kind][]string{
 	KindWin:          {"player"},
 	KindHit:          {"lives"},
 	KindCatch:        {"points"},
-	KindRoundEnd:     {"game", "score"},
-	KindResults:      {"game", "name", "rank", "score"},
+	KindRoundEnd:     {"battle?", "game", "score"},
+	KindResults:      {"battle?", "game", "name", "rank", "score"},
 	KindIdle:         {"scene"},
 	KindSceneFailed:  {"error", "scene"},
 	KindGameRetired:  {"game", "reason"},
@@ -117,6 +124,8 @@ var eventFields = map[Kind][]string{
 	KindCameraBack:   {"outages", "recoveries", "source"},
 	KindBoardSaved:   {"file"},
 	KindBoardUnsaved: {"error", "file"},
+	KindBattleCall:   {"game"},
+	KindBattle:       {"battle", "game", "n", "reason?"},
 }
 
 // field is the value of one JSON field of e.
@@ -174,6 +183,8 @@ func (e *Event) field(name string) any {
 		return e.Err
 	case "file":
 		return e.File
+	case "battle":
+		return e.Battle
 	}
 	panic("game: no event field " + name) // a typo in eventFields
 }
@@ -206,7 +217,12 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	for _, k := range eventFields[e.Kind] {
-		if err := write(k, e.field(k)); err != nil {
+		k, optional := strings.CutSuffix(k, "?")
+		v := e.field(k)
+		if optional && v == "" { // the optional fields are strings
+			continue
+		}
+		if err := write(k, v); err != nil {
 			return nil, err
 		}
 	}

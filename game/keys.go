@@ -29,6 +29,7 @@ const (
 	CmdResetBoard  Command = "reset_board"
 	CmdQuit        Command = "quit"
 	CmdConfirm     Command = "confirm"
+	CmdBattle      Command = "battle"
 )
 
 // CmdChoose is the command that picks game n (1..9) of the rotation.
@@ -74,6 +75,8 @@ type KeyConfig struct {
 	Quit        []string `toml:"quit"`
 	// Confirm answers yes to "reset today's leaderboard?" and "quit?".
 	Confirm []string `toml:"confirm"`
+	// Battle starts the upcoming game on every linked carrier at once.
+	Battle []string `toml:"battle"`
 	// QuitEnabled false makes a locked kiosk: no key quits it.
 	QuitEnabled bool `toml:"quit_enabled"`
 }
@@ -95,6 +98,7 @@ func DefaultKeyConfig() KeyConfig {
 		ResetBoard:  []string{"R"},
 		Quit:        []string{"Escape"},
 		Confirm:     []string{"Y"},
+		Battle:      []string{"B"},
 		QuitEnabled: true,
 	}
 }

@@ -64,6 +64,7 @@ type round struct {
 	elapsed time.Duration
 	started bool
 	score   int
+	battle  string // the carrier battle this round is part of, "" for none
 }
 
 func newRound(b *Booth, game string, seconds float64) round {
@@ -76,15 +77,22 @@ func (r *round) begin(in *Input, emit func(Event)) bool {
 		return false
 	}
 	r.started = true
-	emit(Event{At: in.Now(), Kind: KindRoundStart, Game: r.game})
+	emit(Event{At: in.Now(), Kind: KindRoundStart, Game: r.game, Battle: r.battle})
 	return true
 }
 
 // end emits round_end and hands over to the results.
 func (r *round) end(in *Input, emit func(Event)) Scene {
-	emit(Event{At: in.Now(), Kind: KindRoundEnd, Game: r.game, Score: r.score})
-	return newResults(r.b, in, r.game, r.score)
+	emit(Event{At: in.Now(), Kind: KindRoundEnd, Game: r.game, Score: r.score, Battle: r.battle})
+	res := newResults(r.b, in, r.game, r.score)
+	res.battle = r.battle
+	return res
 }
+
+// Battle is the carrier battle the round is part of, "" for none.
+func (r *round) Battle() string { return r.battle }
+
+func (r *round) setBattle(id string) { r.battle = id }
 
 // EndNow ends the round early, with the score it has: the player left.
 func (r *round) EndNow(in *Input, emit func(Event)) Scene { return r.end(in, emit) }
@@ -293,6 +301,36 @@ func (m *Manager) StartGame(name string) error {
 	m.show(newCountdown(m.booth, name))
 	return nil
 }
+
+// StartBattle puts a carrier battle's countdown on screen: the game starts
+// when left has run out, on every carrier at the same moment. A round in
+// play ends first, with its score.
+func (m *Manager) StartBattle(in *Input, emit func(Event), name, id string, left time.Duration) error {
+	if !isGame(name) {
+		return fmt.Errorf("no game %q, the games are %q", name, GameNames())
+	}
+	m.EndRound(in, emit)
+	if i := slices.Index(m.booth.cfg.Rotation, name); i >= 0 {
+		m.booth.next = (i + 1) % len(m.booth.cfg.Rotation)
+	}
+	c := newCountdown(m.booth, name)
+	c.left, c.battle = left, id
+	c.game.(interface{ setBattle(string) }).setBattle(id)
+	m.show(c)
+	return nil
+}
+
+// BattleGo ends a battle's countdown now, if it is on screen: the moment
+// came by the wall clock.
+func (m *Manager) BattleGo(id string) {
+	if c, ok := m.cur.(*Countdown); ok && c.battle == id {
+		c.left = 0
+	}
+}
+
+// Upcoming is the game a wave or Start plays next: the one a battle called
+// here would play.
+func (m *Manager) Upcoming() string { return m.booth.upcoming() }
 
 // act applies one action. Anything that changes the scene also ends a
 // pause: the presenter wants it played. ActRecalibrate is for the vision

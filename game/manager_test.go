@@ -15,6 +15,7 @@ func waving() game.Rect { return game.Rect{X0: 0.3, Y0: 0.2, X1: 0.7, Y1: 0.8} }
 
 func TestManagerFullCycle(t *testing.T) {
 	board := game.OpenLeaderboard(t.TempDir(), nil, nil)
+	t.Cleanup(board.Close) // before the folder goes: its writer may be writing
 	r := newRig(tick, 1)
 	m := game.NewManager(game.DefaultConfig(), board, true)
 	a, ok := m.Current().(*game.Attract)

@@ -60,6 +60,7 @@ func scripted(i int, m *game.Manager) (*sight.Observation, []game.Action) {
 // JSON lines.
 func replay(t *testing.T, seed uint64) []byte {
 	board := game.OpenLeaderboard(t.TempDir(), nil, nil)
+	t.Cleanup(board.Close) // before the folder goes: its writer may be writing
 	r := newRig(tick, seed)
 	m := game.NewManager(game.DefaultConfig(), board, true)
 	var log bytes.Buffer

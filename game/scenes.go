@@ -65,9 +65,10 @@ func (a *Attract) Update(in *Input, emit func(Event)) Scene {
 
 // Countdown counts the seconds to a round, showing what to do.
 type Countdown struct {
-	game Game
-	left time.Duration
-	said int // the last number announced
+	game   Game
+	left   time.Duration
+	said   int    // the last number announced
+	battle string // the carrier battle it counts down to, "" for none
 }
 
 func newCountdown(b *Booth, name string) *Countdown {
@@ -83,6 +84,9 @@ func (c *Countdown) Game() Game { return c.game }
 // Left is the time to the start.
 func (c *Countdown) Left() time.Duration { return max(c.left, 0) }
 
+// Battle is the carrier battle the countdown leads to, "" for none.
+func (c *Countdown) Battle() string { return c.battle }
+
 // Seconds is the number on screen: 3, 2, 1.
 func (c *Countdown) Seconds() int { return int((c.Left() + time.Second - 1) / time.Second) }
 
@@ -90,7 +94,7 @@ func (c *Countdown) Seconds() int { return int((c.Left() + time.Second - 1) / ti
 func (c *Countdown) Update(in *Input, emit func(Event)) Scene {
 	if n := c.Seconds(); n > 0 && n != c.said {
 		c.said = n
-		emit(Event{At: in.Now(), Kind: KindCountdown, N: n, Game: c.game.Name()})
+		emit(Event{At: in.Now(), Kind: KindCountdown, N: n, Game: c.game.Name(), Battle: c.battle})
 	}
 	c.left -= in.Dt
 	if c.left <= 0 {
@@ -102,14 +106,15 @@ func (c *Countdown) Update(in *Input, emit func(Event)) Scene {
 // Results shows the round's score, the player's made-up name, their rank
 // and today's top ten, then goes back to the attract screen.
 type Results struct {
-	b     *Booth
-	game  string
-	score int
-	name  string
-	rank  int
-	top   []Entry
-	left  time.Duration
-	shown bool
+	b      *Booth
+	game   string
+	score  int
+	name   string
+	rank   int
+	top    []Entry
+	left   time.Duration
+	shown  bool
+	battle string
 }
 
 // newResults enters the score on today's board. A round that scored
@@ -146,6 +151,9 @@ func (r *Results) Rank() int { return r.rank }
 // Top is today's top ten of this game, best first.
 func (r *Results) Top() []Entry { return r.top }
 
+// Battle is the carrier battle the round was part of, "" for none.
+func (r *Results) Battle() string { return r.battle }
+
 // Left is how long the results stay up.
 func (r *Results) Left() time.Duration { return max(r.left, 0) }
 
@@ -156,7 +164,7 @@ func (r *Results) Length() time.Duration { return secs(r.b.cfg.ResultsSeconds) }
 func (r *Results) Update(in *Input, emit func(Event)) Scene {
 	if !r.shown {
 		r.shown = true
-		emit(Event{At: in.Now(), Kind: KindResults, Game: r.game, Score: r.score, Name: r.name, Rank: r.rank})
+		emit(Event{At: in.Now(), Kind: KindResults, Game: r.game, Score: r.score, Name: r.name, Rank: r.rank, Battle: r.battle})
 	}
 	r.left -= in.Dt
 	if r.left <= 0 {

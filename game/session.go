@@ -54,7 +54,34 @@ type Intake struct {
 	// Shutdown is set on the last tick of a kiosk that is stopping: the
 	// round in play ends with its score.
 	Shutdown bool
+	// Battle is a carrier battle that starts its countdown on this tick.
+	Battle *BattleStart
+	// BattleGo ends that battle's countdown on this tick: its moment came
+	// by the wall clock, though the game clock (slowed by slow drawing)
+	// has not counted it down yet.
+	BattleGo string
 }
+
+// BattleCall is a carrier battle as the link hands it over: its ID, the
+// game, and when the round starts on this machine's wall clock (the
+// link has already turned the hub's time into this machine's).
+type BattleCall struct {
+	ID    string
+	Game  string
+	Start time.Time
+}
+
+// BattleStart is a battle as the rules take it: the countdown's length in
+// ticks, so that a replay plays it alike whatever the clock says.
+type BattleStart struct {
+	ID    string `json:"id"`
+	Game  string `json:"game"`
+	Ticks int    `json:"ticks"`
+}
+
+// battleLate is how late a battle's call may come and still be played: a
+// round that starts a moment after the others' is still a fair battle.
+const battleLate = 2 * time.Second
 
 // Failure is a panic outside the rules, while a scene was drawn.
 type Failure struct {
@@ -118,9 +145,17 @@ type Session struct {
 
 	// Notes come from other goroutines (the camera watchdog, the
 	// leaderboard's writer).
-	mu    sync.Mutex
-	inbox []Event
-	notes []Event // drained inbox, owned by the session's goroutine
+	mu      sync.Mutex
+	inbox   []Event
+	notes   []Event // drained inbox, owned by the session's goroutine
+	battles []BattleCall
+
+	// tickWall is the wall-clock time of the tick being played, when a
+	// wall clock drives the session (Advance); zero for clip time.
+	tickWall time.Time
+	// The battle counting down, and its moment on the wall clock.
+	battleID string
+	battleAt time.Time
 
 	// Advance's wall clock.
 	last   time.Time
@@ -214,6 +249,36 @@ func (s *Session) Note(e Event) {
 	s.mu.Unlock()
 }
 
+// Battle tells the session of a carrier battle (from the link). Its
+// countdown goes on screen at the next tick and ends at call.Start, so that
+// every carrier's round starts at the same moment. Safe to call from any
+// goroutine.
+func (s *Session) Battle(call BattleCall) {
+	s.mu.Lock()
+	s.battles = append(s.battles, call)
+	s.mu.Unlock()
+}
+
+// battleStart turns a call into ticks of countdown from the tick about to
+// be played; nil with a reason when it came too late to be played.
+func (s *Session) battleStart(call BattleCall) (*BattleStart, string) {
+	left := call.Start.Sub(s.wallNow())
+	if left < -battleLate {
+		return nil, fmt.Sprintf("the call came %.1f s after the start", -left.Seconds())
+	}
+	ticks := int((max(left, 0) + s.dt - 1) / s.dt)
+	s.battleID, s.battleAt = call.ID, call.Start
+	return &BattleStart{ID: call.ID, Game: call.Game, Ticks: ticks}, ""
+}
+
+// wallNow is the wall-clock time of the tick being played.
+func (s *Session) wallNow() time.Time {
+	if s.tickWall.IsZero() {
+		return time.Now() // clip time: the simulator with a link
+	}
+	return s.tickWall
+}
+
 // SceneFailed reports a panic outside the rules while the scene on screen
 // was drawn. The next tick counts it against that scene like a panic in
 // its rules, and the kiosk goes back to the attract screen. Until then,
@@ -245,9 +310,15 @@ func (s *Session) Advance(now time.Time, obs *sight.Observation) int {
 	}
 	s.behind += now.Sub(s.last)
 	s.last = now
+	// A longer stall than maxCatchUp ticks is dropped before playing,
+	// so that each tick played stands for its own moment of the last
+	// maxCatchUp ticks.
+	s.behind = min(s.behind, maxCatchUp*s.dt)
 	n := 0
 	for s.behind >= s.dt && n < maxCatchUp {
 		s.behind -= s.dt
+		// The tick played now stands for this moment of the wall clock.
+		s.tickWall = now.Add(-s.behind)
 		s.Step(obs)
 		n++
 	}
@@ -267,9 +338,22 @@ func (s *Session) Step(obs *sight.Observation) {
 	s.mu.Lock()
 	s.notes = append(s.notes[:0], s.inbox...)
 	s.inbox = s.inbox[:0]
+	var battle *BattleStart
+	if len(s.battles) > 0 {
+		call := s.battles[0]
+		s.battles = s.battles[1:]
+		var why string
+		if battle, why = s.battleStart(call); battle == nil {
+			s.notes = append(s.notes, Event{Kind: KindBattle, Battle: call.ID, Game: call.Game, Reason: why})
+		}
+	}
 	s.mu.Unlock()
+	var battleGo string
+	if s.battleID != "" && battle == nil && !s.wallNow().Before(s.battleAt) {
+		battleGo, s.battleID = s.battleID, ""
+	}
 	s.intake = Intake{Tick: s.tick, Day: s.day, Obs: obs, Keys: s.pressed, Notes: s.notes,
-		Failures: s.failures, Start: s.start, Shutdown: s.shutdown}
+		Failures: s.failures, Start: s.start, Shutdown: s.shutdown, Battle: battle, BattleGo: battleGo}
 	if s.tape != nil {
 		s.tape.Take(&s.intake)
 	}
@@ -292,6 +376,17 @@ func (s *Session) Play(in *Intake) {
 	}
 	if in.Start != "" {
 		_ = s.mgr.StartGame(in.Start) // a name StartGame or a recording checked
+	}
+	if b := in.Battle; b != nil {
+		left := time.Duration(b.Ticks) * s.dt
+		reason := ""
+		if err := s.mgr.StartBattle(&s.in, s.emitFn, b.Game, b.ID, left); err != nil {
+			reason = err.Error() // a carrier with a game this one does not have
+		}
+		s.emit(Event{At: now, Kind: KindBattle, Battle: b.ID, Game: b.Game, N: int(left.Round(time.Second) / time.Second), Reason: reason})
+	}
+	if in.BattleGo != "" {
+		s.mgr.BattleGo(in.BattleGo)
 	}
 	if in.Shutdown {
 		s.emit(Event{At: now, Kind: KindShutdown, Scene: s.mgr.Current().Name()})
@@ -350,6 +445,10 @@ func (s *Session) press(key string) {
 		}
 	case CmdConfirm:
 		s.confirm(now)
+	case CmdBattle:
+		// The link calls the battle on every carrier, this one too; the
+		// countdown comes back as a BattleCall.
+		s.emit(Event{At: now, Kind: KindBattleCall, Game: s.mgr.Upcoming()})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,7 @@ type Carrier struct {
 	now    func() time.Time
 
 	srv      *server.Server
+	opts     *server.Options // the server's, for turning the leaf off and on
 	nc       *nats.Conn
 	js       jetstream.JetStream
 	password string // of the kiosk's own connection, new at each start
@@ -56,6 +58,8 @@ type Carrier struct {
 	beatNow chan struct{} // a new carrier was heard: say hello back
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+
+	leafMu sync.Mutex // one change of the leaf link at a time
 
 	mu        sync.Mutex
 	seq       uint64
@@ -70,6 +74,19 @@ type Carrier struct {
 	upSince   time.Time // leaf link up since, zero while down
 	downSince time.Time // down since (start, or the last drop)
 	told      bool      // the log has said what to check in this outage
+	restarted time.Time // the leaf link was last restarted
+	probing   bool      // a probe of the hub is under way
+	restarts  int
+
+	// Battles (battle.go).
+	calls       chan string // games the presenter called a battle of
+	onBattle    func(game.BattleCall)
+	battles     map[string]*battle
+	battleOrder []string // IDs, oldest first
+	live        liveState
+	offset      time.Duration // the hub's clock minus this carrier's
+	clockKnown  bool
+	clockTold   bool // the log said the hub does not tell the time
 }
 
 // peer is another carrier as last heard.
@@ -94,7 +111,11 @@ func Start(cfg Config, dataDir string, log *slog.Logger) (*Carrier, error) {
 		return nil, fmt.Errorf("link.hub %q is not a URL such as nats-leaf://hub.local:7422", cfg.Hub)
 	}
 	c := &Carrier{cfg: cfg, id: carrierID(public), public: public, name: cfg.DisplayName(), log: log.With("part", "link"),
-		now: time.Now, queue: make(chan Message, queueLen), beatNow: make(chan struct{}, 1), peers: map[string]peer{}, board: NewBoard()}
+		now: time.Now, queue: make(chan Message, queueLen), beatNow: make(chan struct{}, 1), peers: map[string]peer{}, board: NewBoard(),
+		calls: make(chan string, 1), battles: map[string]*battle{}}
+	if cfg.skew != 0 {
+		c.now = func() time.Time { return time.Now().Add(cfg.skew) }
+	}
 	c.store = cfg.Store
 	if c.store == "" {
 		c.store = filepath.Join(dataDir, "link")
@@ -116,9 +137,10 @@ func Start(cfg Config, dataDir string, log *slog.Logger) (*Carrier, error) {
 	c.downSince = c.now()
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
-	c.wg.Add(2)
+	c.wg.Add(3)
 	go c.publishLoop(ctx)
 	go c.heartbeatLoop(ctx)
+	go c.battleLoop(ctx)
 	c.log.Info("link started", "carrier", c.id, "name", c.name, "hub", hub.Redacted(), "store", c.store)
 	return c, nil
 }
@@ -235,7 +257,7 @@ func (c *Carrier) tryServer(opts *server.Options) error {
 		srv.WaitForShutdown()
 		return fmt.Errorf("link: %w", err)
 	}
-	c.srv, c.nc, c.js = srv, nc, js
+	c.srv, c.opts, c.nc, c.js = srv, opts, nc, js
 	return nil
 }
 
@@ -275,6 +297,12 @@ func (c *Carrier) setUp() error {
 		return fmt.Errorf("link: %w", err)
 	}
 	if _, err := c.nc.Subscribe(statusSubject, c.answerStatus); err != nil {
+		return fmt.Errorf("link: %w", err)
+	}
+	if _, err := c.nc.Subscribe(battleSubject("*"), c.heardBattle); err != nil {
+		return fmt.Errorf("link: %w", err)
+	}
+	if _, err := c.nc.Subscribe(liveSubject("*"), c.heardLive); err != nil {
 		return fmt.Errorf("link: %w", err)
 	}
 	return c.followBoard(ctx)
@@ -358,6 +386,9 @@ func (c *Carrier) followBoard(ctx context.Context) error {
 			return
 		}
 		c.board.Add(m)
+		if m.Kind == KindResult && m.Battle != "" {
+			c.battleResult(m)
+		}
 		// News is what other carriers did since this one started: the
 		// attract screen's ticker.
 		if m.Carrier != c.id && !m.At.Before(started) {
@@ -377,6 +408,7 @@ func (c *Carrier) Today() string { return c.now().Format("2006-01-02") }
 // Hear takes a session event; a result or a find is queued for the other
 // carriers. It never waits: a full queue drops the event and counts it.
 func (c *Carrier) Hear(e game.Event) {
+	c.hearBattle(e)
 	c.mu.Lock()
 	m, ok := fromEvent(e, c.Today())
 	if !ok {
@@ -482,7 +514,14 @@ func (c *Carrier) watchLink() bool {
 	case !up && !c.upSince.IsZero():
 		c.upSince, c.downSince, c.told = time.Time{}, c.now(), false
 		c.log.Warn("link down: playing on alone, events are kept until it is back", "hub", c.cfg.Hub)
-	case !up && !c.told && c.now().Sub(c.downSince) >= linkPatience:
+	case !up && !c.probing && c.now().Sub(c.downSince) >= leafRestart && c.now().Sub(c.restarted) >= leafRestart:
+		// Down for long: if the hub answers, the link is stuck, not cut
+		// (a known failure of leaf links on flaky networks).
+		c.probing = true
+		c.wg.Add(1)
+		go c.restartIfHubAnswers()
+	}
+	if !up && !c.told && c.now().Sub(c.downSince) >= linkPatience {
 		// Once per outage: the server's own lines do not name the setting
 		// to check.
 		c.told = true
@@ -491,6 +530,83 @@ func (c *Carrier) watchLink() bool {
 			"hub", c.cfg.Hub, "public_key", c.public, "down_for", c.now().Sub(c.downSince).Round(time.Second))
 	}
 	return false
+}
+
+// leafRestart is how long the leaf link may stay down, with the hub
+// answering, before it is restarted.
+var leafRestart = time.Minute
+
+// restartIfHubAnswers restarts the leaf link when the hub's port takes a
+// connection: the link should be up, and its own retries are not getting
+// it there.
+func (c *Carrier) restartIfHubAnswers() {
+	defer c.wg.Done()
+	defer func() {
+		c.mu.Lock()
+		c.probing = false
+		c.mu.Unlock()
+	}()
+	addr := hubAddr(c.cfg.Hub)
+	conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return // the hub is away: the link's own retries will do
+	}
+	conn.Close()
+	c.mu.Lock()
+	c.restarted = c.now()
+	c.restarts++
+	first := c.restarts == 1
+	down := c.now().Sub(c.downSince).Round(time.Second)
+	c.mu.Unlock()
+	level := slog.LevelDebug
+	if first {
+		level = slog.LevelWarn
+	}
+	c.log.Log(context.Background(), level, "link: the hub answers but the link stayed down: restarting it", "hub", c.cfg.Hub, "down_for", down)
+	if err := c.restartLeaf(); err != nil {
+		c.fail("cannot restart the link", err)
+	}
+}
+
+// hubAddr is the host:port a hub URL connects to.
+func hubAddr(hub string) string {
+	u, err := url.Parse(hub)
+	if err != nil {
+		return hub
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"ws": "80", "wss": "443"}[u.Scheme]
+		if port == "" {
+			port = "7422"
+		}
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// restartLeaf drops the leaf link and makes it again, by turning its
+// remote off and on in the server's options: the store, the streams and
+// the kiosk's connection stay as they are.
+func (c *Carrier) restartLeaf() error {
+	if err := c.setLeaf(false); err != nil {
+		return err
+	}
+	return c.setLeaf(true)
+}
+
+// setLeaf turns the leaf link off or on.
+func (c *Carrier) setLeaf(on bool) error {
+	c.leafMu.Lock()
+	defer c.leafMu.Unlock()
+	o := c.opts.Clone()
+	r := *c.opts.LeafNode.Remotes[0] // Clone shares the remotes
+	r.Disabled = !on
+	o.LeafNode.Remotes = []*server.RemoteLeafOpts{&r}
+	if err := c.srv.ReloadOptions(o); err != nil {
+		return err
+	}
+	c.opts = o
+	return nil
 }
 
 // linkPatience is how long the link may take to come up before the log
@@ -540,6 +656,9 @@ type Status struct {
 	Sources int          `json:"sources"`
 	LastErr string       `json:"last_error,omitempty"`
 	Store   string       `json:"store"`
+	// ClockOffset is the hub's clock minus this carrier's, once the hub
+	// has told its time (battles start by the hub's time).
+	ClockOffset *float64 `json:"clock_offset_seconds,omitempty"`
 }
 
 // OnlinePeer is another carrier heard in the last 15 s.
@@ -555,6 +674,10 @@ func (c *Carrier) Status() Status {
 	u, _ := url.Parse(c.cfg.Hub)
 	st := Status{Carrier: c.id, Name: c.name, Hub: u.Redacted(), Up: !c.upSince.IsZero(), UpSince: c.upSince,
 		Sent: c.sent, Queued: len(c.queue), Dropped: c.dropped, Sources: len(c.sources), LastErr: c.lastErr, Store: c.store}
+	if c.clockKnown {
+		off := c.offset.Seconds()
+		st.ClockOffset = &off
+	}
 	now := c.now()
 	for id, p := range c.peers {
 		if id != c.id && now.Sub(p.Heard) <= Online {
@@ -629,10 +752,20 @@ func (r *recentLines) fresh(line string) bool {
 
 func (l natsLog) say(level slog.Level, format string, v []any) {
 	line := fmt.Sprintf(format, v...)
+	if line == plaintextNotice {
+		// The only passwords are those of the kiosk's and the hub's own
+		// connections, in process: made new at each start, never
+		// written anywhere. The warning would send the owner looking for
+		// a secret in a file that has none.
+		return
+	}
 	if l.seen.fresh(line) {
 		l.log.Log(context.Background(), level, line)
 	}
 }
+
+// plaintextNotice is the server's warning about passwords in its options.
+const plaintextNotice = "Plaintext passwords detected, use nkeys or bcrypt"
 
 func (l natsLog) Noticef(format string, v ...any) { l.say(slog.LevelDebug, format, v) }
 func (l natsLog) Warnf(format string, v ...any)   { l.say(slog.LevelWarn, format, v) }

@@ -39,6 +39,10 @@ type Config struct {
 	// LocalPort is where 'kiosk link status' asks this carrier how its
 	// link is, on 127.0.0.1 only; 0: nowhere.
 	LocalPort int `toml:"local_port"`
+
+	// skew sets this carrier's clock off from the machine's, for tests
+	// of carriers whose clocks differ.
+	skew time.Duration
 }
 
 // DefaultConfig is a carrier that plays alone.

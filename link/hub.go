@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nuid"
 )
 
 // Hub is the server the carriers link to: a plain NATS server that stores
@@ -18,6 +20,7 @@ type Hub struct {
 	srv  *server.Server
 	opts *server.Options // the server writes the port it took back here
 	log  *slog.Logger
+	nc   *nats.Conn // the hub's own, in process: it tells the time
 }
 
 // StartHub starts a hub; cfg should have passed Validate.
@@ -51,6 +54,10 @@ func StartHub(cfg HubConfig, log *slog.Logger) (*Hub, error) {
 	for _, k := range cfg.Carriers {
 		opts.Nkeys = append(opts.Nkeys, &server.NkeyUser{Nkey: k})
 	}
+	// The hub's own connection, in process only (there is no client
+	// port), with a password made now.
+	password := nuid.Next()
+	opts.Users = []*server.User{{Username: "hub", Password: password}}
 	if cfg.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
 		if err != nil {
@@ -69,8 +76,32 @@ func StartHub(cfg HubConfig, log *slog.Logger) (*Hub, error) {
 		srv.Shutdown()
 		return nil, fmt.Errorf("hub: cannot listen on %s (is the port in use?)", cfg.Listen)
 	}
+	if err := h.tellTime(password); err != nil {
+		h.Close()
+		return nil, err
+	}
 	h.log.Info("hub listening", "leaf", h.LeafURL(), "carriers", len(cfg.Carriers))
 	return h, nil
+}
+
+// tellTime answers the carriers' "what time is it": a battle starts at the
+// same moment on every carrier by the hub's clock, whatever theirs say.
+func (h *Hub) tellTime(password string) error {
+	nc, err := nats.Connect("", nats.InProcessServer(h.srv), nats.Name("hub"), nats.UserInfo("hub", password),
+		nats.MaxReconnects(-1), nats.NoCallbacksAfterClientClose())
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	if _, err := nc.Subscribe(timeSubject, func(m *nats.Msg) {
+		if now, err := time.Now().UTC().MarshalText(); err == nil {
+			_ = m.Respond(now)
+		}
+	}); err != nil {
+		nc.Close()
+		return fmt.Errorf("hub: %w", err)
+	}
+	h.nc = nc
+	return nc.Flush()
 }
 
 // LeafURL is where carriers connect, as a link.hub value.
@@ -91,6 +122,9 @@ func (h *Hub) Carriers() int { return h.srv.NumLeafNodes() }
 
 // Close stops the hub.
 func (h *Hub) Close() {
+	if h.nc != nil {
+		h.nc.Close()
+	}
 	h.srv.Shutdown()
 	h.srv.WaitForShutdown()
 }

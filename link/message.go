@@ -16,15 +16,17 @@ const (
 
 // Message is one event a carrier tells the others: a few hundred bytes.
 type Message struct {
-	Carrier string    `json:"carrier"` // the sender's ID
-	Name    string    `json:"name"`    // the sender's name on screen
-	Kind    string    `json:"kind"`
-	Game    string    `json:"game"`
-	Score   int       `json:"score,omitempty"`
-	Player  string    `json:"player,omitempty"` // the made-up name the score went under
-	Item    string    `json:"item,omitempty"`
-	Day     string    `json:"day"` // the sender's leaderboard day
-	At      time.Time `json:"at"`
+	Carrier string `json:"carrier"` // the sender's ID
+	Name    string `json:"name"`    // the sender's name on screen
+	Kind    string `json:"kind"`
+	Game    string `json:"game"`
+	Score   int    `json:"score,omitempty"`
+	Player  string `json:"player,omitempty"` // the made-up name the score went under
+	Item    string `json:"item,omitempty"`
+	Day     string `json:"day"` // the sender's leaderboard day
+	// Battle is the carrier battle a result belongs to.
+	Battle string    `json:"battle,omitempty"`
+	At     time.Time `json:"at"`
 	// ID is unique per message from one carrier: JetStream drops a second
 	// copy of a retried publish by it.
 	ID string `json:"id"`
@@ -53,10 +55,10 @@ func (m *Message) encode() ([]byte, error) {
 func fromEvent(e game.Event, day string) (Message, bool) {
 	switch e.Kind {
 	case game.KindResults:
-		if e.Score <= 0 {
-			return Message{}, false // no board shows a zero
+		if e.Score <= 0 && e.Battle == "" {
+			return Message{}, false // no board shows a zero, but a battle counts it
 		}
-		return Message{Kind: KindResult, Game: e.Game, Score: e.Score, Player: e.Name, Day: day}, true
+		return Message{Kind: KindResult, Game: e.Game, Score: e.Score, Player: e.Name, Day: day, Battle: e.Battle}, true
 	case game.KindFind:
 		return Message{Kind: KindFind, Game: "hunt", Item: e.Item, Day: day}, true
 	}

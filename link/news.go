@@ -28,6 +28,9 @@ func (n *news) add(m Message) {
 	text := ""
 	switch m.Kind {
 	case KindResult:
+		if m.Score <= 0 {
+			return // a battle's zero: the battle's own line tells it
+		}
 		title, _ := game.About(m.Game)
 		text = fmt.Sprintf("%s: %s scored %d in %s!", m.Name, m.Player, m.Score, title)
 	case KindFind:
@@ -35,9 +38,13 @@ func (n *news) add(m Message) {
 	default:
 		return
 	}
+	n.addText(m.At, text)
+}
+
+func (n *news) addText(at time.Time, text string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.list = append(n.list, NewsItem{At: m.At, Text: text})
+	n.list = append(n.list, NewsItem{At: at, Text: text})
 	if len(n.list) > newsKept {
 		n.list = slices.Delete(n.list, 0, len(n.list)-newsKept)
 	}

@@ -51,14 +51,16 @@ type header struct {
 
 // line is one tick's intake, or (with End set) the end.
 type line struct {
-	Tick     uint64         `json:"tick"`
-	Day      *string        `json:"day,omitempty"`
-	Keys     []string       `json:"keys,omitempty"`
-	Notes    []noteRec      `json:"notes,omitempty"`
-	Failures []game.Failure `json:"failures,omitempty"`
-	Start    string         `json:"start,omitempty"`
-	Shutdown bool           `json:"shutdown,omitempty"`
-	Obs      *obsRec        `json:"obs,omitempty"`
+	Tick     uint64            `json:"tick"`
+	Day      *string           `json:"day,omitempty"`
+	Keys     []string          `json:"keys,omitempty"`
+	Notes    []noteRec         `json:"notes,omitempty"`
+	Failures []game.Failure    `json:"failures,omitempty"`
+	Start    string            `json:"start,omitempty"`
+	Shutdown bool              `json:"shutdown,omitempty"`
+	Battle   *game.BattleStart `json:"battle,omitempty"`
+	BattleGo string            `json:"battle_go,omitempty"`
+	Obs      *obsRec           `json:"obs,omitempty"`
 
 	End    bool   `json:"end,omitempty"`
 	Events int    `json:"events,omitempty"`
@@ -135,14 +137,18 @@ type noteRec struct {
 	Back    int       `json:"recoveries,omitempty"`
 	Err     string    `json:"error,omitempty"`
 	File    string    `json:"file,omitempty"`
+	Game    string    `json:"game,omitempty"`
+	Battle  string    `json:"battle,omitempty"`
 }
 
 func noteOf(e game.Event) noteRec {
-	return noteRec{Kind: e.Kind, Source: e.Source, Reason: e.Reason, Outages: e.Outages, Back: e.Back, Err: e.Err, File: e.File}
+	return noteRec{Kind: e.Kind, Source: e.Source, Reason: e.Reason, Outages: e.Outages, Back: e.Back, Err: e.Err, File: e.File,
+		Game: e.Game, Battle: e.Battle}
 }
 
 func (n noteRec) event() game.Event {
-	return game.Event{Kind: n.Kind, Source: n.Source, Reason: n.Reason, Outages: n.Outages, Back: n.Back, Err: n.Err, File: n.File}
+	return game.Event{Kind: n.Kind, Source: n.Source, Reason: n.Reason, Outages: n.Outages, Back: n.Back, Err: n.Err, File: n.File,
+		Game: n.Game, Battle: n.Battle}
 }
 
 func detOf(d sight.Detection) det {
@@ -298,7 +304,7 @@ func (w *Writer) write() {
 
 // Take records one tick's intake: the parts that changed.
 func (w *Writer) Take(in *game.Intake) {
-	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start, Shutdown: in.Shutdown}
+	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start, Shutdown: in.Shutdown, Battle: in.Battle, BattleGo: in.BattleGo}
 	if in.Day != w.day || in.Tick == 0 {
 		day := in.Day
 		l.Day, w.day = &day, in.Day
@@ -310,7 +316,7 @@ func (w *Writer) Take(in *game.Intake) {
 		l.Obs = w.changes(in.Obs)
 	}
 	w.tick = in.Tick + 1
-	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && !l.Shutdown && l.Obs == nil {
+	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && !l.Shutdown && l.Battle == nil && l.BattleGo == "" && l.Obs == nil {
 		return // nothing new: the replay plays this tick on what it has
 	}
 	w.put(l)
@@ -493,7 +499,7 @@ func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
 	in := game.Intake{Obs: &obs}
 	next := 0
 	for t := uint64(0); t < r.Ticks; t++ {
-		in.Tick, in.Keys, in.Notes, in.Failures, in.Start, in.Shutdown = t, nil, nil, nil, "", false
+		in.Tick, in.Keys, in.Notes, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo = t, nil, nil, nil, "", false, nil, ""
 		if next < len(r.lines) && r.lines[next].Tick == t {
 			r.lines[next].apply(&in, &obs)
 			next++
@@ -535,7 +541,7 @@ func (l *line) apply(in *game.Intake, obs *sight.Observation) {
 	if l.Day != nil {
 		in.Day = *l.Day
 	}
-	in.Keys, in.Failures, in.Start, in.Shutdown = l.Keys, l.Failures, l.Start, l.Shutdown
+	in.Keys, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo = l.Keys, l.Failures, l.Start, l.Shutdown, l.Battle, l.BattleGo
 	for _, n := range l.Notes {
 		in.Notes = append(in.Notes, n.event())
 	}

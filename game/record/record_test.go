@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,4 +202,54 @@ func writeGzip(t *testing.T, path string, data []byte) {
 	require.NoError(t, err)
 	require.NoError(t, zw.Close())
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+}
+
+// A carrier battle comes from outside the rules, timed by the wall clock:
+// the recording keeps when its countdown began and when its moment came, so
+// a replay plays it alike, whatever the clock says then.
+func TestRecordKeepsABattle(t *testing.T) {
+	setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps, Seed: 3}
+	path := filepath.Join(t.TempDir(), "battle.rec")
+	ses := game.NewSession(setup, nil, nil)
+	w, err := record.Create(path, setup, nil)
+	require.NoError(t, err)
+	ses.Record(w)
+	ses.Listen(w.Hear)
+	var want []string
+	ses.Listen(func(e game.Event) {
+		b, err := json.Marshal(e)
+		require.NoError(t, err)
+		want = append(want, string(b))
+	})
+	ses.SetDay("2026-12-02")
+	var o sight.Observation
+	for i := range 20 * tps {
+		switch i {
+		case tps:
+			// Counted down by the game clock.
+			ses.Battle(game.BattleCall{ID: "b-ticks", Game: "bubbles", Start: time.Now().Add(2 * time.Second)})
+		case 4 * tps:
+			// Its moment comes by the wall clock while the game clock
+			// stands still (a stalled window).
+			ses.Battle(game.BattleCall{ID: "b-wall", Game: "freeze", Start: time.Now().Add(time.Second)})
+			ses.Step(&o)
+			time.Sleep(1100 * time.Millisecond)
+		}
+		ses.Step(&o)
+	}
+	require.NoError(t, w.Close())
+	joined := strings.Join(want, "\n")
+	assert.Contains(t, joined, `"battle":"b-ticks"`)
+	assert.Contains(t, joined, `{"t":4.067,"type":"round_start","battle":"b-wall","game":"freeze"}`, "started at once when its moment came")
+
+	rec, err := record.Open(path)
+	require.NoError(t, err)
+	var got []string
+	_, same := rec.Replay(func(e game.Event) {
+		b, err := json.Marshal(e)
+		require.NoError(t, err)
+		got = append(got, string(b))
+	})
+	assert.True(t, same)
+	assert.Equal(t, want, got)
 }

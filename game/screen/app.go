@@ -127,7 +127,12 @@ type App struct {
 	link    link.Status     // the carrier link, sampled once a second
 	news    []link.NewsItem // other carriers' news, for the ticker, likewise
 	across  across          // the results' game's board across carriers, likewise
-	dayRead time.Time       // when the leaderboard's day was last read
+	// The carrier battle on screen, copied from the link now and then.
+	battle      link.BattleView
+	battleBoard battleBoard
+	battleRead  time.Time
+	battleHUD   battleHUD
+	dayRead     time.Time // when the leaderboard's day was last read
 
 	// The drawing, kept from frame to frame so that a frame allocates
 	// nothing once warm: one drawer per kind of scene, the pause plate,
@@ -250,6 +255,7 @@ func (a *App) Update() error {
 	}
 	ses.Advance(now, &a.obs)
 	a.tick = ses.Tick()
+	a.followBattle(ses.Scene(), now)
 	// Ticks come in bursts when drawing is slow, so their rate is counted
 	// over whole seconds.
 	if el := now.Sub(a.logicFrom); el >= time.Second {

@@ -145,7 +145,7 @@ var commandNames = map[game.Command]string{
 	game.CmdHelp: "this help", game.CmdStart: "start the next game", game.CmdNextGame: "skip to the next game",
 	game.CmdAttract: "attract mode", game.CmdPause: "pause / resume", game.CmdPrivacy: "privacy mode (live, pixelated, silhouette, none)",
 	game.CmdOverlay: "operator overlay", game.CmdBrighter: "brighter", game.CmdDimmer: "dimmer",
-	game.CmdMute: "sound off / on", game.CmdRecalibrate: "re-calibrate motion", game.CmdResetBoard: "reset today's leaderboard",
+	game.CmdMute: "sound off / on", game.CmdRecalibrate: "re-calibrate motion", game.CmdBattle: "battle: all carriers play", game.CmdResetBoard: "reset today's leaderboard",
 	game.CmdQuit: "quit", game.CmdConfirm: "yes (confirm reset or quit)",
 }
 
@@ -252,11 +252,11 @@ const overlayLines = 11
 // overlayFigures are what one line of the overlay shows, as shown (rates
 // in tenths): a line is written again when they differ from its last.
 type overlayFigures struct {
-	a, b, c, d int
-	s          string
-	on, bad    bool
-	up         int64
-	power      batteryShown
+	a, b, c, d, e int
+	s             string
+	on, bad       bool
+	up            int64
+	power         batteryShown
 }
 
 // drawOperator shows the presenter how the kiosk keeps up.
@@ -329,7 +329,10 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 	if a.deps.Link != nil {
 		ls := &a.link
 		f := overlayFigures{on: ls.Up, a: len(ls.Online), b: ls.Queued, c: ls.Sent, s: ls.LastErr,
-			up: ls.UpSince.Unix(), d: namesKey(ls.Online)}
+			up: ls.UpSince.Unix(), d: namesKey(ls.Online), e: math.MinInt}
+		if ls.ClockOffset != nil {
+			f.e = tenths(*ls.ClockOffset)
+		}
 		o.line(f, func(b []byte, f overlayFigures) []byte {
 			b = append(b, "link     "...)
 			if f.on {
@@ -353,6 +356,11 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 			b = strconv.AppendInt(b, int64(f.c), 10)
 			b = append(b, " queued "...)
 			b = strconv.AppendInt(b, int64(f.b), 10)
+			if f.e != math.MinInt {
+				// The hub's clock against this one's: battles go by the hub's.
+				b = appendTenths(append(b, "   hub clock "...), f.e, 0)
+				b = append(b, " s"...)
+			}
 			if f.s != "" {
 				b = append(b, "   last error: "...)
 				b = append(b, f.s[:min(len(f.s), 60)]...)

@@ -63,6 +63,9 @@ func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
 	} else {
 		a.drawDetections(dst, fit, unit)
 	}
+	if _, ok := sc.(game.Game); ok && a.battle.ID != "" {
+		a.battleHUD.draw(a, f)
+	}
 	if a.deps.Session.Paused() {
 		a.paused.draw(a, f, !dimmed)
 	}

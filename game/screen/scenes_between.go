@@ -267,7 +267,11 @@ func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
 		title, instr = gm.Title(), gm.Instruction()
 	}
 	// title plate at the top
-	d.caption.set("GET READY", a.face(3.2*u), styleCentreFlat)
+	caption := "GET READY"
+	if s.Battle() != "" && a.battleBoard.caption != "" {
+		caption = a.battleBoard.caption
+	}
+	d.caption.set(caption, d.caption.fit(a, caption, 3.2*u, l.W-12*u), styleCentreFlat)
 	d.title.set(title, d.title.fit(a, title, 10*u, l.W-12*u), styleCentreFlat)
 	tw, th := d.title.size()
 	cw, ch := d.caption.size()
@@ -430,7 +434,13 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 		y += hs[i]
 	}
 
-	if across := a.across; len(across.top) > 0 && across.game == s.Game() {
+	if bb := &a.battleBoard; s.Battle() != "" && len(bb.rows) > 0 {
+		// A battle's results: who won across the carriers, below this
+		// carrier's own board.
+		mid := (ty0 + ty1) / 2
+		d.drawTopTable(f, &d.own, "TODAY'S TOP 10", s.Top(), s.Rank()-1, tx0, ty0, tx1, mid-u)
+		d.drawTopTable(f, &d.across, bb.head, bb.rows, bb.mine, tx0, mid+u, tx1, ty1)
+	} else if across := a.across; len(across.top) > 0 && across.game == s.Game() {
 		// With other carriers linked, today's board across them goes below
 		// this carrier's own.
 		mid := (ty0 + ty1) / 2

@@ -18,6 +18,7 @@ import (
 // line and nil: the carrier plays alone, as it always may.
 func StartLink(l Loaded, ses *game.Session, log *slog.Logger) *link.Carrier {
 	if !l.Link.Enabled {
+		ses.Listen(noBattle(log, "the carrier link is off: set link.enabled = true, link.hub and link.key_file ([link] in config.toml)"))
 		return nil
 	}
 	cfg := l.Link
@@ -25,10 +26,21 @@ func StartLink(l Loaded, ses *game.Session, log *slog.Logger) *link.Carrier {
 	c, err := link.Start(cfg, l.Resolve(l.Game.DataDir), log)
 	if err != nil {
 		log.Error("link not started: this carrier plays alone", "err", err)
+		ses.Listen(noBattle(log, "the carrier link did not start (see the error above)"))
 		return nil
 	}
 	ses.Listen(c.Hear)
+	c.OnBattle(ses.Battle)
 	return c
+}
+
+// noBattle answers the presenter's battle key on a carrier without a link.
+func noBattle(log *slog.Logger, why string) func(game.Event) {
+	return func(e game.Event) {
+		if e.Kind == game.KindBattleCall {
+			log.Warn("no carrier battle: "+why, "game", e.Game)
+		}
+	}
 }
 
 func cmdHub(ctx context.Context, args []string, _, stderr io.Writer) error {
@@ -141,6 +153,9 @@ func printLinkReport(w io.Writer, r *link.Report) {
 	}
 	fmt.Fprintf(w, "online   %d: %s\n", len(r.Online), strings.Join(names, ", "))
 	fmt.Fprintf(w, "events   %d sent, %d queued, %d dropped\n", r.Sent, r.Queued, r.Dropped)
+	if r.ClockOffset != nil {
+		fmt.Fprintf(w, "clock    the hub's is %+.2f s from this carrier's (battles start by the hub's)\n", *r.ClockOffset)
+	}
 	if r.LastErr != "" {
 		fmt.Fprintf(w, "error    %s\n", r.LastErr)
 	}

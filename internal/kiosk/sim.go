@@ -15,6 +15,7 @@ import (
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
+	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
@@ -136,6 +137,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// carriers as the window's do (the link's log goes to stderr).
 	if carrier := StartLink(l, sim.ses, NewLogger(l.Log, stderr)); carrier != nil {
 		defer carrier.Close()
+		sim.link = carrier
 	}
 	if err := sim.ses.StartGame(*name); err != nil {
 		return err
@@ -226,6 +228,7 @@ type simulation struct {
 	obs  sight.Observation
 	quit bool
 	err  error
+	link *link.Carrier // nil when off
 }
 
 func (s *simulation) print(e game.Event) {
@@ -258,6 +261,9 @@ func (s *simulation) run(ctx context.Context) error {
 				return s.err
 			}
 			s.ses.Step(&s.obs)
+		}
+		if s.link != nil {
+			s.link.LiveScene(s.ses.Scene())
 		}
 	}
 	return s.err
