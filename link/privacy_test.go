@@ -52,6 +52,15 @@ func TestLinkCarriesOnlySmallEvents(t *testing.T) {
 	}
 	require.Positive(t, sent)
 	require.Eventually(t, func() bool { return merged(t, f.carriers[1]) == uint64(sent) }, 60*time.Second, 20*time.Millisecond)
+	// A battle too: its call and live scores cross as plain messages.
+	f.carriers[0].call("bubbles")
+	require.Eventually(t, func() bool { _, ok := f.carriers[1].Battle(firstBattle(f.carriers[0])); return ok }, 30*time.Second, 10*time.Millisecond)
+	f.carriers[0].hearBattle(game.Event{Kind: game.KindBattle, Battle: firstBattle(f.carriers[0]), Game: "bubbles"})
+	f.carriers[0].Live(firstBattle(f.carriers[0]), 120)
+	require.Eventually(t, func() bool {
+		v, _ := f.carriers[1].Battle(firstBattle(f.carriers[0]))
+		return len(v.Rows) == 1 && v.Rows[0].Score == 120
+	}, 30*time.Second, 10*time.Millisecond)
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -71,10 +80,28 @@ func TestLinkCarriesOnlySmallEvents(t *testing.T) {
 	kinds := map[string]int{}
 	for _, m := range seen {
 		parts := strings.SplitN(m.Subject, ".", 3)
-		kinds[strings.Join(parts[:min(2, len(parts))], ".")]++
+		kind := strings.Join(parts[:min(2, len(parts))], ".")
+		kinds[kind]++
+		if parts[0] == "arcade" {
+			// The kiosk's own subjects: events, presence, battles, time.
+			assert.Contains(t, []string{"arcade.ev", "arcade.hb", "arcade.battle", "arcade.live", "arcade.time"}, kind)
+			assert.Less(t, len(m.Data), 1024, m.Subject)
+		}
 	}
+	assert.Positive(t, kinds["arcade.battle"], "the battle call crossed")
+	assert.Positive(t, kinds["arcade.live"], "the live score crossed")
 	// Most of what the spy sees exists only because it listens to
 	// everything: JetStream's advisories and the answers to this test's
 	// own stream queries.
 	t.Logf("%d messages crossed the hub, %d of them events; by subject: %v", len(seen), events, kinds)
+}
+
+// firstBattle is the ID of the first battle a carrier knows.
+func firstBattle(c *Carrier) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.battleOrder) == 0 {
+		return ""
+	}
+	return c.battleOrder[0]
 }
