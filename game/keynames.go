@@ -33,3 +33,20 @@ func KeyNames() []string { return slices.Clone(keyNames) }
 
 // IsKeyName reports whether name is a key the window knows.
 func IsKeyName(name string) bool { return slices.Contains(keyNames, strings.ToLower(name)) }
+
+// typedKeys are keys by what a person types, for the few that are not
+// their own key name.
+var typedKeys = map[string]string{"=": "Equal", "-": "Minus", "/": "Slash", ".": "Period", ";": "Semicolon", "'": "Quote",
+	"[": "BracketLeft", "]": "BracketRight", "\\": "Backslash", "`": "Backquote", " ": "Space"}
+
+// KeyByTyping is the key name for what a person types: "2" is Digit2, "="
+// is Equal; a key name is itself.
+func KeyByTyping(s string) string {
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
+		return "Digit" + s
+	}
+	if k, ok := typedKeys[s]; ok {
+		return k
+	}
+	return s
+}

@@ -24,6 +24,11 @@ type Battery struct {
 	EnergyNowWh  float64 // -1 unknown
 	EnergyFullWh float64 // -1 unknown
 	PowerW       float64 // charge or discharge rate, -1 unknown
+	// ChargeNowAh and CurrentA are for gauges that report charge and
+	// current but no voltage: the time left is then charge over current,
+	// with no energy in between. -1 unknown.
+	ChargeNowAh float64
+	CurrentA    float64
 }
 
 // State is everything the policy needs from one reading.
@@ -94,7 +99,7 @@ func isAdapter(typ string) bool {
 // (µWh) or charge_* (µAh), and not always capacity, so each figure has a
 // fallback.
 func readBattery(dir, name string) Battery {
-	b := Battery{Name: name, Status: "Unknown", Percent: -1, EnergyNowWh: -1, EnergyFullWh: -1, PowerW: -1}
+	b := Battery{Name: name, Status: "Unknown", Percent: -1, EnergyNowWh: -1, EnergyFullWh: -1, PowerW: -1, ChargeNowAh: -1, CurrentA: -1}
 	if st, ok := readAttr(dir, "status"); ok {
 		b.Status = st
 	}
@@ -122,6 +127,12 @@ func readBattery(dir, name string) Battery {
 		b.Percent = clampPercent(cn / cf * 100)
 	}
 
+	if okCN {
+		b.ChargeNowAh = cn / 1e6
+	}
+	if c, ok := readMagnitude(dir, "current_now"); ok { // µA
+		b.CurrentA = c / 1e6
+	}
 	if p, ok := readMagnitude(dir, "power_now"); ok { // µW
 		b.PowerW = p / 1e6
 	} else if c, ok := readMagnitude(dir, "current_now"); ok && okNow { // µA

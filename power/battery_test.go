@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -99,6 +100,7 @@ func TestReadBroken(t *testing.T) {
 	assert.Equal(t, power.Battery{
 		Name: "BAT0", Status: "Unknown",
 		Percent: -1, EnergyNowWh: -1, EnergyFullWh: -1, PowerW: -1,
+		ChargeNowAh: -1, CurrentA: 1.5, // current_now is fine; no charge_now
 	}, s.Batteries[0])
 	assert.Equal(t, []power.Supply{{Name: "ADP1", Type: "Mains"}}, s.Adapters)
 	assert.False(t, s.OnAC)
@@ -125,4 +127,22 @@ func TestReadAttributeBounded(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, s.Batteries, 1)
 	assert.Equal(t, -1.0, s.Batteries[0].EnergyNowWh, "64 ones overflow int64: unknown")
+}
+
+// A gauge that reports charge and current but no voltage: no energy and no
+// watts, yet the time left is charge over current.
+func TestChargeAndCurrentWithoutVoltageGiveMinutesLeft(t *testing.T) {
+	s := read(t, "charge-no-voltage")
+	require.Len(t, s.Batteries, 1)
+	b := s.Batteries[0]
+	assert.InDelta(t, 75, b.Percent, 1e-9)
+	assert.Equal(t, -1.0, b.EnergyNowWh, "no voltage: no energy")
+	assert.Equal(t, -1.0, b.PowerW)
+	assert.InDelta(t, 3, b.ChargeNowAh, 1e-9)
+	assert.InDelta(t, 1.5, b.CurrentA, 1e-9, "the sign is driver convention")
+
+	e := power.NewEstimator(0)
+	minutes, ok := e.Observe(s, time.Now())
+	require.True(t, ok)
+	assert.InDelta(t, 120, minutes, 1e-9, "3 Ah at 1.5 A: two hours")
 }

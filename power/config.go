@@ -32,6 +32,10 @@ type Config struct {
 	SimulatePercent float64 `toml:"simulate_percent"`
 	// SimulateCharging makes the simulated battery charge (on mains).
 	SimulateCharging bool `toml:"simulate_charging"`
+	// AmbientMinPercent is the dimmest the ambient light sensor may make
+	// the screen, in a dark hall; in a bright one it goes up to the
+	// level's brightness_percent. Without a sensor the level's applies.
+	AmbientMinPercent float64 `toml:"ambient_min_percent"`
 	// Levels is the ladder: one on_ac level, and battery levels down to
 	// min_percent 0.
 	Levels []Level `toml:"levels"`
@@ -102,6 +106,7 @@ func DefaultConfig() Config {
 		MinDwellSeconds:   60,
 		HysteresisPercent: 3,
 		SimulatePercent:   -1,
+		AmbientMinPercent: 35,
 		Levels: []Level{
 			{Name: "mains", OnAC: true, BrightnessPercent: 100, DrawFPS: 60, ObjectHz: 15, FaceHz: 10},
 			{Name: "high", MinPercent: 50, BrightnessPercent: 90, DrawFPS: 60, ObjectHz: 10, FaceHz: 8},
@@ -132,6 +137,7 @@ func (c Config) Validate() check.Problems {
 	ps.Range("poll_seconds", c.PollSeconds, 0.5, 3600)
 	ps.Range("min_dwell_seconds", c.MinDwellSeconds, 0, 3600)
 	ps.Range("hysteresis_percent", c.HysteresisPercent, 0, 20)
+	ps.Range("ambient_min_percent", c.AmbientMinPercent, 5, 100)
 	if c.SimulatePercent != -1 && !(c.SimulatePercent >= 0 && c.SimulatePercent <= 100) {
 		ps.Addf("simulate_percent", "is %v, allowed -1 (off) or 0 to 100", c.SimulatePercent)
 	}

@@ -3,6 +3,7 @@ package power
 import (
 	"context"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 )
@@ -16,6 +17,11 @@ type Status struct {
 	Decision    Decision
 	Simulated   bool
 	Read        bool // false until the first reading
+	// The ambient light, smoothed (HaveLux false without a sensor or
+	// before its first reading), and the brightness last set.
+	Lux        float64
+	HaveLux    bool
+	Brightness float64
 }
 
 // Controller runs the power policy in its own goroutine: it reads the
@@ -37,7 +43,16 @@ type Controller struct {
 	// writes the backlight: the game loop never waits on sysfs. The
 	// newest value wins.
 	bright chan float64
+
+	// The ambient light sensor, nil when there is none; the follower is
+	// used on Run's goroutine (and by Poll under mu).
+	ambient  *AmbientSensor
+	light    *LightFollower
+	lightErr string // the last read failure logged
 }
+
+// lightEvery is how often the ambient light is read.
+const lightEvery = 2 * time.Second
 
 // NewController builds the controller. apply receives each new budget (the
 // pipeline's); dimmer may be nil when there is no backlight to set.
@@ -49,6 +64,11 @@ func NewController(cfg Config, apply func(Budget), dimmer *Dimmer, log *slog.Log
 	if _, ok := Simulated(cfg); ok {
 		c.read = func() (State, error) { s, _ := Simulated(c.cfg); return s, nil }
 	}
+	if a, err := FindAmbient(cfg.SysfsRoot); err == nil {
+		c.ambient, c.light = a, NewLightFollower()
+		log.Info("ambient light sensor: the brightness follows the hall's light", "sensor", a.Dir,
+			"dimmest_percent", cfg.AmbientMinPercent)
+	}
 	return c
 }
 
@@ -57,6 +77,13 @@ func NewController(cfg Config, apply func(Budget), dimmer *Dimmer, log *slog.Log
 func (c *Controller) Run(ctx context.Context) {
 	t := time.NewTicker(c.cfg.PollInterval())
 	defer t.Stop()
+	var lightTick <-chan time.Time
+	if c.ambient != nil {
+		lt := time.NewTicker(lightEvery)
+		defer lt.Stop()
+		lightTick = lt.C
+		c.FollowLight(time.Now())
+	}
 	for {
 		c.Poll(time.Now())
 		for polled := false; !polled; {
@@ -65,10 +92,46 @@ func (c *Controller) Run(ctx context.Context) {
 				return
 			case b := <-c.bright:
 				c.setBrightness(b)
+			case now := <-lightTick:
+				c.FollowLight(now)
 			case <-t.C:
 				polled = true
 			}
 		}
+	}
+}
+
+// FollowLight reads the ambient light and moves the brightness with it,
+// between [power] ambient_min_percent and the level's brightness, unless
+// the presenter set the brightness (that holds until the level changes).
+func (c *Controller) FollowLight(now time.Time) {
+	if c.ambient == nil {
+		return
+	}
+	lux, err := c.ambient.Lux()
+	if err != nil {
+		if err.Error() != c.lightErr {
+			c.lightErr = err.Error()
+			c.log.Warn("cannot read the ambient light; the brightness stays", "err", err)
+		}
+		return
+	}
+	c.lightErr = ""
+	c.mu.Lock()
+	c.light.Take(lux, now)
+	c.status.Lux, c.status.HaveLux = c.light.Lux()
+	if c.policy.Overridden() || !c.status.Read {
+		c.mu.Unlock()
+		return
+	}
+	b, moved := c.light.Brightness(c.cfg.AmbientMinPercent, c.status.Decision.Budget.BrightnessPercent)
+	if moved {
+		c.status.Brightness = b
+	}
+	c.mu.Unlock()
+	if moved {
+		c.log.Debug("brightness follows the light", "lux", math.Round(lux), "percent", b)
+		c.setBrightness(b)
 	}
 }
 
@@ -83,13 +146,24 @@ func (c *Controller) Poll(now time.Time) {
 	minutes, have := c.est.Observe(s, now)
 	d, changed := c.policy.Update(s.Percent, s.Charging, s.OnAC, minutes, have, now)
 	_, simulated := Simulated(c.cfg)
-	c.status = Status{State: s, MinutesLeft: minutes, HaveMinutes: have, Decision: d, Simulated: simulated, Read: true}
+	lux, haveLux, bright := c.status.Lux, c.status.HaveLux, c.status.Brightness
+	c.status = Status{State: s, MinutesLeft: minutes, HaveMinutes: have, Decision: d, Simulated: simulated, Read: true,
+		Lux: lux, HaveLux: haveLux, Brightness: bright}
+	if changed {
+		// A new level: its brightness, or with a light sensor the
+		// brightness for the hall's light under the new ceiling.
+		bright = d.Budget.BrightnessPercent
+		if c.light != nil {
+			bright, _ = c.light.Brightness(c.cfg.AmbientMinPercent, d.Budget.BrightnessPercent)
+		}
+		c.status.Brightness = bright
+	}
 	c.mu.Unlock()
 	if changed {
 		c.log.Info("power level", "level", d.Level, "battery_percent", s.Percent, "on_ac", s.OnAC,
-			"brightness", d.Budget.BrightnessPercent, "draw_fps", d.Budget.DrawFPS,
+			"brightness", bright, "draw_fps", d.Budget.DrawFPS,
 			"object_hz", d.Budget.ObjectHz, "face_hz", d.Budget.FaceHz)
-		c.put(d.Budget)
+		c.put(d.Budget, bright)
 	}
 }
 
@@ -99,7 +173,7 @@ func (c *Controller) Poll(now time.Time) {
 func (c *Controller) Nudge(delta float64) {
 	c.mu.Lock()
 	b := c.policy.Nudge(delta)
-	c.status.Decision.Budget.BrightnessPercent = b
+	c.status.Decision.Budget.BrightnessPercent, c.status.Brightness = b, b
 	c.mu.Unlock()
 	c.log.Info("brightness set by the presenter", "percent", b)
 	for {
@@ -133,9 +207,9 @@ func (c *Controller) Status() Status {
 	return c.status
 }
 
-func (c *Controller) put(b Budget) {
+func (c *Controller) put(b Budget, brightness float64) {
 	if c.apply != nil {
 		c.apply(b)
 	}
-	c.setBrightness(b.BrightnessPercent)
+	c.setBrightness(brightness)
 }

@@ -25,6 +25,12 @@ type Estimator struct {
 	anchorAt time.Time
 	anchored bool // anchorWh is set
 	ticked   bool // anchorAt is a real tick, not merely when we first looked
+
+	// For gauges with charge and current but no voltage (so no energy):
+	// the smoothed current, in amperes.
+	amps     float64
+	haveAmps bool
+	ampsAt   time.Time
 }
 
 // NewEstimator returns an estimator with time constant tau (DefaultTau if
@@ -46,6 +52,15 @@ func (e *Estimator) Observe(s State, now time.Time) (minutesLeft float64, ok boo
 		return 0, false
 	}
 	wh := totalEnergy(s.Batteries)
+	if wh < 0 {
+		if ah, amps, ok := chargeAndCurrent(s.Batteries, s.OnAC); ok {
+			// No voltage, so no energy: charge over current is the time
+			// left all the same.
+			e.amps = smooth(e.amps, amps, e.haveAmps, now.Sub(e.ampsAt), e.tau)
+			e.haveAmps, e.ampsAt = true, now
+			return ah / e.amps * 60, true
+		}
+	}
 	derived, okDerived := e.fromEnergy(wh, now)
 	switch {
 	case s.DrawWatts > 0:
@@ -70,6 +85,37 @@ func (e *Estimator) sample(w float64, now time.Time) {
 		e.watts += (1 - math.Exp(-float64(dt)/float64(e.tau))) * (w - e.watts)
 	}
 	e.at = now
+}
+
+// smooth folds v into the average avg over dt with time constant tau; the
+// first value is taken as it is.
+func smooth(avg, v float64, have bool, dt, tau time.Duration) float64 {
+	if !have {
+		return v
+	}
+	if dt <= 0 {
+		return avg
+	}
+	return avg + (1-math.Exp(-float64(dt)/float64(tau)))*(v-avg)
+}
+
+// chargeAndCurrent is the charge left (Ah) and the discharge current (A)
+// over all batteries, when every battery reports its charge and the ones
+// draining their current, and something drains.
+func chargeAndCurrent(bs []Battery, onAC bool) (ah, amps float64, ok bool) {
+	for _, b := range bs {
+		if b.ChargeNowAh < 0 {
+			return 0, 0, false
+		}
+		ah += b.ChargeNowAh
+		if discharging(b.Status, onAC) {
+			if b.CurrentA < 0 {
+				return 0, 0, false
+			}
+			amps += b.CurrentA
+		}
+	}
+	return ah, amps, len(bs) > 0 && amps > 0
 }
 
 // fromEnergy tracks the energy total and returns the draw implied by its

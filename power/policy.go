@@ -160,6 +160,10 @@ func (p *Policy) Nudge(deltaPercent float64) float64 {
 	return p.override
 }
 
+// Overridden is true while the presenter's brightness holds (until the
+// level changes): the ambient light does not move it then.
+func (p *Policy) Overridden() bool { return p.override >= 0 }
+
 func (p *Policy) isBattery(i int) bool { return i >= 0 && !p.ladder.levels[i].OnAC }
 
 func (p *Policy) better(a, b int) bool {

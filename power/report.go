@@ -11,6 +11,8 @@ type Report struct {
 	Level          string   `json:"level"`
 	Critical       bool     `json:"critical"`
 	Budget         Budget   `json:"budget"`
+	// AmbientLux is the ambient light sensor's reading, null without one.
+	AmbientLux *float64 `json:"ambient_lux"`
 }
 
 // NewReport builds the report for a reading, its estimate and the decision.
@@ -43,7 +45,8 @@ func Simulated(cfg Config) (State, bool) {
 		status = "Charging"
 	}
 	return summarize(State{
-		Batteries: []Battery{{Name: "simulated", Status: status, Percent: clampPercent(p), EnergyNowWh: -1, EnergyFullWh: -1, PowerW: -1}},
-		Adapters:  []Supply{{Name: "simulated", Type: "Mains", Online: cfg.SimulateCharging}},
+		Batteries: []Battery{{Name: "simulated", Status: status, Percent: clampPercent(p), EnergyNowWh: -1, EnergyFullWh: -1, PowerW: -1,
+			ChargeNowAh: -1, CurrentA: -1}},
+		Adapters: []Supply{{Name: "simulated", Type: "Mains", Online: cfg.SimulateCharging}},
 	}), true
 }

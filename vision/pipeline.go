@@ -22,11 +22,29 @@ type Budget struct {
 	ObjectHz float64 `toml:"object_hz"` // object detections per second
 	FaceHz   float64 `toml:"face_hz"`   // face detections per second
 	MotionHz float64 `toml:"motion_hz"` // motion measurements per second
+	// Idle is [budget.idle]: the attract screen's budget with nobody in
+	// view. The kiosk's budgeter reads it; the pipeline runs whatever
+	// rates it is given.
+	Idle IdleBudget `toml:"idle"`
 }
 
-// DefaultBudget is the full-power budget.
+// IdleBudget is what an idle booth spends: after AfterSeconds of nobody
+// in view on the attract screen, these rates (each capped by the power
+// level's). 0 after_seconds never idles.
+type IdleBudget struct {
+	AfterSeconds float64 `toml:"after_seconds"`
+	DrawFPS      float64 `toml:"draw_fps"`
+	ObjectHz     float64 `toml:"object_hz"`
+	FaceHz       float64 `toml:"face_hz"`
+	MotionHz     float64 `toml:"motion_hz"`
+}
+
+// DefaultBudget is the full-power budget. Idle: a smooth enough attract
+// screen, a person looked for twice a second, no faces, motion kept so
+// that a wave is seen at once.
 func DefaultBudget() Budget {
-	return Budget{DrawFPS: 60, ObjectHz: 15, FaceHz: 10, MotionHz: 30}
+	return Budget{DrawFPS: 60, ObjectHz: 15, FaceHz: 10, MotionHz: 30,
+		Idle: IdleBudget{AfterSeconds: 60, DrawFPS: 20, ObjectHz: 2, FaceHz: 0, MotionHz: 15}}
 }
 
 // Validate reports every bad value, keyed relative to [budget].
@@ -36,8 +54,16 @@ func (b Budget) Validate() check.Problems {
 	ps.Range("object_hz", b.ObjectHz, 0, 60)
 	ps.Range("face_hz", b.FaceHz, 0, 60)
 	ps.Range("motion_hz", b.MotionHz, 0, 120)
+	ps.Range("idle.after_seconds", b.Idle.AfterSeconds, 0, 86400)
+	ps.Range("idle.draw_fps", b.Idle.DrawFPS, 1, 240)
+	ps.Range("idle.object_hz", b.Idle.ObjectHz, 0, 60)
+	ps.Range("idle.face_hz", b.Idle.FaceHz, 0, 60)
+	ps.Range("idle.motion_hz", b.Idle.MotionHz, 1, 120)
 	return ps
 }
+
+// Rates is the budget without its idle part: what the pipeline runs.
+func (b Budget) Rates() Budget { b.Idle = IdleBudget{}; return b }
 
 // Pipeline runs object detection, face detection and motion off the game
 // loop, each in its own goroutine at the rate the budget allows, always on

@@ -92,7 +92,10 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		log.Info("playing the demo reel: the hunt asks for what it shows", "items", items)
 		games.Hunt.Items = items
 	}
-	ctl, stopPower := startPower(ctx, l, pipe, log)
+	// Each scene runs only what it needs, capped by the power level; an
+	// idle attract screen sleeps lightly.
+	budget := kiosk.NewBudgeter(l.Budget, games.WaveThreshold, pipe.SetBudget)
+	ctl, stopPower := startPower(ctx, l, budget, log)
 	defer stopPower()
 	// The games' random source is seeded from the clock, so rounds differ
 	// from day to day; a recording keeps the seed.
@@ -120,7 +123,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		}()
 	}
 	deps := screen.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
-		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier,
+		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,
 		Camera: func() screen.CameraStatus {
 			st := src.State()
 			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason}
@@ -151,27 +154,18 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	return err
 }
 
-// startPower runs the power policy: each level's budget, capped by the
-// configured [budget], goes to the pipeline and the screen; the brightness
-// goes to the backlight when there is one the kiosk may set.
-// The returned stop ends its goroutine and waits for it.
-func startPower(ctx context.Context, l kiosk.Loaded, pipe *vision.Pipeline, log *slog.Logger) (*power.Controller, func()) {
+// startPower runs the power policy: each level's budget goes to the
+// budgeter (which caps it by [budget] and the scene's needs), the
+// brightness to the backlight when there is one the kiosk may set. The
+// returned stop ends its goroutine and waits for it.
+func startPower(ctx context.Context, l kiosk.Loaded, budget *kiosk.Budgeter, log *slog.Logger) (*power.Controller, func()) {
 	var dimmer *power.Dimmer
 	if bl, err := power.FindBacklight(l.Power.SysfsRoot, l.Power.Backlight); err != nil {
 		log.Info("no screen backlight to set; brightness stays as it is", "reason", err)
 	} else {
 		dimmer = power.NewDimmer(bl, log)
 	}
-	full := l.Budget
-	apply := func(b power.Budget) {
-		pipe.SetBudget(vision.Budget{
-			DrawFPS:  min(full.DrawFPS, b.DrawFPS),
-			ObjectHz: min(full.ObjectHz, b.ObjectHz),
-			FaceHz:   min(full.FaceHz, b.FaceHz),
-			MotionHz: full.MotionHz,
-		})
-	}
-	ctl := power.NewController(l.Power, apply, dimmer, log)
+	ctl := power.NewController(l.Power, budget.Level, dimmer, log)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

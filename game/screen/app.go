@@ -30,6 +30,16 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 )
 
+// Budget follows the scene on screen and what the camera sees, so that
+// the pipeline runs only what the scene needs and an empty booth sleeps
+// lightly (kiosk.Budgeter is one).
+type Budget interface {
+	// Follow takes the scene and the newest observation after each update.
+	Follow(sc game.Scene, obs *sight.Observation, now time.Time)
+	// Idle reports whether the booth sleeps lightly, and since when.
+	Idle() (bool, time.Time)
+}
+
 // Eyes is the vision side as the window sees it: the newest picture and
 // observation, taken without waiting, and the draw rate the budget allows.
 // vision.Pipeline is one; the window never links OpenCV itself.
@@ -66,6 +76,9 @@ type Deps struct {
 	Power *power.Controller
 	// Link is this carrier's link to the others; nil when it is off.
 	Link *link.Carrier
+	// Budget follows the scene on screen, so the pipeline runs only what
+	// it needs; nil: whatever the pipeline was given.
+	Budget Budget
 	// Camera reports the camera's state; nil when the source has no
 	// watchdog.
 	Camera func() CameraStatus
@@ -256,6 +269,9 @@ func (a *App) Update() error {
 	ses.Advance(now, &a.obs)
 	a.tick = ses.Tick()
 	a.followBattle(ses.Scene(), now)
+	if a.deps.Budget != nil {
+		a.deps.Budget.Follow(ses.Scene(), &a.obs, now)
+	}
 	// Ticks come in bursts when drawing is slow, so their rate is counted
 	// over whole seconds.
 	if el := now.Sub(a.logicFrom); el >= time.Second {

@@ -247,7 +247,7 @@ type operator struct {
 	n     int
 }
 
-const overlayLines = 11
+const overlayLines = 13
 
 // overlayFigures are what one line of the overlay shows, as shown (rates
 // in tenths): a line is written again when they differ from its last.
@@ -366,6 +366,17 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 				b = append(b, f.s[:min(len(f.s), 60)]...)
 			}
 			return b
+		})
+	}
+	if bg := a.deps.Budget; bg != nil {
+		idle, since := bg.Idle()
+		f := overlayFigures{on: idle, up: since.Unix()}
+		o.line(f, func(b []byte, f overlayFigures) []byte {
+			if f.on {
+				// Nobody in view: the attract screen sleeps lightly.
+				return since.Local().AppendFormat(append(b, "budget   idle since "...), "15:04:05")
+			}
+			return append(b, "budget   awake: each scene runs what it needs"...)
 		})
 	}
 	if why := a.deps.Session.BoardProblem(); why != "" {
@@ -494,7 +505,8 @@ func appendString(b []byte, s string, width int) []byte {
 // batteryShown is what the battery line shows.
 type batteryShown struct {
 	known, read, hasBattery, onAC, charging, haveMinutes, simulated bool
-	percent, minutes                                                int
+	percent, minutes, lux, brightness                               int
+	haveLux                                                         bool
 	decision                                                        power.Decision
 }
 
@@ -506,7 +518,7 @@ func (a *App) batteryShown() batteryShown {
 	return batteryShown{known: true, read: st.Read, hasBattery: st.State.HasBattery, onAC: st.State.OnAC,
 		charging: st.State.Charging, haveMinutes: st.HaveMinutes, simulated: st.Simulated,
 		percent: int(math.RoundToEven(st.State.Percent)), minutes: int(math.RoundToEven(st.MinutesLeft)),
-		decision: st.Decision}
+		decision: st.Decision, haveLux: st.HaveLux, lux: int(math.Round(st.Lux)), brightness: int(math.Round(st.Brightness))}
 }
 
 // batteryLine is the operator overlay's power line.
@@ -519,7 +531,11 @@ func (a *App) batteryLine() string {
 		return "reading..."
 	}
 	if !st.State.HasBattery {
-		return fmt.Sprintf("no battery (mains)   level %s", st.Decision.Level)
+		line := fmt.Sprintf("no battery (mains)   level %s", st.Decision.Level)
+		if st.HaveLux {
+			line += fmt.Sprintf("   light %.0f lux: screen %.0f%%", st.Lux, st.Brightness)
+		}
+		return line
 	}
 	src := "battery"
 	switch {
@@ -537,8 +553,12 @@ func (a *App) batteryLine() string {
 		sim = " (simulated)"
 	}
 	bd := st.Decision.Budget
-	return fmt.Sprintf("%s %s%s%s   level %s: %.0f%% bright, %.0f fps, %.0f/%.0f Hz",
+	line := fmt.Sprintf("%s %s%s%s   level %s: %.0f%% bright, %.0f fps, %.0f/%.0f Hz",
 		percent(st.State.Percent), src, left, sim, st.Decision.Level, bd.BrightnessPercent, bd.DrawFPS, bd.ObjectHz, bd.FaceHz)
+	if st.HaveLux {
+		line += fmt.Sprintf("   light %.0f lux: screen %.0f%%", st.Lux, st.Brightness)
+	}
+	return line
 }
 
 func percent(p float64) string {

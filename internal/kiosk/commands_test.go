@@ -190,7 +190,9 @@ func TestPowerReadsFixtures(t *testing.T) {
 	}{
 		{"framework", map[string]any{"battery_percent": 49.1, "on_ac": false, "charging": false, "level": "medium"}},
 		{"desktop", map[string]any{"battery_percent": nil, "on_ac": true, "level": "mains", "minutes_left": nil}},
-		{"charge-only", map[string]any{"on_ac": true, "level": "mains"}},
+		{"charge-only", map[string]any{"on_ac": true, "level": "mains", "ambient_lux": nil}},
+		// Charge and current but no voltage: the time left all the same.
+		{"charge-no-voltage", map[string]any{"battery_percent": 75.0, "minutes_left": 120.0, "ambient_lux": nil}},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture, func(t *testing.T) {
@@ -209,7 +211,17 @@ func TestPowerReadsFixtures(t *testing.T) {
 			}
 		})
 	}
-	code, out, errOut := kiosk(t, "power", "--config", testenv.Path("config.toml"), "--set", "power.simulate_percent=15", "--json")
+	// With an ambient light sensor its lux are in the report.
+	root := t.TempDir()
+	sensor := filepath.Join(root, "bus", "iio", "devices", "iio:device0")
+	require.NoError(t, os.MkdirAll(sensor, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(sensor, "in_illuminance_raw"), []byte("1234\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(sensor, "in_illuminance_scale"), []byte("0.1\n"), 0o644))
+	code, out, errOut := kiosk(t, "power", "--config", testenv.Path("config.toml"), "--sysfs", root, "--json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"ambient_lux":123.4`)
+
+	code, out, errOut = kiosk(t, "power", "--config", testenv.Path("config.toml"), "--set", "power.simulate_percent=15", "--json")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"level":"low"`)
 	assert.Contains(t, out, `"battery_percent":15`)

@@ -35,6 +35,13 @@ func cmdPower(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	minutes, haveMinutes := power.NewEstimator(power.DefaultTau).Observe(state, time.Now())
 	d := power.Pick(l.Power.Levels, state.Percent, state.Charging, state.OnAC, minutes, haveMinutes)
 	rep := power.NewReport(state, minutes, haveMinutes, d)
+	if a, err := power.FindAmbient(l.Power.SysfsRoot); err == nil {
+		if lux, err := a.Lux(); err == nil {
+			rep.AmbientLux = &lux
+		} else {
+			log.Warn("cannot read the ambient light", "err", err)
+		}
+	}
 	if *asJSON {
 		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 			return err
@@ -50,6 +57,12 @@ func cmdPower(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "battery %s, charging %v, on mains %v, left %s\nlevel %s: brightness %.0f %%, draw %.0f fps, objects %.0f/s, faces %.0f/s\n",
 			pct, rep.Charging, rep.OnAC, left, rep.Level,
 			rep.Budget.BrightnessPercent, rep.Budget.DrawFPS, rep.Budget.ObjectHz, rep.Budget.FaceHz)
+		if rep.AmbientLux != nil {
+			fmt.Fprintf(stdout, "ambient light %.0f lux: the brightness follows it from %.0f %% up to the level's\n",
+				*rep.AmbientLux, l.Power.AmbientMinPercent)
+		} else {
+			fmt.Fprintln(stdout, "ambient light: no sensor (the level's brightness applies)")
+		}
 	}
 	if *apply {
 		bl, err := power.FindBacklight(l.Power.SysfsRoot, l.Power.Backlight)

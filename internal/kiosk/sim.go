@@ -22,7 +22,8 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// parseKeys reads --keys: KEY@SECONDS,... by the names in [keys].
+// parseKeys reads --keys: KEY@SECONDS,... by the names in [keys], or as
+// typed ("2" for Digit2, "=" for Equal).
 func parseKeys(s string, keys game.KeyConfig) ([]game.ScriptedKey, error) {
 	if s == "" {
 		return nil, nil
@@ -30,6 +31,7 @@ func parseKeys(s string, keys game.KeyConfig) ([]game.ScriptedKey, error) {
 	var out []game.ScriptedKey
 	for _, item := range strings.Split(s, ",") {
 		k, at, ok := strings.Cut(strings.TrimSpace(item), "@")
+		k = game.KeyByTyping(k) // "2" as typed is Digit2
 		secs, err := strconv.ParseFloat(at, 64)
 		if !ok || k == "" || err != nil || secs < 0 {
 			return nil, fmt.Errorf("%w: --keys wants KEY@SECONDS,... (for example N@12,V@20), got %q", errUsage, item)
@@ -49,7 +51,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip")
 	seed := fs.Uint64("seed", 1, "seed of the games' random source: the same seed and clip give the same game")
 	seconds := fs.Float64("seconds", 0, "stop after this much game time (0: when a non-looping clip ends)")
-	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names (N@12,V@20,Digit2@30)")
+	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names or as typed (N@12,V@20,2@30 for Digit2)")
 	recordTo := fs.String("record", "", "also record the session (observations and keys, never a picture) into FILE")
 	replay := fs.String("replay", "", "play a recording made with --record instead of a clip: no camera, model or ONNX Runtime")
 	if err := parse(fs, args); err != nil {

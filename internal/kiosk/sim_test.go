@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -233,4 +235,14 @@ func TestSimReplayRefusesABadFile(t *testing.T) {
 	code, _, errOut = kiosk(t, "sim", "--replay", bad, "--game", "hunt")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "give it alone")
+}
+
+// --keys takes keys as a person types them: 2 is Digit2, = is Equal; the
+// same check applies (a key bound to nothing is refused).
+func TestKeysAsTyped(t *testing.T) {
+	keys, err := parseKeys("2@3,=@1,N@2", game.DefaultKeyConfig())
+	require.NoError(t, err)
+	assert.Equal(t, []game.ScriptedKey{{Key: "Equal", At: time.Second}, {Key: "N", At: 2 * time.Second}, {Key: "Digit2", At: 3 * time.Second}}, keys)
+	_, err = parseKeys("Q@1", game.DefaultKeyConfig())
+	assert.ErrorContains(t, err, `"Q" is not bound`)
 }

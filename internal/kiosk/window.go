@@ -20,7 +20,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	windowed := fs.Bool("windowed", false, "show a window instead of the full screen (same as --set display.fullscreen=false)")
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
 	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
-	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names (N@12,V@20)")
+	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names or as typed (N@12,V@20,2@30)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	out := fs.String("out", "", "PNG file to write")
 	start := fs.String("game", "", "start this game at once (countdown, then play) instead of the attract screen")
 	recordTo := fs.String("record", "", "record the session until the picture is taken (observations and keys, never a picture)")
-	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names")
+	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names or as typed (2 for Digit2)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
