@@ -10,7 +10,7 @@ ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: all deps models build run test bench bench-power bench-draw bench-link install-service clean
+.PHONY: all deps models build run test bench bench-power bench-scenes bench-draw bench-link install-service clean
 
 all: build
 
@@ -49,6 +49,13 @@ bench: deps models build $(REEL)
 # window under Xvfb so that the software renderer keeps up.
 bench-power: deps models build $(REEL)
 	$(XVFB) $(BIN) bench --power --config $(CONFIG) --source file:$(REEL) --seconds 40 \
+		--set display.width=640 --set display.height=400 $(ARGS)
+
+# CPU of each scene (attract with people and idle, each game) at the mains
+# and the lowest battery level, headless and in the window under Xvfb, now
+# and as before scenes said what they need (BENCHMARKS.md).
+bench-scenes: deps models build
+	$(XVFB) $(BIN) bench --scenes --config $(CONFIG) --source file:.cache/media/vtest.avi \
 		--set display.width=640 --set display.height=400 $(ARGS)
 
 # Heap allocations per drawn frame, scene by scene, in the real window under

@@ -22,9 +22,12 @@ type Budget struct {
 	ObjectHz float64 `toml:"object_hz"` // object detections per second
 	FaceHz   float64 `toml:"face_hz"`   // face detections per second
 	MotionHz float64 `toml:"motion_hz"` // motion measurements per second
+	// ByScene runs in each scene only what it uses (the kiosk's budgeter
+	// reads it; the pipeline runs whatever rates it is given); false runs
+	// every scene at the full rates, as the kiosk did before.
+	ByScene bool `toml:"by_scene"`
 	// Idle is [budget.idle]: the attract screen's budget with nobody in
-	// view. The kiosk's budgeter reads it; the pipeline runs whatever
-	// rates it is given.
+	// view, read by the budgeter too.
 	Idle IdleBudget `toml:"idle"`
 }
 
@@ -43,7 +46,7 @@ type IdleBudget struct {
 // screen, a person looked for twice a second, no faces, motion kept so
 // that a wave is seen at once.
 func DefaultBudget() Budget {
-	return Budget{DrawFPS: 60, ObjectHz: 15, FaceHz: 10, MotionHz: 30,
+	return Budget{DrawFPS: 60, ObjectHz: 15, FaceHz: 10, MotionHz: 30, ByScene: true,
 		Idle: IdleBudget{AfterSeconds: 60, DrawFPS: 20, ObjectHz: 2, FaceHz: 0, MotionHz: 15}}
 }
 
@@ -62,8 +65,8 @@ func (b Budget) Validate() check.Problems {
 	return ps
 }
 
-// Rates is the budget without its idle part: what the pipeline runs.
-func (b Budget) Rates() Budget { b.Idle = IdleBudget{}; return b }
+// Rates is the budget without the budgeter's parts: what the pipeline runs.
+func (b Budget) Rates() Budget { b.Idle, b.ByScene = IdleBudget{}, false; return b }
 
 // Pipeline runs object detection, face detection and motion off the game
 // loop, each in its own goroutine at the rate the budget allows, always on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -59,13 +60,14 @@ type OpenCVResult struct {
 var benchStages = []string{"capture", "preprocess", "inference", "postprocess", "tracking", "motion", "faces"}
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S] | bench --draw [--frames N] | bench --link [--seconds S]", stderr)
+	fs, c := newFlags("bench", "bench [--source SPEC] [--frames N] [--json] [--compare-opencv] | bench --power [--seconds S] | bench --scenes [--seconds S] | bench --draw [--frames N] | bench --link [--seconds S]", stderr)
 	source := fs.String("source", "", "clip to measure on (default: source.demo)")
 	frames := fs.Int("frames", 300, "frames to measure after 20 frames of warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	compare := fs.Bool("compare-opencv", false, "also run the object model through OpenCV's DNN module with the same thread count")
 	levels := fs.Bool("power", false, "instead, run the real kiosk window at each power level (simulated battery) and measure its CPU")
-	seconds := fs.Float64("seconds", 60, "with --power: seconds per level; with --link: seconds per phase")
+	seconds := fs.Float64("seconds", 60, "with --power: seconds per level; with --link: seconds per phase; with --scenes: seconds per measurement (default 15)")
+	scenes := fs.Bool("scenes", false, "instead, measure the CPU of each scene at the mains and the lowest battery level, headless and (with a display) in the window, as it runs now and as it ran before scenes said what they need")
 	linkBench := fs.Bool("link", false, "instead, measure the carrier link: a hub and three carriers on 127.0.0.1 (bytes on the wire, latency, memory)")
 	draw := fs.Bool("draw", false, "instead, run the real kiosk window through every scene and print each one's heap allocations per drawn frame (--frames per scene), one JSON line per scene")
 	if err := parse(fs, args); err != nil {
@@ -90,6 +92,18 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *levels {
 		return benchPower(ctx, l, c.sets, sp.String(), *seconds, *asJSON, stdout, stderr)
+	}
+	if *scenes {
+		if sp.Kind != "file" {
+			return fmt.Errorf("%w: bench --scenes measures a clip (file:PATH), not %s", errUsage, sp)
+		}
+		per := 15.0
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "seconds" {
+				per = *seconds
+			}
+		})
+		return benchSceneCPU(ctx, l, c.sets, l.Resolve(sp.Path), per, *asJSON, stdout, stderr)
 	}
 	if *draw {
 		return benchDraw(ctx, l, c.sets, sp.String(), *frames, stdout, stderr)

@@ -21,9 +21,9 @@ type Budgeter struct {
 	full  vision.Budget
 	apply func(vision.Budget)
 	quiet *game.Quiet
-	// asBefore ignores the scenes' needs and idling: every scene runs at
-	// the level's full rates, as the kiosk did before scenes said what
-	// they need (bench --scenes measures both in one run).
+	// asBefore ignores the scenes' needs and idling ([budget] by_scene =
+	// false): every scene runs at the level's full rates, as the kiosk did
+	// before scenes said what they need (bench --scenes measures both).
 	asBefore bool
 
 	mu        sync.Mutex
@@ -41,7 +41,7 @@ type Budgeter struct {
 // NewBudgeter starts with [budget] full and the attract screen's needs;
 // apply takes each new budget (the pipeline's SetBudget).
 func NewBudgeter(full vision.Budget, waveThreshold float64, apply func(vision.Budget)) *Budgeter {
-	b := &Budgeter{full: full, apply: apply, needs: game.NeedsOf(game.NewAttract(nil)),
+	b := &Budgeter{full: full, apply: apply, needs: game.NeedsOf(game.NewAttract(nil)), asBefore: !full.ByScene,
 		quiet: game.NewQuiet(time.Duration(full.Idle.AfterSeconds*float64(time.Second)), waveThreshold)}
 	b.mu.Lock()
 	b.update()

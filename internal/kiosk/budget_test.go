@@ -83,8 +83,8 @@ func TestBudgeterIdlesWithNobodyAndWakesAtOnce(t *testing.T) {
 	assert.False(t, idle)
 	assert.Equal(t, vision.Budget{DrawFPS: 60, ObjectHz: 4, FaceHz: 0, MotionHz: 30}, b.Current())
 
+	full.ByScene = false
 	before := NewBudgeter(full, 0.1, nil)
-	before.asBefore = true
 	before.Follow(att, still, t0)
 	before.Follow(att, still, t0.Add(time.Hour))
 	idle, _ = before.Idle()
