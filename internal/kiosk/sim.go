@@ -113,10 +113,13 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.Hunt.Items = items
 	}
 	sim := &simulation{
-		pipe:  pipe,
-		src:   src,
-		enc:   json.NewEncoder(stdout),
-		limit: time.Duration(*seconds * float64(time.Second)),
+		pipe: pipe,
+		// As the window does: each scene runs only what it uses (on clip
+		// time, so the same clip and seed give the same game).
+		budget: NewBudgeter(l.Budget, cfg.WaveThreshold, pipe.SetBudget),
+		src:    src,
+		enc:    json.NewEncoder(stdout),
+		limit:  time.Duration(*seconds * float64(time.Second)),
 	}
 	// The same session the window drives, on clip time, with a board in
 	// memory: ranks as the booth would give them, nothing written.
@@ -227,10 +230,11 @@ type simulation struct {
 	enc   *json.Encoder
 	limit time.Duration
 
-	obs  sight.Observation
-	quit bool
-	err  error
-	link *link.Carrier // nil when off
+	obs    sight.Observation
+	quit   bool
+	err    error
+	link   *link.Carrier // nil when off
+	budget *Budgeter
 }
 
 func (s *simulation) print(e game.Event) {
@@ -264,12 +268,16 @@ func (s *simulation) run(ctx context.Context) error {
 			}
 			s.ses.Step(&s.obs)
 		}
+		s.budget.Follow(s.ses.Scene(), &s.obs, simEpoch.Add(ts))
 		if s.link != nil {
 			s.link.LiveScene(s.ses.Scene())
 		}
 	}
 	return s.err
 }
+
+// simEpoch is where clip time starts for the budgeter's clock.
+var simEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // simClock is simulated time for the watchdog: its waits take no real time.
 type simClock struct {
