@@ -393,3 +393,37 @@ func TestCheckListen(t *testing.T) {
 	require.Len(t, ps, 1)
 	assert.Equal(t, "http.listen", ps[0].Key)
 }
+
+// What the frame loop pays per update and per frame drawn.
+func BenchmarkTickedAndDrawn(b *testing.B) {
+	s := health.New(health.Options{})
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Ticked(now, 1)
+		s.Drawn(now)
+	}
+}
+
+// What one scrape of /metrics costs, with every part watched.
+func BenchmarkScrape(b *testing.B) {
+	s := health.New(health.Options{})
+	s.WatchCamera(func() health.Camera { return health.Camera{Up: true, FPS: 30} })
+	s.WatchDetectors(func() []health.Detector { return []health.Detector{{Name: "objects"}, {Name: "faces"}} })
+	s.WatchPower(func() health.Power {
+		return health.Power{Read: true, Level: "mains", Levels: []string{"mains", "high", "medium", "low", "critical"}, OnAC: true, Percent: -1, DrawWatts: -1}
+	})
+	s.WatchLink(func() health.Link { return health.Link{} })
+	for _, d := range []string{"objects", "faces"} {
+		s.DetectorRan(d, 10*time.Millisecond, nil)
+	}
+	h := s.Handler()
+	b.ReportAllocs()
+	size := 0
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, health.MetricsPath, nil))
+		size = rec.Body.Len()
+	}
+	b.ReportMetric(float64(size), "bytes/scrape")
+}
