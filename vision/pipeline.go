@@ -306,15 +306,11 @@ func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 		primary, hasPrimary = d.tracker.Primary()
 	}
 	trackTime := time.Since(t0)
-	p.publish(d, info, err, timings, tracks, primary, hasPrimary, trackTime)
 	if p.ran != nil {
-		p.ran(d.name, timings, err)
+		// Deferred before the lock is taken, so it runs once the lock is
+		// released.
+		defer p.ran(d.name, timings, err)
 	}
-}
-
-// publish puts one detector run's result into the observation and status.
-func (p *Pipeline) publish(d *detection, info FrameInfo, err error, timings sight.Timings, tracks []sight.Track,
-	primary sight.Track, hasPrimary bool, trackTime time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if changed := (err == nil) != (d.status.Err == nil); changed || (err != nil && err.Error() != d.status.Err.Error()) {
