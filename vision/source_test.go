@@ -277,7 +277,9 @@ func TestPipelineTellsEachDetectorRun(t *testing.T) {
 		err  bool
 	}
 	var runs []run
-	p := vision.NewPipeline(nil, vision.PipelineParts{Objects: det, Ran: func(name string, t sight.Timings, err error) {
+	var p *vision.Pipeline
+	p = vision.NewPipeline(nil, vision.PipelineParts{Objects: det, Ran: func(name string, t sight.Timings, err error) {
+		_ = p.Status() // would never return were Ran called under the pipeline's lock
 		runs = append(runs, run{name, t, err != nil})
 	}}, vision.Budget{DrawFPS: 60, ObjectHz: 30})
 	frame := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
