@@ -98,7 +98,7 @@ func (s *served) log() string {
 // get fetches a path from the kiosk: status, content type and body.
 func (s *served) get(t *testing.T, path string) (int, string, []byte) {
 	t.Helper()
-	resp, err := http.Get("http://" + s.addr + path)
+	resp, err := (&http.Client{Timeout: time.Minute}).Get("http://" + s.addr + path)
 	require.NoError(t, err, path)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
