@@ -80,6 +80,7 @@ type Pipeline struct {
 	mirror  bool
 
 	log *slog.Logger
+	ran func(detector string, t sight.Timings, err error)
 
 	mu      sync.Mutex
 	obs     sight.Observation
@@ -101,13 +102,19 @@ type PipelineParts struct {
 	Motion         *Motion
 	Mirror         bool         // motion grid in mirrored (selfie) coordinates
 	Log            *slog.Logger // where a detector's failures are told; nil: nowhere
+	// Ran, when set, hears of each detector run ("objects", "faces"): its
+	// timings when it worked, err when it failed (metrics). It is called
+	// on the detector's goroutine, outside the pipeline's lock: keep it
+	// quick.
+	Ran func(detector string, t sight.Timings, err error)
 }
 
 // NewPipeline makes a pipeline over a capture. Start runs it in the
 // background; Step drives it by hand (headless runs on clip time), and then
 // the capture may be nil.
 func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
-	p := &Pipeline{cap: c, motion: parts.Motion, mirror: parts.Mirror, log: parts.Log, budget: b, changed: make(chan struct{}, 3)}
+	p := &Pipeline{cap: c, motion: parts.Motion, mirror: parts.Mirror, log: parts.Log, ran: parts.Ran,
+		budget: b, changed: make(chan struct{}, 3)}
 	if parts.Objects != nil {
 		p.objects = newDetection("objects", parts.Objects, func(b Budget) float64 { return b.ObjectHz },
 			&p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTracks, &p.status.Objects)
@@ -200,6 +207,26 @@ func (p *Pipeline) Budget() Budget {
 func (p *Pipeline) Observe(dst *sight.Observation, st *sight.Status) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.refreshStatus()
+	dst.CopyFrom(&p.obs)
+	if st != nil {
+		*st = p.status
+	}
+}
+
+// Status is how the pipeline is doing, without the observation: for
+// metrics read from another goroutine. Like Observe it only takes a lock
+// held for copies.
+func (p *Pipeline) Status() sight.Status {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refreshStatus()
+	return p.status
+}
+
+// refreshStatus brings the measured rates and the capture's state up to
+// date. Called with p.mu held.
+func (p *Pipeline) refreshStatus() {
 	now := time.Now()
 	for _, d := range []*detection{p.objects, p.faces} {
 		if d != nil {
@@ -212,10 +239,6 @@ func (p *Pipeline) Observe(dst *sight.Observation, st *sight.Status) {
 		p.status.CameraRate = p.cap.FPS()
 		p.status.SourceErr = p.cap.Err()
 		p.status.Ended = p.cap.Ended()
-	}
-	dst.CopyFrom(&p.obs)
-	if st != nil {
-		*st = p.status
 	}
 }
 
@@ -305,11 +328,18 @@ func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 	var tracks []sight.Track
 	var primary sight.Track
 	var hasPrimary bool
+	var timings sight.Timings
 	if err == nil {
+		timings = d.det.Timings()
 		tracks = d.tracker.Update(d.buf, info.W, info.H)
 		primary, hasPrimary = d.tracker.Primary()
 	}
 	trackTime := time.Since(t0)
+	if p.ran != nil {
+		// Deferred before the lock is taken, so it runs once the lock is
+		// released.
+		defer p.ran(d.name, timings, err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if changed := (err == nil) != (d.status.Err == nil); changed || (err != nil && err.Error() != d.status.Err.Error()) {
@@ -323,7 +353,7 @@ func (p *Pipeline) detect(d *detection, frame gocv.Mat, info FrameInfo) {
 	d.rate.Tick(time.Now())
 	*d.dets = append((*d.dets)[:0], d.buf...)
 	*d.frame = info.Frame
-	d.status.Timings = d.det.Timings()
+	d.status.Timings = timings
 	*d.tracks = append((*d.tracks)[:0], tracks...)
 	d.primary, d.hasPrimary = primary, hasPrimary
 	if d == p.objects {

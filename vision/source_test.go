@@ -266,3 +266,37 @@ func TestPipelineReportsAFailingDetector(t *testing.T) {
 	assert.Contains(t, logs.String(), "detector working again")
 	assert.False(t, st.Faces.On, "no face detector")
 }
+
+// Each run is told to Ran, good or failed, with the detector's own
+// timings; Status reads what Observe would, without the observation.
+func TestPipelineTellsEachDetectorRun(t *testing.T) {
+	det := &flakyDetector{}
+	type run struct {
+		name string
+		t    sight.Timings
+		err  bool
+	}
+	var runs []run
+	var p *vision.Pipeline
+	p = vision.NewPipeline(nil, vision.PipelineParts{Objects: det, Ran: func(name string, t sight.Timings, err error) {
+		_ = p.Status() // would never return were Ran called under the pipeline's lock
+		runs = append(runs, run{name, t, err != nil})
+	}}, vision.Budget{DrawFPS: 60, ObjectHz: 30})
+	frame := gocv.NewMatWithSize(48, 64, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	step := func(i int) {
+		p.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: uint64(i + 1), Time: time.Duration(i) * time.Second / 30, W: 64, H: 48}})
+	}
+	step(0)
+	det.failing = true
+	step(1)
+	require.Len(t, runs, 2)
+	assert.Equal(t, run{"objects", det.Timings(), false}, runs[0])
+	assert.Equal(t, run{"objects", sight.Timings{}, true}, runs[1])
+	st := p.Status()
+	assert.True(t, st.Objects.On)
+	assert.Equal(t, 1, st.Objects.Failures)
+	var want sight.Status
+	p.Observe(&sight.Observation{}, &want)
+	assert.Equal(t, want.Objects.Failures, st.Objects.Failures)
+}

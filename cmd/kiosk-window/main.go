@@ -14,6 +14,7 @@ import (
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
 	"github.com/carrierarcade/kiosk/game/screen"
+	"github.com/carrierarcade/kiosk/health"
 	"github.com/carrierarcade/kiosk/internal/kiosk"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/power"
@@ -63,13 +64,21 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 			log.Info("detector", "slot", i.Name, "family", i.Kind, "input", fmt.Sprintf("%dx%d", i.InputW, i.InputH), "classes", i.Classes, "file", i.Path)
 		}
 	}
+	// Health and metrics for 'kiosk run' (not for a screenshot or a
+	// benchmark, which end by themselves): made before the parts that feed
+	// it, served once they all exist.
+	var srv *health.Server
+	if job.Command == "run" && l.HTTP.Listen != "" {
+		srv = health.New(health.Options{Window: true, Log: log})
+	}
 	capture := vision.StartCapture(ctx, src, true)
 	defer capture.Stop()
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(capture, vision.PipelineParts{
 		Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror, Log: log,
-	}, l.Budget)
+		Ran: kiosk.DetectorHook(srv),
+	}, l.Budget.Rates())
 	pipe.Start(ctx)
 	defer pipe.Stop()
 
@@ -130,6 +139,16 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		}}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
+	}
+	if srv != nil {
+		ses.Listen(srv.Hear)
+		kiosk.WatchHealth(srv, kiosk.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,
+			Levels: l.Power.Levels, Link: carrier})
+		// Stopped before the parts it reads are closed (defers run in
+		// reverse).
+		stopHealth := kiosk.ServeHealth(ctx, srv, "http.listen", l.HTTP.Listen, log)
+		defer stopHealth()
+		deps.Meter = srv
 	}
 	if job.Game != "" {
 		if err := ses.StartGame(job.Game); err != nil {

@@ -85,6 +85,16 @@ type Deps struct {
 	// Shot, when set, writes what the screen shows at a clip time to a PNG
 	// file and ends the app.
 	Shot *Shot
+	// Meter, when set, hears of the logic ticks played and the frames
+	// drawn (the health probes and metrics).
+	Meter Meter
+}
+
+// Meter hears what the frame loop does. It is called on the frame loop,
+// so it may only do atomic work: no lock, no allocation, no I/O.
+type Meter interface {
+	Ticked(now time.Time, n int)
+	Drawn(now time.Time)
 }
 
 // CameraStatus is what the screen shows of the camera: whether frames
@@ -266,7 +276,10 @@ func (a *App) Update() error {
 		ses.SetDay(today()) // once a second, not a string per tick
 		a.dayRead = now
 	}
-	ses.Advance(now, &a.obs)
+	played := ses.Advance(now, &a.obs)
+	if a.deps.Meter != nil {
+		a.deps.Meter.Ticked(now, played)
+	}
 	a.tick = ses.Tick()
 	a.followBattle(ses.Scene(), now)
 	if a.deps.Budget != nil {
@@ -343,7 +356,11 @@ func (a *App) Draw(screen *ebiten.Image) {
 	if a.probe != nil {
 		a.probe.Drawing()
 	}
-	a.drawn.Tick(time.Now())
+	now := time.Now()
+	a.drawn.Tick(now)
+	if a.deps.Meter != nil {
+		a.deps.Meter.Drawn(now)
+	}
 	a.screenW, a.screenH = sw, sh
 	// Upright, the scene is drawn straight onto the screen: every full
 	// screen pass costs, and a software renderer (Xvfb) feels each one.

@@ -47,7 +47,10 @@ func benchPower(ctx context.Context, l Loaded, sets []string, source string, sec
 		args := []string{"run", "--windowed", "--source", source,
 			"--set", fmt.Sprintf("power.simulate_percent=%g", pct),
 			"--set", fmt.Sprintf("power.simulate_charging=%v", charging),
-			"--set", "sound.mute=true", "--set", "log.level=\"warn\""}
+			"--set", "sound.mute=true", "--set", "log.level=\"warn\"",
+			// Nobody scrapes a benchmark, and a kiosk running beside it
+			// may hold the port.
+			"--set", "http.listen=\"\""}
 		if l.Path != "" {
 			args = append(args, "--config", l.Path)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/health"
 	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/model"
@@ -33,6 +34,7 @@ type Config struct {
 	Power    power.Config          `toml:"power"`
 	Link     link.Config           `toml:"link"`
 	Hub      link.HubConfig        `toml:"hub"`
+	HTTP     health.Config         `toml:"http"`
 	Log      LogConfig             `toml:"log"`
 }
 
@@ -56,6 +58,7 @@ func defaultConfig() Config {
 		Power:    power.DefaultConfig(),
 		Link:     link.DefaultConfig(),
 		Hub:      link.DefaultHubConfig(),
+		HTTP:     health.DefaultConfig(),
 		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -162,6 +165,7 @@ func (c Config) validate() check.Problems {
 	ps = append(ps, c.Power.Validate().Under("power")...)
 	ps = append(ps, c.Link.Validate().Under("link")...)
 	ps = append(ps, c.Hub.Validate().Under("hub")...)
+	ps = append(ps, c.HTTP.Validate().Under("http")...)
 	var lp check.Problems
 	lp.OneOf("level", c.Log.Level, "debug", "info", "warn", "error")
 	lp.OneOf("format", c.Log.Format, "text", "json")

@@ -163,3 +163,21 @@ func TestSetRefusesMoreThanOneValue(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "give each key its own --set")
 }
+
+func TestBadListenNamesKeyAndLine(t *testing.T) {
+	path := writeConfig(t, "[display]\nwidth = 1280\n\n[http]\nlisten = \"127.0.0.1\"\n")
+	code, _, errOut := kiosk(t, "check-config", path)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `http.listen: is "127.0.0.1", want host:port`)
+	assert.Contains(t, errOut, path+" line 5")
+
+	code, _, errOut = kiosk(t, "check-config", "--set", `http.listen="127.0.0.1:70000"`)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "http.listen")
+	assert.Contains(t, errOut, "the port is a number from 0 to 65535")
+	assert.Contains(t, errOut, "(from --set)")
+
+	code, out, errOut := kiosk(t, "check-config", "--set", `http.listen=""`)
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, "ok\n", out, "empty turns the server off")
+}

@@ -26,14 +26,16 @@ const usage = `Carrier Arcade kiosk
 usage: kiosk COMMAND [flags]
 
 commands:
-  run            start the kiosk (what 'make run' does)
+  run            start the kiosk (what 'make run' does); serves /healthz, /readyz and
+                 /metrics on http.listen (default 127.0.0.1:9090)
   check-config   check a configuration file: prints "ok" or every problem
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
   bench          measure the detection pipeline stage by stage, the CPU per power level (--power),
                  each scene's heap allocations per drawn frame (--draw), or the carrier link (--link)
-  sim            play a game headless on a clip (or replay a recording) and print its events as JSON
+  sim            play a game headless on a clip (or replay a recording) and print its events as JSON;
+                 --http ADDR also serves health and metrics
   reel           build the demo reel the kiosk plays with no camera (make run does)
   hub            run the hub that links carriers ([hub] in the config)
   link           link keygen --out FILE: a carrier's key; link status: this carrier's link

@@ -15,6 +15,7 @@ import (
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
+	"github.com/carrierarcade/kiosk/health"
 	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
@@ -46,7 +47,7 @@ func parseKeys(s string, keys game.KeyConfig) ([]game.ScriptedKey, error) {
 }
 
 func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("sim", "sim --game NAME [--source SPEC] [--seed N] [--seconds S] [--keys KEY@SECONDS,...] [--record FILE]\n       sim --replay FILE", stderr)
+	fs, c := newFlags("sim", "sim --game NAME [--source SPEC] [--seed N] [--seconds S] [--keys KEY@SECONDS,...] [--record FILE] [--http ADDR]\n       sim --replay FILE", stderr)
 	name := fs.String("game", "", "the game to start at once: "+strings.Join(game.GameNames(), ", "))
 	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip")
 	seed := fs.Uint64("seed", 1, "seed of the games' random source: the same seed and clip give the same game")
@@ -54,11 +55,17 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names or as typed (N@12,V@20,2@30 for Digit2)")
 	recordTo := fs.String("record", "", "also record the session (observations and keys, never a picture) into FILE")
 	replay := fs.String("replay", "", "play a recording made with --record instead of a clip: no camera, model or ONNX Runtime")
+	// Not http.listen: simulations are batch runs, often several at once,
+	// and would all want its port.
+	httpAddr := fs.String("http", "", "also serve /healthz, /readyz and /metrics on ADDR (host:port; port 0 picks a free one, logged) while the simulation plays")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if msg := health.CheckListen(*httpAddr); msg != "" {
+		return fmt.Errorf("%w: --http %s", errUsage, msg)
+	}
 	if *replay != "" {
-		if *name != "" || *source != "" || *keysFlag != "" || *recordTo != "" {
+		if *name != "" || *source != "" || *keysFlag != "" || *recordTo != "" || *httpAddr != "" {
 			return fmt.Errorf("%w: --replay plays what the recording holds: give it alone", errUsage)
 		}
 		return replaySession(*replay, stdout, stderr)
@@ -102,10 +109,15 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer src.Close()
+	log := NewLogger(l.Log, stderr)
+	var srv *health.Server
+	if *httpAddr != "" {
+		srv = health.New(health.Options{Log: log})
+	}
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(nil, vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces,
-		Motion: motion, Mirror: l.Display.Mirror}, l.Budget)
+		Motion: motion, Mirror: l.Display.Mirror, Ran: DetectorHook(srv)}, l.Budget)
 
 	cfg := l.Game
 	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
@@ -140,9 +152,17 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	// With --set link.enabled=true the simulated results go to the other
 	// carriers as the window's do (the link's log goes to stderr).
-	if carrier := StartLink(l, sim.ses, NewLogger(l.Log, stderr)); carrier != nil {
+	carrier := StartLink(l, sim.ses, log)
+	if carrier != nil {
 		defer carrier.Close()
 		sim.link = carrier
+	}
+	if srv != nil {
+		sim.ses.Listen(srv.Hear)
+		WatchHealth(srv, HealthParts{Pipe: pipe, Camera: watch, Link: carrier})
+		stop := ServeHealth(ctx, srv, "--http", *httpAddr, log)
+		defer stop()
+		sim.meter = srv
 	}
 	if err := sim.ses.StartGame(*name); err != nil {
 		return err
@@ -229,6 +249,7 @@ type simulation struct {
 	src   vision.FrameSource
 	enc   *json.Encoder
 	limit time.Duration
+	meter *health.Server // nil without --http
 
 	obs    sight.Observation
 	quit   bool
@@ -259,14 +280,22 @@ func (s *simulation) run(ctx context.Context) error {
 			return err
 		}
 		seq++
-		s.pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()}})
+		// CapturedAt is wall time, for the probes only: the rules never
+		// read it, so the games stay on clip time.
+		s.pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()},
+			CapturedAt: time.Now()})
 		s.pipe.Observe(&s.obs, nil)
 		// Play every tick up to this frame's time.
+		played := 0
 		for s.ses.Now() <= ts && s.err == nil && !s.quit {
 			if s.limit > 0 && s.ses.Now() >= s.limit {
 				return s.err
 			}
 			s.ses.Step(&s.obs)
+			played++
+		}
+		if s.meter != nil {
+			s.meter.Ticked(time.Now(), played)
 		}
 		s.budget.Follow(s.ses.Scene(), &s.obs, simEpoch.Add(ts))
 		if s.link != nil {
