@@ -234,7 +234,10 @@ func TestSimServesMetricsWhilePlaying(t *testing.T) {
 	vtest := testenv.Media(t, "vtest.avi")
 	s := serveKiosk(t, "sim", "--config", testenv.Path("config.toml"), "--game", "bubbles",
 		"--source", "file:"+vtest, "--seconds", "1000000", "--http", "127.0.0.1:0",
-		"--set", "game.bubbles.round_seconds=10", "--set", "budget.object_hz=2", "--set", "budget.face_hz=2")
+		"--set", "game.bubbles.round_seconds=10", "--set", "budget.object_hz=2", "--set", "budget.face_hz=2",
+		// Both detectors in the bubbles round (which by itself runs no
+		// faces), so that both report.
+		"--set", "budget.by_scene=false")
 
 	mfs := s.until(t, "a round played", func(mfs map[string]*dto.MetricFamily) bool {
 		n, _ := metric(mfs, "kiosk_games_played_total", "game", "bubbles")
