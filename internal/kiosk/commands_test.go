@@ -46,7 +46,7 @@ func TestCheckConfig(t *testing.T) {
 
 	code, _, errOut = kiosk(t, "check-config", "--set", "display.rotation=90", "--set", "nope.key=1")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, `--set nope.key: unknown key`)
+	assert.Contains(t, errOut, `--set nope.key: nope: unknown key (check its spelling against config.toml's comments; the top level has display, source`)
 }
 
 func TestUsageErrors(t *testing.T) {

@@ -3,10 +3,16 @@ package kiosk
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -78,9 +84,10 @@ func (l Loaded) Resolve(p string) string {
 // errConfig marks a configuration the user must fix (exit status 2).
 var errConfig = errors.New("configuration")
 
-// loadConfig reads path over the defaults, strictly (an unknown key is an
-// error naming its line), applies --set overrides, then validates
-// everything and reports every problem at once.
+// loadConfig reads path over the defaults, strictly (an unknown key or a
+// value of the wrong kind is an error naming its key and line), applies
+// --set overrides, then validates everything and reports every problem at
+// once.
 func loadConfig(path string, sets []string) (Loaded, error) {
 	l := Loaded{Config: defaultConfig()}
 	wd, _ := os.Getwd()
@@ -98,20 +105,29 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 		abs, _ := filepath.Abs(path)
 		l.Path, l.Base = path, filepath.Dir(abs)
 		lines = keyLines(data)
-		md, err := toml.Decode(string(data), &l.Config)
-		if err != nil {
-			return l, fmt.Errorf("%w: %s: %s", errConfig, path, tomlError(err))
-		}
-		if extra := md.Undecoded(); len(extra) > 0 {
-			var ps []string
-			for _, k := range extra {
-				if len(ps) == maxProblems {
-					ps = append(ps, fmt.Sprintf("... and %d more", len(extra)-maxProblems))
-					break
-				}
-				ps = append(ps, fmt.Sprintf("%s line %d: unknown key %q (check its spelling against config.toml's comments)", path, lines[k.String()], k.String()))
+		if err := decodeChecked(string(data), &l.Config); err != nil {
+			var ps shapeProblems
+			if !errors.As(err, &ps) {
+				return l, fmt.Errorf("%w: %s: %v", errConfig, path, err)
 			}
-			return l, fmt.Errorf("%w: %s", errConfig, strings.Join(ps, "\n"))
+			// In the file's order: problems come back table by table.
+			slices.SortStableFunc(ps, func(a, b check.Problem) int {
+				na, oka := lineOf(lines, a.Key)
+				nb, okb := lineOf(lines, b.Key)
+				if !oka {
+					na = math.MaxInt
+				}
+				if !okb {
+					nb = math.MaxInt
+				}
+				return cmp.Compare(na, nb)
+			})
+			return l, fmt.Errorf("%w: %s", errConfig, listProblems(check.Problems(ps), func(p check.Problem) string {
+				if n, ok := lineOf(lines, p.Key); ok {
+					return fmt.Sprintf(" (%s line %d)", path, n)
+				}
+				return " (" + path + ")"
+			}))
 		}
 	}
 	fromSet := map[string]bool{}
@@ -123,28 +139,127 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 		fromSet[key] = true
 	}
 	if ps := l.validate(); len(ps) > 0 {
-		var msgs []string
-		for i, p := range ps {
-			if i == maxProblems {
-				msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
-				break
-			}
-			where := ""
-			n, ok := lines[p.Key]
-			if !ok {
-				n, ok = lines[strings.SplitN(p.Key, "[", 2)[0]]
-			}
+		return l, fmt.Errorf("%w: %s", errConfig, listProblems(ps, func(p check.Problem) string {
+			n, ok := lineOf(lines, p.Key)
 			switch {
-			case fromSet[p.Key] || fromSet[strings.SplitN(p.Key, "[", 2)[0]]:
-				where = " (from --set)"
+			case setBy(fromSet, p.Key):
+				return " (from --set)"
 			case ok && l.Path != "":
-				where = fmt.Sprintf(" (%s line %d)", l.Path, n)
+				return fmt.Sprintf(" (%s line %d)", l.Path, n)
+			case l.Path != "":
+				return " (" + l.Path + ")"
 			}
-			msgs = append(msgs, p.Error()+where)
-		}
-		return l, fmt.Errorf("%w: %d problem(s):\n  %s", errConfig, len(ps), strings.Join(msgs, "\n  "))
+			return " (a default)"
+		}))
 	}
 	return l, nil
+}
+
+// decodeChecked decodes a TOML document over c after checking its shape:
+// a syntax error comes back as an error naming its line, wrong keys and
+// values as check.Problems.
+func decodeChecked(doc string, c *Config) error {
+	var raw map[string]any
+	if _, err := toml.Decode(doc, &raw); err != nil {
+		return errors.New(tomlError(err))
+	}
+	var ps check.Problems
+	checkShape(raw, reflect.TypeOf(*c), reflect.ValueOf(defaultConfig()), "", &ps)
+	if len(ps) > 0 {
+		return shapeProblems(ps)
+	}
+	md, err := toml.Decode(doc, c)
+	if err != nil {
+		// The shape check lets nothing through that the decoder refuses;
+		// should it ever, its words are Go's, so say only where.
+		return fmt.Errorf("%s: this value cannot be read; compare it with config.toml's comments", decoderWhere(err))
+	}
+	if extra := md.Undecoded(); len(extra) > 0 {
+		return shapeProblems{{Key: extra[0].String(), Msg: "unknown key (check its spelling against config.toml's comments)"}}
+	}
+	return nil
+}
+
+// shapeProblems are keys and values that do not fit the configuration.
+type shapeProblems check.Problems
+
+func (ps shapeProblems) Error() string { return check.Problems(ps).Err().Error() }
+
+// decoderWhere is the line or key a decoder error is at.
+func decoderWhere(err error) string {
+	var pe toml.ParseError
+	if errors.As(err, &pe) && pe.Position.Line > 0 {
+		return fmt.Sprintf("line %d", pe.Position.Line)
+	}
+	if _, rest, ok := strings.Cut(err.Error(), "last key "); ok {
+		if k, _, ok := strings.Cut(rest, ")"); ok {
+			return "key " + k
+		}
+	}
+	return "a value"
+}
+
+// setBy reports whether --set gave key (or the list it is an item of).
+func setBy(fromSet map[string]bool, key string) bool {
+	for k := key; k != ""; k = parentKey(k) {
+		if fromSet[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// lineOf is the line that sets key, else the nearest line that sets the
+// table or list holding it (an inline table, a list item), if any.
+func lineOf(lines map[string]int, key string) (int, bool) {
+	for k := key; k != ""; k = parentKey(k) {
+		if n, ok := lines[k]; ok && n > 0 {
+			return n, true
+		}
+		if i := strings.IndexByte(k, '['); i >= 0 {
+			if n, ok := lines[k[:i]]; ok && n > 0 && !strings.Contains(k[i:], ".") {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// parentKey drops a key's last part: "a.b[2]" is in "a.b", "a.b" in "a".
+func parentKey(k string) string {
+	if strings.HasSuffix(k, "]") {
+		if i := strings.LastIndexByte(k, '['); i > 0 {
+			return k[:i]
+		}
+	}
+	if i := strings.LastIndexByte(k, '.'); i > 0 {
+		return k[:i]
+	}
+	return ""
+}
+
+// listProblems writes problems one a line, at most maxProblems, each with
+// where it was set; keys are cut short so that output stays a page.
+func listProblems(ps check.Problems, where func(check.Problem) string) string {
+	var msgs []string
+	for i, p := range ps {
+		if i == maxProblems {
+			msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
+			break
+		}
+		p.Key = shortKey(p.Key)
+		msgs = append(msgs, p.Error()+where(p))
+	}
+	return fmt.Sprintf("%d problem(s):\n  %s", len(ps), strings.Join(msgs, "\n  "))
+}
+
+// shortKey cuts a key far longer than any real one.
+func shortKey(k string) string {
+	const most = 80
+	if len(k) > most {
+		return strconv.Quote(k[:most]) + "..."
+	}
+	return k
 }
 
 // validate gathers every section's problems under its own keys.
@@ -197,23 +312,49 @@ func applySet(c *Config, s string) (string, error) {
 	if strings.ContainsAny(s, "\n\r") {
 		return key, fmt.Errorf("--set %q: one key and one value on one line; give each key its own --set", s)
 	}
+	if strings.HasPrefix(key, "[") || tableHeader.MatchString(value) {
+		return key, fmt.Errorf("--set %q: a table header ([section]) has no place in --set: name the key with its section, for example --set power.simulate_percent=15, one --set per key", s)
+	}
+	if !setKey.MatchString(key) {
+		return key, fmt.Errorf("--set %q: %q is not a key; a key is its section and name joined by dots, for example display.rotation (the [[power.levels]] list is set in the file)", s, key)
+	}
 	doc := key + " = " + value
 	if i := strings.LastIndex(key, "."); i >= 0 {
 		doc = "[" + key[:i] + "]\n" + key[i+1:] + " = " + value
 	}
-	md, err := toml.Decode(doc, c)
-	if err != nil {
-		msg := tomlError(err)
+	if err := decodeChecked(doc, c); err != nil {
+		var ps shapeProblems
+		if errors.As(err, &ps) {
+			msgs := make([]string, 0, len(ps))
+			for i, p := range ps {
+				if i == maxProblems {
+					msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
+					break
+				}
+				where := "--set " + key + ": "
+				if p.Key != key {
+					where += shortKey(p.Key) + ": "
+				}
+				msgs = append(msgs, where+p.Msg)
+			}
+			return key, errors.New(strings.Join(msgs, "\n"))
+		}
+		msg := err.Error()
 		if _, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "line ") {
 			msg = rest // the line of our one-key document means nothing to the user
 		}
 		return key, fmt.Errorf("--set %s: %s (values use TOML syntax: strings in quotes, lists in [])", key, msg)
 	}
-	if extra := md.Undecoded(); len(extra) > 0 {
-		return key, fmt.Errorf("--set %s: unknown key %q", key, extra[0].String())
-	}
 	return key, nil
 }
+
+var (
+	// setKey is a dotted key of bare words, as every key of config.toml is.
+	setKey = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$`)
+	// tableHeader is a [section] or [[list]] header followed by a key: a
+	// second setting hidden in one --set value.
+	tableHeader = regexp.MustCompile(`\[\[?\s*[A-Za-z0-9_.-]+\s*\]\]?\s*[A-Za-z0-9_"'-]+\s*=`)
+)
 
 // tomlError shortens the decoder's error to its one useful line.
 // Bounds on a configuration file, checked before decoding: config.toml is
@@ -290,6 +431,9 @@ func multiline(data []byte, i int) bool {
 func tomlError(err error) string {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
+		if pe.Position.Line <= 0 {
+			return pe.Message
+		}
 		return fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)
 	}
 	return strings.TrimPrefix(err.Error(), "toml: ")

@@ -165,14 +165,28 @@ func newFlags(name, synopsis string, stderr io.Writer) (*flag.FlagSet, *common) 
 	return fs, c
 }
 
+// parse reads flags before, between and after the other arguments (a
+// config file, images): Go's flag package alone stops at the first of
+// them, so "check-config FILE --set k=v" would take --set for a file. A
+// "--" still ends the flags.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var others []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" || len(rest) == 0 {
+			others = append(others, rest...)
+			break
+		}
+		others, args = append(others, rest[0]), rest[1:]
 	}
-	return nil
+	// Parsing "--" and the others leaves them as fs.Args(), flags kept.
+	return fs.Parse(append([]string{"--"}, others...))
 }
 
 // newLogger builds the process logger from [log].
@@ -192,7 +206,7 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: one configuration file at most", errUsage)
+		return fmt.Errorf("%w: check one configuration file at a time, not %s", errUsage, strings.Join(fs.Args(), " and "))
 	}
 	if fs.NArg() == 1 {
 		c.config = fs.Arg(0)
