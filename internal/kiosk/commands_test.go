@@ -123,8 +123,9 @@ func TestDetectFacesAndBadImage(t *testing.T) {
 
 	code, _, errOut = kiosk(t, "detect", "--config", testenv.Path("config.toml"),
 		"--set", `model.objects.path="/nowhere/model.onnx"`, testenv.Media(t, "dog.jpg"))
-	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "make models")
+	assert.Equal(t, 2, code, "a path to fix in the configuration")
+	assert.Contains(t, errOut, `model.objects.path: is "/nowhere/model.onnx", which does not exist; run 'make models'`)
+	assert.Contains(t, errOut, "(from --set)")
 }
 
 var (

@@ -71,6 +71,10 @@ type Loaded struct {
 	Config
 	Path string // the file read, "" for built-in defaults
 	Base string // folder relative paths are taken from
+	// lines and fromSet say where each key was set, for messages about
+	// it found after loading (a model file, a clip).
+	lines   map[string]int
+	fromSet map[string]bool
 }
 
 // resolve makes a config path absolute against the config file's folder.
@@ -89,15 +93,24 @@ var errConfig = errors.New("configuration")
 // --set overrides, then validates everything and reports every problem at
 // once.
 func loadConfig(path string, sets []string) (Loaded, error) {
+	if path == "" {
+		return decodeConfig("", nil, sets)
+	}
+	data, err := readConfigFile(path)
+	if err != nil {
+		return Loaded{Config: defaultConfig()}, fmt.Errorf("%w: %v", errConfig, err)
+	}
+	return decodeConfig(path, data, sets)
+}
+
+// decodeConfig is loadConfig once the file is read (data from path; no
+// file when path is ""): no file system, so the fuzz test can drive it.
+func decodeConfig(path string, data []byte, sets []string) (Loaded, error) {
 	l := Loaded{Config: defaultConfig()}
 	wd, _ := os.Getwd()
 	l.Base = wd
 	var lines map[string]int
 	if path != "" {
-		data, err := readConfigFile(path)
-		if err != nil {
-			return l, fmt.Errorf("%w: %v", errConfig, err)
-		}
 		if n, depth := deepestLine(data); depth > maxConfigDepth {
 			return l, fmt.Errorf("%w: %s line %d: values nested %d deep; no key of the configuration nests deeper than %d (check the brackets)",
 				errConfig, path, n, depth, maxConfigDepth)
@@ -130,29 +143,15 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 			}))
 		}
 	}
-	fromSet := map[string]bool{}
+	l.lines, l.fromSet = lines, map[string]bool{}
 	for _, s := range sets {
 		key, err := applySet(&l.Config, s)
 		if err != nil {
 			return l, fmt.Errorf("%w: %v", errConfig, err)
 		}
-		fromSet[key] = true
+		l.fromSet[key] = true
 	}
-	if ps := l.validate(); len(ps) > 0 {
-		return l, fmt.Errorf("%w: %s", errConfig, listProblems(ps, func(p check.Problem) string {
-			n, ok := lineOf(lines, p.Key)
-			switch {
-			case setBy(fromSet, p.Key):
-				return " (from --set)"
-			case ok && l.Path != "":
-				return fmt.Sprintf(" (%s line %d)", l.Path, n)
-			case l.Path != "":
-				return " (" + l.Path + ")"
-			}
-			return " (a default)"
-		}))
-	}
-	return l, nil
+	return l, l.problemsErr(l.validate())
 }
 
 // decodeChecked decodes a TOML document over c after checking its shape:
@@ -301,9 +300,20 @@ func validateSource(c vision.SourceConfig) check.Problems {
 
 // applySet applies one --set key=value, the value in TOML syntax, by
 // decoding a one-key document over the configuration. It returns the key.
-func applySet(c *Config, s string) (string, error) {
+func applySet(c *Config, s string) (_ string, err error) {
 	key, value, ok := strings.Cut(s, "=")
 	key = strings.TrimSpace(key)
+	// Messages quote what was given, briefly.
+	if len(s) > 200 {
+		defer func() {
+			if err != nil {
+				err = errors.New(strings.Replace(err.Error(), strconv.Quote(s), strconv.Quote(s[:200])+"...", 1))
+			}
+		}()
+	}
+	if len(key) > 80 {
+		key = key[:80] + "..."
+	}
 	if !ok || key == "" || strings.TrimSpace(value) == "" {
 		return key, fmt.Errorf("--set %q: want key=value, for example --set display.rotation=270 or --set 'model.objects.classes=[\"cup\"]'", s)
 	}
@@ -432,11 +442,20 @@ func tomlError(err error) string {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		if pe.Position.Line <= 0 {
-			return pe.Message
+			return brief(pe.Message)
 		}
-		return fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)
+		return fmt.Sprintf("line %d: %s", pe.Position.Line, brief(pe.Message))
 	}
-	return strings.TrimPrefix(err.Error(), "toml: ")
+	return brief(strings.TrimPrefix(err.Error(), "toml: "))
+}
+
+// brief cuts a message that quotes far too much of its input.
+func brief(s string) string {
+	const most = 300
+	if len(s) > most {
+		return s[:most] + "..."
+	}
+	return s
 }
 
 // keyLines maps each dotted key to the line that sets it. It follows table

@@ -27,7 +27,8 @@ usage: kiosk COMMAND [flags]
 
 commands:
   run            start the kiosk (what 'make run' does)
-  check-config   check a configuration file: prints "ok" or every problem
+  check-config   check a configuration file and the files it names (library, models, clips):
+                 prints "ok" or every problem
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
@@ -211,7 +212,17 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if fs.NArg() == 1 {
 		c.config = fs.Arg(0)
 	}
-	if _, err := c.load(); err != nil {
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	// The files the kiosk will open, as it opens them at start: by look
+	// first, then the library loaded and the models and clips read.
+	clips := map[string]string{"source.spec": l.Source.Spec, "source.demo": l.Source.Demo}
+	if err := l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips)); err != nil {
+		return err
+	}
+	if err := l.problemsErr(l.checkDeep(clips)); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "ok")

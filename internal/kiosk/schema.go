@@ -263,7 +263,7 @@ func describeValue(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64) + " (a number with a point)"
 	case time.Time:
-		return cut(x.String()) + " (a date or time)"
+		return tomlTime(x) + " (a date or time)"
 	case map[string]any:
 		return "{...} (a table of keys)"
 	}
@@ -310,4 +310,18 @@ func joinKey(prefix, key string) string {
 		return key
 	}
 	return prefix + "." + key
+}
+
+// tomlTime writes a TOML date or time back as it was written: the decoder
+// marks local ones by the name of their time zone.
+func tomlTime(t time.Time) string {
+	switch t.Location().String() {
+	case "date-local":
+		return t.Format("2006-01-02")
+	case "time-local":
+		return t.Format("15:04:05.999999999")
+	case "datetime-local":
+		return t.Format("2006-01-02T15:04:05.999999999")
+	}
+	return t.Format(time.RFC3339Nano)
 }

@@ -78,6 +78,17 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 		Record: *recordTo, Keys: keys}, stderr, window)
 }
 
+// checkStart refuses, before a window opens, what check-config refuses by
+// looking at files: the library, the models, the clip played. The demo
+// clip is not needed while a camera works, so it is not checked here.
+func checkStart(l Loaded, source string) error {
+	clips := map[string]string{"source.spec": l.Source.Spec}
+	if source != "" {
+		clips = map[string]string{"--source": source}
+	}
+	return l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips))
+}
+
 func checkSource(spec string) error {
 	if spec == "" {
 		return nil
@@ -93,6 +104,9 @@ func checkSource(spec string) error {
 func startWindow(ctx context.Context, job WindowJob, stderr io.Writer, window Window) error {
 	if os.Getenv("DISPLAY") == "" {
 		return fmt.Errorf("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+	}
+	if err := checkStart(job.Config, job.Source); err != nil {
+		return err
 	}
 	return window(ctx, job, stderr)
 }
