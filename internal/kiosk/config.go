@@ -441,13 +441,23 @@ func multiline(data []byte, i int) bool {
 func tomlError(err error) string {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		if pe.Position.Line <= 0 {
-			return brief(pe.Message)
+		msg := brief(boothNumbers.Replace(pe.Message))
+		if pe.LastKey != "" {
+			msg = shortKey(pe.LastKey) + ": " + msg
 		}
-		return fmt.Sprintf("line %d: %s", pe.Position.Line, brief(pe.Message))
+		if pe.Position.Line <= 0 {
+			return msg
+		}
+		return fmt.Sprintf("line %d: %s", pe.Position.Line, msg)
 	}
-	return brief(strings.TrimPrefix(err.Error(), "toml: "))
+	return brief(boothNumbers.Replace(strings.TrimPrefix(err.Error(), "toml: ")))
 }
+
+// boothNumbers words the decoder's number limits without Go's types.
+var boothNumbers = strings.NewReplacer(
+	"is out of range for int64", "is too large for a whole number (the most is 9223372036854775807)",
+	"is out of range for float64", "is too large for a number",
+)
 
 // brief cuts a message that quotes far too much of its input.
 func brief(s string) string {
