@@ -119,6 +119,8 @@ func TestIssue13Messages(t *testing.T) {
 			[]string{}},
 		{"5: --set after the file name still checks", []string{"check-config", cfg, "--set", "display.width=8"}, 2,
 			[]string{"display.width: is 8, allowed 320 to 7680 (from --set)"}},
+		{"5: a word where only flags go", []string{"run", "my.toml", "--windowed"}, 2,
+			[]string{`kiosk run takes flags only, not "my.toml" (a configuration file is --config FILE)`}},
 		{"5: --set display=1", []string{"check-config", "--set", "display=1"}, 2,
 			[]string{"--set display: is 1 (a whole number), but display is a section, not one value: set one of its keys instead (display.fullscreen, display.width"}},
 		{"5: a clip with loop=2", []string{"check-config", "--set", `source.spec="file:x.avi?loop=2"`}, 2,

@@ -40,8 +40,10 @@ commands:
   link           link keygen --out FILE: a carrier's key; link status: this carrier's link
 
 Every command takes --config FILE (default: config.toml when present) and
-any number of --set key=value overrides in TOML value syntax, for example
+any number of --set key=value overrides in TOML value syntax, one key each,
+for example
   kiosk run --set display.rotation=270 --set 'model.objects.classes=["cup"]'
+Flags may come before or after a command's other arguments.
 Run 'kiosk COMMAND --help' for a command's own flags.
 `
 
@@ -188,6 +190,18 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	// Parsing "--" and the others leaves them as fs.Args(), flags kept.
 	return fs.Parse(append([]string{"--"}, others...))
+}
+
+// parseFlagsOnly is parse for a command that takes no other arguments: a
+// stray word ("kiosk run my.toml") is refused, not silently ignored.
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: kiosk %s takes flags only, not %q (a configuration file is --config FILE)", errUsage, fs.Name(), fs.Arg(0))
+	}
+	return nil
 }
 
 // newLogger builds the process logger from [log].

@@ -51,7 +51,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names (N@12,V@20,Digit2@30)")
 	recordTo := fs.String("record", "", "also record the session (observations and keys, never a picture) into FILE")
 	replay := fs.String("replay", "", "play a recording made with --record instead of a clip: no camera, model or ONNX Runtime")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *replay != "" {

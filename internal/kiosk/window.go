@@ -21,7 +21,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
 	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
 	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names (N@12,V@20)")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	l, err := c.load()
@@ -49,7 +49,7 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	start := fs.String("game", "", "start this game at once (countdown, then play) instead of the attract screen")
 	recordTo := fs.String("record", "", "record the session until the picture is taken (observations and keys, never a picture)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *start != "" && !slices.Contains(game.GameNames(), *start) {
