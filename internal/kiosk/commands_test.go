@@ -33,12 +33,17 @@ func kiosk(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestCheckConfig(t *testing.T) {
-	code, out, _ := kiosk(t, "check-config", testenv.Path("config.toml"))
-	assert.Equal(t, 0, code)
+	// check-config opens what the shipped config names, as the kiosk does.
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
+	testenv.Media(t, "demo-reel.avi")
+	code, out, errOut := kiosk(t, "check-config", testenv.Path("config.toml"))
+	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "ok\n", out)
 
 	bad := writeConfig(t, "[display]\nrotation = 45\n[budget]\nface_hz = -1\n")
-	code, out, errOut := kiosk(t, "check-config", bad)
+	code, out, errOut = kiosk(t, "check-config", bad)
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "display.rotation")
