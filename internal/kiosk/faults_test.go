@@ -255,7 +255,23 @@ func TestFaultCounts(t *testing.T) {
 	var slowestName string
 	var mostAlloc uint64
 	var mostName string
-	for _, fc := range faultConfigs() {
+	// Good configurations and faults the kiosk must start with anyway
+	// (a board it cannot keep): check-config passes them and so must the
+	// start.
+	q := strconv.Quote
+	vtest := testenv.Media(t, "vtest.avi")
+	boardFile := filepath.Join(t.TempDir(), "a-file")
+	require.NoError(t, os.WriteFile(boardFile, []byte("x"), 0o644))
+	cases := append(faultConfigs(),
+		faultConfig{name: "a clip as the source", sets: []string{"source.spec=" + q("file:"+vtest)}},
+		faultConfig{name: "a clip played once", sets: []string{"source.spec=" + q("file:"+vtest+"?loop=0")}},
+		faultConfig{name: "the 128 face model", sets: []string{"model.faces.path=" + q(testenv.Model(t, "face_detection_front_128x128_barracuda.onnx"))}},
+		faultConfig{name: "only cups", sets: []string{`model.objects.classes=["cup"]`}},
+		faultConfig{name: "data_dir cannot be made", sets: []string{`game.data_dir="/proc/no/such/dir"`}},
+		faultConfig{name: "data_dir is a file", sets: []string{"game.data_dir=" + q(boardFile)}},
+		faultConfig{name: "data_dir beside the file", body: "[game]\ndata_dir = \"data\"\n"},
+	)
+	for _, fc := range cases {
 		configs++
 		// Always a file, so that relative paths (game.data_dir) land in a
 		// temporary folder.
