@@ -10,7 +10,7 @@ ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: all deps models build run test bench bench-power bench-scenes bench-draw bench-link install-service clean
+.PHONY: all deps models build run test test-kill faults bench bench-power bench-scenes bench-draw bench-link install-service clean
 
 all: build
 
@@ -37,10 +37,26 @@ run: deps models build $(REEL)
 # Every test, under a virtual display so the window tests run too. The rules
 # run again without cgo, as they must build (no OpenCV, no ONNX Runtime); the
 # vision package runs again with gocv's Mat counter to catch leaked Mats.
+# The config decoder is then fuzzed for FUZZTIME beyond its committed seeds
+# (internal/kiosk/testdata/fuzz), which every plain 'go test' runs.
+FUZZTIME ?= 20s
 test: deps models build $(REEL)
 	$(XVFB) $(GO) test -count=1 ./...
 	CGO_ENABLED=0 $(GO) test -count=1 ./game/... ./sight/...
 	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/kiosk/
+
+# The leaderboard's writer killed (kill -9) mid-write many times; 'make
+# test' does 20 kills, this does KILLS.
+KILLS ?= 500
+test-kill:
+	BOARD_KILL_CYCLES=$(KILLS) $(GO) test -count=1 -run '^TestLeaderboardKilledWhileWriting$$' -v ./game/
+
+# The fault classes of issue 13 counted: refusals to start, wrong models
+# taken, configs check-config passes that fail at start, messages in Go's
+# words, time and memory per config (a table in the output).
+faults: build
+	$(GO) test -count=1 -run '^TestFaultCounts$$' -v ./internal/kiosk/
 
 bench: deps models build $(REEL)
 	$(BIN) bench --config $(CONFIG) --source file:.cache/media/vtest.avi --frames 2000 --compare-opencv $(ARGS)

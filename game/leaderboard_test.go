@@ -241,6 +241,10 @@ func TestLeaderboardFaultsNeverStopTheKiosk(t *testing.T) {
 			}
 			assert.Contains(t, logged.String(), tc.log)
 			assert.Equal(t, 1, lb.Add("hunt", testDay, "Still Playing", 50), "the board works")
+			// The kiosk keeps playing: a whole round, headless, on this board.
+			score := playBubblesRound(t, lb)
+			assert.Positive(t, score, "the round scored")
+			assert.Equal(t, score, lb.Top("bubbles", testDay)[0].Score, "its score is on the board")
 			lb.Close()
 			assert.Equal(t, []game.Entry{{Name: "Still Playing", Score: 50}}, lb.Top("hunt", testDay), "and shows the score")
 			if tc.check != nil {
@@ -248,6 +252,30 @@ func TestLeaderboardFaultsNeverStopTheKiosk(t *testing.T) {
 			}
 		})
 	}
+}
+
+// playBubblesRound plays one round of Bubble Pop on board, waving all the
+// while, through its results, and returns the score.
+func playBubblesRound(t *testing.T, board *game.Leaderboard) int {
+	t.Helper()
+	setup := testSetup()
+	setup.Game.Bubbles.RoundSeconds = 5
+	ses := game.NewSession(setup, board, nil)
+	ses.SetDay(testDay)
+	var results []game.Event
+	ses.Listen(func(e game.Event) {
+		if e.Kind == game.KindResults {
+			results = append(results, e)
+		}
+	})
+	require.NoError(t, ses.StartGame("bubbles"))
+	o := obs()
+	for i := range 20 * 12 { // the countdown, the round and its results
+		moving(o, game.Rect{X0: float32(i%20) / 20, Y0: 0, X1: float32(i%20)/20 + 0.2, Y1: 1})
+		ses.Step(o)
+	}
+	require.Len(t, results, 1, "the round ended with its results")
+	return results[0].Score
 }
 
 // A board that cannot be written keeps its scores, says why, and is

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
 	"strings"
 	"time"
 
@@ -55,21 +54,8 @@ var ErrModel = errors.New("model unusable")
 // Open loads the ONNX model at path, picks the detector family from its
 // input and output shapes, and prepares its session and tensors.
 func Open(rt *Runtime, name, path string, cfg DetectorConfig) (Detector, error) {
-	if rt == nil {
-		return nil, fmt.Errorf("%w: no runtime", ErrRuntime)
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("%w: %s model file %s not found; run 'make models' or set model.%s.path in config.toml", ErrModel, name, path, name)
-	}
-	ins, outs, err := ort.GetInputOutputInfo(path)
+	shape, ins, outs, err := inspect(rt, name, path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s model file %s could not be read as ONNX (damaged or not a model?): %v; delete it and run 'make models', or fix model.%s.path", ErrModel, name, path, err, name)
-	}
-	shape, err := classify(ins, outs)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s model %s: %v", ErrModel, name, path, err)
-	}
-	if err := fitsSlot(name, path, shape); err != nil {
 		return nil, err
 	}
 	c, err := newCore(name, path, cfg, shape, ins, outs)
@@ -84,6 +70,41 @@ func Open(rt *Runtime, name, path string, cfg DetectorConfig) (Detector, error) 
 	default:
 		return &blazeFaceDetector{core: c, anchors: BlazeFaceAnchors()}, nil
 	}
+}
+
+// Inspect tells what the model at path is and whether it fits the slot
+// name, as Open would, without preparing a session to run it: for
+// check-config.
+func Inspect(rt *Runtime, name, path string) (Info, error) {
+	shape, ins, outs, err := inspect(rt, name, path)
+	if err != nil {
+		return Info{}, err
+	}
+	return Info{Name: name, Kind: shape.kind, Path: path, InputW: shape.inW, InputH: shape.inH,
+		Classes: shape.classes, TensorSummary: summary(ins, outs)}, nil
+}
+
+// inspect reads a model's tensors and tells its family. Its messages start
+// with the key, model.NAME.path, for the kiosk to place in the config.
+func inspect(rt *Runtime, name, path string) (modelShape, []ort.InputOutputInfo, []ort.InputOutputInfo, error) {
+	if rt == nil {
+		return modelShape{}, nil, nil, fmt.Errorf("%w: no runtime", ErrRuntime)
+	}
+	if err := CheckModelFile(path); err != nil {
+		return modelShape{}, nil, nil, fmt.Errorf("%w: model.%s.path %v", ErrModel, name, err)
+	}
+	ins, outs, err := ort.GetInputOutputInfo(path)
+	if err != nil {
+		return modelShape{}, nil, nil, fmt.Errorf("%w: model.%s.path is %q, which could not be read as ONNX (damaged or not a model?): %v; delete it and run 'make models', or set it to an ONNX model file", ErrModel, name, path, err)
+	}
+	shape, err := classify(ins, outs)
+	if err != nil {
+		return modelShape{}, nil, nil, fmt.Errorf("%w: model.%s.path is %q: %v", ErrModel, name, path, err)
+	}
+	if err := fitsSlot(name, path, shape); err != nil {
+		return modelShape{}, nil, nil, err
+	}
+	return shape, ins, outs, nil
 }
 
 // fitsSlot refuses a model of the wrong family for its slot: the object

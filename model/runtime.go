@@ -3,7 +3,6 @@ package model
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 
@@ -37,16 +36,16 @@ func OpenRuntime(lib string) (*Runtime, error) {
 		env.users++
 		return &Runtime{}, nil
 	}
-	if _, err := os.Stat(lib); err != nil {
-		return nil, fmt.Errorf("%w: library %s not found; run 'make deps' to fetch it, or set model.library in config.toml to a libonnxruntime.so of version 1.24 or newer", ErrRuntime, lib)
+	if err := CheckLibrary(lib); err != nil {
+		return nil, fmt.Errorf("%w: model.library %v", ErrRuntime, err)
 	}
 	ort.SetSharedLibraryPath(lib)
 	if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
 		msg := err.Error()
 		if strings.Contains(msg, "ORT API base") {
-			return nil, fmt.Errorf("%w: %s is too old (onnxruntime_go needs ONNX Runtime 1.24 or newer); run 'make deps' for a matching one or point model.library at it", ErrRuntime, lib)
+			return nil, fmt.Errorf("%w: model.library is %q, an ONNX Runtime too old for the kiosk (it needs 1.24 or newer); run 'make deps' for a matching one, or set it to one", ErrRuntime, lib)
 		}
-		return nil, fmt.Errorf("%w: loading %s: %v; run 'make deps' or fix model.library", ErrRuntime, lib, err)
+		return nil, fmt.Errorf("%w: model.library is %q, which ONNX Runtime could not start from (%v); run 'make deps', or set it to libonnxruntime.so 1.24 or newer", ErrRuntime, lib, err)
 	}
 	env.users, env.lib = 1, lib
 	return &Runtime{}, nil

@@ -3,6 +3,7 @@ package vision
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -75,8 +76,10 @@ type clip struct {
 
 // OpenClip opens a video file; with loop it starts again at its end.
 func OpenClip(path string, loop bool) (FrameSource, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("%w: clip %s not found (make deps fetches the demo clip; or fix source.spec / source.demo)", ErrSource, path)
+	// Looked at before OpenCV is: given a folder, OpenCV tries it as a
+	// numbered picture series and prints its own error first.
+	if err := CheckClipFile(path); err != nil {
+		return nil, fmt.Errorf("%w: clip %v (fix source.spec, source.demo or --source)", ErrSource, err)
 	}
 	cap, err := gocv.VideoCaptureFile(path)
 	if err != nil || !cap.IsOpened() {
@@ -165,3 +168,23 @@ func (c *camera) FPS() float64 { return c.fps }
 func (c *camera) Name() string { return c.name }
 func (c *camera) Live() bool   { return true }
 func (c *camera) Close() error { return c.cap.Close() }
+
+// CheckClipFile says what is wrong with path as a video file without
+// opening it as video, or nil: it must exist and be a regular file (a
+// folder or a FIFO is not a clip).
+func CheckClipFile(path string) error {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%q does not exist ('make deps' fetches the sample clips and 'make run' builds the demo reel; or name a video file)", path)
+	case err != nil:
+		return fmt.Errorf("%q cannot be read (%v); name a video file", path, err)
+	case info.IsDir():
+		return fmt.Errorf("%q is a folder, not a video file; name the clip itself, for example file:%s", path, filepath.Join(path, "clip.avi"))
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("%q is not a regular file (a device, FIFO or socket); name a video file", path)
+	case info.Size() == 0:
+		return fmt.Errorf("%q is an empty file; name a video file", path)
+	}
+	return nil
+}

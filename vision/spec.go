@@ -49,6 +49,8 @@ func ParseSpec(s string) (Spec, error) {
 					sp.Loop = false
 				case k == "loop" && (v == "1" || v == "true"):
 					sp.Loop = true
+				case k == "loop":
+					return Spec{}, fmt.Errorf("source %q: loop is %q; allowed loop=0 (play the clip once) or loop=1 (play it again and again, as without ?loop)", s, v)
 				default:
 					return Spec{}, fmt.Errorf("source %q: unknown option %q (only loop=0 or loop=1)", s, kv)
 				}

@@ -23,9 +23,10 @@ import (
 
 func main() {
 	// OpenCV prints its own warnings for files it cannot open; the kiosk's
-	// messages already name the file and the fix.
+	// messages already name the file and the fix. OPENCV_LOG_LEVEL, when
+	// set, still has its say.
 	if os.Getenv("OPENCV_LOG_LEVEL") == "" {
-		os.Setenv("OPENCV_LOG_LEVEL", "FATAL")
+		vision.QuietOpenCVLog()
 	}
 	if len(os.Args) > 1 && os.Args[1] == kiosk.DrawBenchCommand { // started by 'kiosk bench --draw'
 		os.Exit(kiosk.DrawBenchMain(os.Args[2:], os.Stdout, os.Stderr, runWindow))

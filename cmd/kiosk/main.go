@@ -11,13 +11,15 @@ import (
 	"syscall"
 
 	"github.com/carrierarcade/kiosk/internal/kiosk"
+	"github.com/carrierarcade/kiosk/vision"
 )
 
 func main() {
 	// OpenCV prints its own warnings for files it cannot open; the kiosk's
-	// messages already name the file and the fix.
+	// messages already name the file and the fix. OPENCV_LOG_LEVEL, when
+	// set, still has its say.
 	if os.Getenv("OPENCV_LOG_LEVEL") == "" {
-		os.Setenv("OPENCV_LOG_LEVEL", "FATAL")
+		vision.QuietOpenCVLog()
 	}
 	os.Exit(kiosk.Main(os.Args[1:], os.Stdout, os.Stderr, execWindow))
 }

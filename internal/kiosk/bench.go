@@ -70,7 +70,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scenes := fs.Bool("scenes", false, "instead, measure the CPU of each scene at the mains and the lowest battery level, headless and (with a display) in the window, as it runs now and as it ran before scenes said what they need")
 	linkBench := fs.Bool("link", false, "instead, measure the carrier link: a hub and three carriers on 127.0.0.1 (bytes on the wire, latency, memory)")
 	draw := fs.Bool("draw", false, "instead, run the real kiosk window through every scene and print each one's heap allocations per drawn frame (--frames per scene), one JSON line per scene")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *linkBench {

@@ -33,12 +33,17 @@ func kiosk(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestCheckConfig(t *testing.T) {
-	code, out, _ := kiosk(t, "check-config", testenv.Path("config.toml"))
-	assert.Equal(t, 0, code)
+	// check-config opens what the shipped config names, as the kiosk does.
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
+	testenv.Media(t, "demo-reel.avi")
+	code, out, errOut := kiosk(t, "check-config", testenv.Path("config.toml"))
+	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "ok\n", out)
 
 	bad := writeConfig(t, "[display]\nrotation = 45\n[budget]\nface_hz = -1\n")
-	code, out, errOut := kiosk(t, "check-config", bad)
+	code, out, errOut = kiosk(t, "check-config", bad)
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "display.rotation")
@@ -46,7 +51,7 @@ func TestCheckConfig(t *testing.T) {
 
 	code, _, errOut = kiosk(t, "check-config", "--set", "display.rotation=90", "--set", "nope.key=1")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, `--set nope.key: unknown key`)
+	assert.Contains(t, errOut, `--set nope.key: nope: unknown key (check its spelling against config.toml's comments; the top level has display, source`)
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -123,8 +128,9 @@ func TestDetectFacesAndBadImage(t *testing.T) {
 
 	code, _, errOut = kiosk(t, "detect", "--config", testenv.Path("config.toml"),
 		"--set", `model.objects.path="/nowhere/model.onnx"`, testenv.Media(t, "dog.jpg"))
-	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "make models")
+	assert.Equal(t, 2, code, "a path to fix in the configuration")
+	assert.Contains(t, errOut, `model.objects.path: is "/nowhere/model.onnx", which does not exist; run 'make models'`)
+	assert.Contains(t, errOut, "(from --set)")
 }
 
 var (

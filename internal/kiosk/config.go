@@ -3,10 +3,16 @@ package kiosk
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -68,6 +74,10 @@ type Loaded struct {
 	Config
 	Path string // the file read, "" for built-in defaults
 	Base string // folder relative paths are taken from
+	// lines and fromSet say where each key was set, for messages about
+	// it found after loading (a model file, a clip).
+	lines   map[string]int
+	fromSet map[string]bool
 }
 
 // resolve makes a config path absolute against the config file's folder.
@@ -81,19 +91,29 @@ func (l Loaded) Resolve(p string) string {
 // errConfig marks a configuration the user must fix (exit status 2).
 var errConfig = errors.New("configuration")
 
-// loadConfig reads path over the defaults, strictly (an unknown key is an
-// error naming its line), applies --set overrides, then validates
-// everything and reports every problem at once.
+// loadConfig reads path over the defaults, strictly (an unknown key or a
+// value of the wrong kind is an error naming its key and line), applies
+// --set overrides, then validates everything and reports every problem at
+// once.
 func loadConfig(path string, sets []string) (Loaded, error) {
+	if path == "" {
+		return decodeConfig("", nil, sets)
+	}
+	data, err := readConfigFile(path)
+	if err != nil {
+		return Loaded{Config: defaultConfig()}, fmt.Errorf("%w: %v", errConfig, err)
+	}
+	return decodeConfig(path, data, sets)
+}
+
+// decodeConfig is loadConfig once the file is read (data from path; no
+// file when path is ""): no file system, so the fuzz test can drive it.
+func decodeConfig(path string, data []byte, sets []string) (Loaded, error) {
 	l := Loaded{Config: defaultConfig()}
 	wd, _ := os.Getwd()
 	l.Base = wd
 	var lines map[string]int
 	if path != "" {
-		data, err := readConfigFile(path)
-		if err != nil {
-			return l, fmt.Errorf("%w: %v", errConfig, err)
-		}
 		if n, depth := deepestLine(data); depth > maxConfigDepth {
 			return l, fmt.Errorf("%w: %s line %d: values nested %d deep; no key of the configuration nests deeper than %d (check the brackets)",
 				errConfig, path, n, depth, maxConfigDepth)
@@ -101,53 +121,147 @@ func loadConfig(path string, sets []string) (Loaded, error) {
 		abs, _ := filepath.Abs(path)
 		l.Path, l.Base = path, filepath.Dir(abs)
 		lines = keyLines(data)
-		md, err := toml.Decode(string(data), &l.Config)
-		if err != nil {
-			return l, fmt.Errorf("%w: %s: %s", errConfig, path, tomlError(err))
-		}
-		if extra := md.Undecoded(); len(extra) > 0 {
-			var ps []string
-			for _, k := range extra {
-				if len(ps) == maxProblems {
-					ps = append(ps, fmt.Sprintf("... and %d more", len(extra)-maxProblems))
-					break
-				}
-				ps = append(ps, fmt.Sprintf("%s line %d: unknown key %q (check its spelling against config.toml's comments)", path, lines[k.String()], k.String()))
+		if err := decodeChecked(string(data), &l.Config); err != nil {
+			var ps shapeProblems
+			if !errors.As(err, &ps) {
+				return l, fmt.Errorf("%w: %s: %v", errConfig, path, err)
 			}
-			return l, fmt.Errorf("%w: %s", errConfig, strings.Join(ps, "\n"))
+			// In the file's order: problems come back table by table.
+			slices.SortStableFunc(ps, func(a, b check.Problem) int {
+				na, oka := lineOf(lines, a.Key)
+				nb, okb := lineOf(lines, b.Key)
+				if !oka {
+					na = math.MaxInt
+				}
+				if !okb {
+					nb = math.MaxInt
+				}
+				return cmp.Compare(na, nb)
+			})
+			return l, fmt.Errorf("%w: %s", errConfig, listProblems(check.Problems(ps), func(p check.Problem) string {
+				if n, ok := lineOf(lines, p.Key); ok {
+					return fmt.Sprintf(" (%s line %d)", path, n)
+				}
+				return " (" + path + ")"
+			}))
 		}
 	}
-	fromSet := map[string]bool{}
+	l.lines, l.fromSet = lines, map[string]bool{}
 	for _, s := range sets {
 		key, err := applySet(&l.Config, s)
 		if err != nil {
 			return l, fmt.Errorf("%w: %v", errConfig, err)
 		}
-		fromSet[key] = true
+		l.fromSet[key] = true
 	}
-	if ps := l.validate(); len(ps) > 0 {
-		var msgs []string
-		for i, p := range ps {
-			if i == maxProblems {
-				msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
-				break
-			}
-			where := ""
-			n, ok := lines[p.Key]
-			if !ok {
-				n, ok = lines[strings.SplitN(p.Key, "[", 2)[0]]
-			}
-			switch {
-			case fromSet[p.Key] || fromSet[strings.SplitN(p.Key, "[", 2)[0]]:
-				where = " (from --set)"
-			case ok && l.Path != "":
-				where = fmt.Sprintf(" (%s line %d)", l.Path, n)
-			}
-			msgs = append(msgs, p.Error()+where)
+	return l, l.problemsErr(l.validate())
+}
+
+// decodeChecked decodes a TOML document over c after checking its shape:
+// a syntax error comes back as an error naming its line, wrong keys and
+// values as check.Problems.
+func decodeChecked(doc string, c *Config) error {
+	var raw map[string]any
+	if _, err := toml.Decode(doc, &raw); err != nil {
+		return errors.New(tomlError(err))
+	}
+	var ps check.Problems
+	checkShape(raw, reflect.TypeOf(*c), reflect.ValueOf(defaultConfig()), "", &ps)
+	if len(ps) > 0 {
+		return shapeProblems(ps)
+	}
+	md, err := toml.Decode(doc, c)
+	if err != nil {
+		// The shape check lets nothing through that the decoder refuses;
+		// should it ever, its words are Go's, so say only where.
+		return fmt.Errorf("%s: this value cannot be read; compare it with config.toml's comments", decoderWhere(err))
+	}
+	if extra := md.Undecoded(); len(extra) > 0 {
+		return shapeProblems{{Key: extra[0].String(), Msg: "unknown key (check its spelling against config.toml's comments)"}}
+	}
+	return nil
+}
+
+// shapeProblems are keys and values that do not fit the configuration.
+type shapeProblems check.Problems
+
+func (ps shapeProblems) Error() string { return check.Problems(ps).Err().Error() }
+
+// decoderWhere is the line or key a decoder error is at.
+func decoderWhere(err error) string {
+	var pe toml.ParseError
+	if errors.As(err, &pe) && pe.Position.Line > 0 {
+		return fmt.Sprintf("line %d", pe.Position.Line)
+	}
+	if _, rest, ok := strings.Cut(err.Error(), "last key "); ok {
+		if k, _, ok := strings.Cut(rest, ")"); ok {
+			return "key " + k
 		}
-		return l, fmt.Errorf("%w: %d problem(s):\n  %s", errConfig, len(ps), strings.Join(msgs, "\n  "))
 	}
-	return l, nil
+	return "a value"
+}
+
+// setBy reports whether --set gave key (or the list it is an item of).
+func setBy(fromSet map[string]bool, key string) bool {
+	for k := key; k != ""; k = parentKey(k) {
+		if fromSet[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// lineOf is the line that sets key, else the nearest line that sets the
+// table or list holding it (an inline table, a list item), if any.
+func lineOf(lines map[string]int, key string) (int, bool) {
+	for k := key; k != ""; k = parentKey(k) {
+		if n, ok := lines[k]; ok && n > 0 {
+			return n, true
+		}
+		if i := strings.IndexByte(k, '['); i >= 0 {
+			if n, ok := lines[k[:i]]; ok && n > 0 && !strings.Contains(k[i:], ".") {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// parentKey drops a key's last part: "a.b[2]" is in "a.b", "a.b" in "a".
+func parentKey(k string) string {
+	if strings.HasSuffix(k, "]") {
+		if i := strings.LastIndexByte(k, '['); i > 0 {
+			return k[:i]
+		}
+	}
+	if i := strings.LastIndexByte(k, '.'); i > 0 {
+		return k[:i]
+	}
+	return ""
+}
+
+// listProblems writes problems one a line, at most maxProblems, each with
+// where it was set; keys are cut short so that output stays a page.
+func listProblems(ps check.Problems, where func(check.Problem) string) string {
+	var msgs []string
+	for i, p := range ps {
+		if i == maxProblems {
+			msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
+			break
+		}
+		p.Key = shortKey(p.Key)
+		msgs = append(msgs, p.Error()+where(p))
+	}
+	return fmt.Sprintf("%d problem(s):\n  %s", len(ps), strings.Join(msgs, "\n  "))
+}
+
+// shortKey cuts a key far longer than any real one.
+func shortKey(k string) string {
+	const most = 80
+	if len(k) > most {
+		return strconv.Quote(k[:most]) + "..."
+	}
+	return k
 }
 
 // validate gathers every section's problems under its own keys.
@@ -190,9 +304,20 @@ func validateSource(c vision.SourceConfig) check.Problems {
 
 // applySet applies one --set key=value, the value in TOML syntax, by
 // decoding a one-key document over the configuration. It returns the key.
-func applySet(c *Config, s string) (string, error) {
+func applySet(c *Config, s string) (_ string, err error) {
 	key, value, ok := strings.Cut(s, "=")
 	key = strings.TrimSpace(key)
+	// Messages quote what was given, briefly.
+	if len(s) > 200 {
+		defer func() {
+			if err != nil {
+				err = errors.New(strings.Replace(err.Error(), strconv.Quote(s), strconv.Quote(s[:200])+"...", 1))
+			}
+		}()
+	}
+	if len(key) > 80 {
+		key = key[:80] + "..."
+	}
 	if !ok || key == "" || strings.TrimSpace(value) == "" {
 		return key, fmt.Errorf("--set %q: want key=value, for example --set display.rotation=270 or --set 'model.objects.classes=[\"cup\"]'", s)
 	}
@@ -201,23 +326,49 @@ func applySet(c *Config, s string) (string, error) {
 	if strings.ContainsAny(s, "\n\r") {
 		return key, fmt.Errorf("--set %q: one key and one value on one line; give each key its own --set", s)
 	}
+	if strings.HasPrefix(key, "[") || tableHeader.MatchString(value) {
+		return key, fmt.Errorf("--set %q: a table header ([section]) has no place in --set: name the key with its section, for example --set power.simulate_percent=15, one --set per key", s)
+	}
+	if !setKey.MatchString(key) {
+		return key, fmt.Errorf("--set %q: %q is not a key; a key is its section and name joined by dots, for example display.rotation (the [[power.levels]] list is set in the file)", s, key)
+	}
 	doc := key + " = " + value
 	if i := strings.LastIndex(key, "."); i >= 0 {
 		doc = "[" + key[:i] + "]\n" + key[i+1:] + " = " + value
 	}
-	md, err := toml.Decode(doc, c)
-	if err != nil {
-		msg := tomlError(err)
+	if err := decodeChecked(doc, c); err != nil {
+		var ps shapeProblems
+		if errors.As(err, &ps) {
+			msgs := make([]string, 0, len(ps))
+			for i, p := range ps {
+				if i == maxProblems {
+					msgs = append(msgs, fmt.Sprintf("... and %d more", len(ps)-maxProblems))
+					break
+				}
+				where := "--set " + key + ": "
+				if p.Key != key {
+					where += shortKey(p.Key) + ": "
+				}
+				msgs = append(msgs, where+p.Msg)
+			}
+			return key, errors.New(strings.Join(msgs, "\n"))
+		}
+		msg := err.Error()
 		if _, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "line ") {
 			msg = rest // the line of our one-key document means nothing to the user
 		}
 		return key, fmt.Errorf("--set %s: %s (values use TOML syntax: strings in quotes, lists in [])", key, msg)
 	}
-	if extra := md.Undecoded(); len(extra) > 0 {
-		return key, fmt.Errorf("--set %s: unknown key %q", key, extra[0].String())
-	}
 	return key, nil
 }
+
+var (
+	// setKey is a dotted key of bare words, as every key of config.toml is.
+	setKey = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$`)
+	// tableHeader is a [section] or [[list]] header followed by a key: a
+	// second setting hidden in one --set value.
+	tableHeader = regexp.MustCompile(`\[\[?\s*[A-Za-z0-9_.-]+\s*\]\]?\s*[A-Za-z0-9_"'-]+\s*=`)
+)
 
 // tomlError shortens the decoder's error to its one useful line.
 // Bounds on a configuration file, checked before decoding: config.toml is
@@ -294,9 +445,31 @@ func multiline(data []byte, i int) bool {
 func tomlError(err error) string {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)
+		msg := brief(boothNumbers.Replace(pe.Message))
+		if pe.LastKey != "" {
+			msg = shortKey(pe.LastKey) + ": " + msg
+		}
+		if pe.Position.Line <= 0 {
+			return msg
+		}
+		return fmt.Sprintf("line %d: %s", pe.Position.Line, msg)
 	}
-	return strings.TrimPrefix(err.Error(), "toml: ")
+	return brief(boothNumbers.Replace(strings.TrimPrefix(err.Error(), "toml: ")))
+}
+
+// boothNumbers words the decoder's number limits without Go's types.
+var boothNumbers = strings.NewReplacer(
+	"is out of range for int64", "is too large for a whole number (the most is 9223372036854775807)",
+	"is out of range for float64", "is too large for a number",
+)
+
+// brief cuts a message that quotes far too much of its input.
+func brief(s string) string {
+	const most = 300
+	if len(s) > most {
+		return s[:most] + "..."
+	}
+	return s
 }
 
 // keyLines maps each dotted key to the line that sets it. It follows table

@@ -36,7 +36,7 @@ func TestUnknownKeyNamesKeyAndLine(t *testing.T) {
 	path := writeConfig(t, "# comment\n[display]\nrotation = 90\n\n[model.objects]\nscore_treshold = 0.5\n")
 	_, err := loadConfig(path, nil)
 	require.ErrorIs(t, err, errConfig)
-	assert.Contains(t, err.Error(), `line 6: unknown key "model.objects.score_treshold"`)
+	assert.Contains(t, err.Error(), "model.objects.score_treshold: unknown key: did you mean model.objects.score_threshold? ("+path+" line 6)")
 }
 
 func TestWrongTypeNamesLine(t *testing.T) {
@@ -115,7 +115,7 @@ func TestSetOverrides(t *testing.T) {
 	assert.Equal(t, "file:clip.avi?loop=0", l.Source.Spec)
 
 	for set, msg := range map[string]string{
-		"display.rotaton=90":   `unknown key "display.rotaton"`,
+		"display.rotaton=90":   `--set display.rotaton: unknown key: did you mean display.rotation?`,
 		"display.rotation=abc": "TOML syntax",
 		"display.rotation":     "want key=value",
 		"display.rotation=91":  "display.rotation: is 91, allowed 0, 90, 180 or 270 (from --set)",

@@ -169,7 +169,7 @@ func drawBenchFlags(args []string, stderr io.Writer) (*drawBenchOptions, *common
 	fs.StringVar(&o.source, "source", "", "where frames come from (default: source.demo)")
 	fs.IntVar(&o.frames, "frames", 300, fmt.Sprintf("frames counted per scene, after %d frames of warm-up", drawWarmup))
 	fs.StringVar(&o.shots, "shots", "", "also save each scene's first counted frame as DIR/SCENE.png, to check the look")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return nil, nil, err
 	}
 	if o.frames < 10 {

@@ -28,7 +28,8 @@ usage: kiosk COMMAND [flags]
 commands:
   run            start the kiosk (what 'make run' does); serves /healthz, /readyz and
                  /metrics on http.listen (default 127.0.0.1:9090)
-  check-config   check a configuration file: prints "ok" or every problem
+  check-config   check a configuration file and the files it names (library, models, clips):
+                 prints "ok" or every problem
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   power          show the battery, the power level and the budget it picks
@@ -41,8 +42,10 @@ commands:
   link           link keygen --out FILE: a carrier's key; link status: this carrier's link
 
 Every command takes --config FILE (default: config.toml when present) and
-any number of --set key=value overrides in TOML value syntax, for example
+any number of --set key=value overrides in TOML value syntax, one key each,
+for example
   kiosk run --set display.rotation=270 --set 'model.objects.classes=["cup"]'
+Flags may come before or after a command's other arguments.
 Run 'kiosk COMMAND --help' for a command's own flags.
 `
 
@@ -167,12 +170,38 @@ func newFlags(name, synopsis string, stderr io.Writer) (*flag.FlagSet, *common) 
 	return fs, c
 }
 
+// parse reads flags before, between and after the other arguments (a
+// config file, images): Go's flag package alone stops at the first of
+// them, so "check-config FILE --set k=v" would take --set for a file. A
+// "--" still ends the flags.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var others []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" || len(rest) == 0 {
+			others = append(others, rest...)
+			break
+		}
+		others, args = append(others, rest[0]), rest[1:]
+	}
+	// Parsing "--" and the others leaves them as fs.Args(), flags kept.
+	return fs.Parse(append([]string{"--"}, others...))
+}
+
+// parseFlagsOnly is parse for a command that takes no other arguments: a
+// stray word ("kiosk run my.toml") is refused, not silently ignored.
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: kiosk %s takes flags only, not %q (a configuration file is --config FILE)", errUsage, fs.Name(), fs.Arg(0))
 	}
 	return nil
 }
@@ -194,12 +223,22 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: one configuration file at most", errUsage)
+		return fmt.Errorf("%w: check one configuration file at a time, not %s", errUsage, strings.Join(fs.Args(), " and "))
 	}
 	if fs.NArg() == 1 {
 		c.config = fs.Arg(0)
 	}
-	if _, err := c.load(); err != nil {
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	// The files the kiosk will open, as it opens them at start: by look
+	// first, then the library loaded and the models and clips read.
+	clips := map[string]string{"source.spec": l.Source.Spec, "source.demo": l.Source.Demo}
+	if err := l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips)); err != nil {
+		return err
+	}
+	if err := l.problemsErr(l.checkDeep(clips)); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "ok")

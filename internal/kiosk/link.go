@@ -46,7 +46,7 @@ func noBattle(log *slog.Logger, why string) func(game.Event) {
 func cmdHub(ctx context.Context, args []string, _, stderr io.Writer) error {
 	fs, c := newFlags("hub", "hub [--listen ADDR] [--config FILE] [--set k=v]...", stderr)
 	listen := fs.String("listen", "", "where carriers connect, host:port (default: hub.listen)")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	l, err := c.load()
@@ -88,7 +88,7 @@ func cmdLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func cmdLinkKeygen(args []string, stdout, stderr io.Writer) error {
 	fs, _ := newFlags("link keygen", "link keygen --out FILE", stderr)
 	out := fs.String("out", "", "file for the carrier's secret key (mode 0600); name it in link.key_file")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -106,7 +106,7 @@ func cmdLinkKeygen(args []string, stdout, stderr io.Writer) error {
 func cmdLinkStatus(args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("link status", "link status [--json] [--config FILE]", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	l, err := c.load()

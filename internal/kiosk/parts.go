@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/vision"
 )
@@ -36,6 +37,9 @@ func OpenDetectors(l Loaded, want ...string) (d *Detectors, err error) {
 			d.Close()
 		}
 	}()
+	if err := l.problemsErr(l.fileProblems(want, nil)); err != nil {
+		return d, err
+	}
 	for _, name := range want {
 		cfg := l.Model.Objects
 		if name == "faces" {
@@ -46,11 +50,19 @@ func OpenDetectors(l Loaded, want ...string) (d *Detectors, err error) {
 		}
 		if d.rt == nil {
 			if d.rt, err = model.OpenRuntime(l.Resolve(l.Model.Library)); err != nil {
+				if p, ok := keyedProblem(err, "model.library"); ok {
+					return d, l.problemsErr(check.Problems{p})
+				}
 				return d, err
 			}
 		}
 		det, err := model.Open(d.rt, name, l.Resolve(cfg.Path), cfg)
 		if err != nil {
+			// A model of the wrong family, or not a model: the config's
+			// to fix, placed like any other problem.
+			if p, ok := keyedProblem(err, "model."+name+".path"); ok && errors.Is(err, model.ErrModel) {
+				return d, l.problemsErr(check.Problems{p})
+			}
 			return d, err
 		}
 		if name == "faces" {

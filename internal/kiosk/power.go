@@ -15,7 +15,7 @@ func cmdPower(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	sysfs := fs.String("sysfs", "", "sysfs root to read (default: power.sysfs_root, normally /sys)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	apply := fs.Bool("apply", false, "also set the screen brightness the budget picks")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	l, err := c.load()

@@ -62,7 +62,7 @@ func cmdReel(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("reel", "reel --media DIR --out FILE.avi", stderr)
 	media := fs.String("media", ".cache/media", "folder with the Debian-package pictures and clips (make deps)")
 	out := fs.String("out", ".cache/media/demo-reel.avi", "the reel to write; its item list goes beside it (.items)")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	l, err := c.load()

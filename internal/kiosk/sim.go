@@ -58,7 +58,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// Not http.listen: simulations are batch runs, often several at once,
 	// and would all want its port.
 	httpAddr := fs.String("http", "", "also serve /healthz, /readyz and /metrics on ADDR (host:port; port 0 picks a free one, logged) while the simulation plays")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if msg := health.CheckListen(*httpAddr); msg != "" {
@@ -81,11 +81,21 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		*source = l.Source.Demo
 	}
 	sp, err := parseSpec(*source)
-	if err != nil || sp.Kind != "file" {
-		return fmt.Errorf("%w: --source must be a clip, file:PATH[?loop=0]", errUsage)
+	if err != nil {
+		return fmt.Errorf("%w: --source: %v", errUsage, err)
+	}
+	if sp.Kind != "file" {
+		return fmt.Errorf("%w: --source is %q; sim plays a clip, file:PATH[?loop=0], not a camera", errUsage, *source)
 	}
 	if sp.Loop && *seconds <= 0 {
 		return fmt.Errorf("%w: a looping clip never ends: give --seconds, or use file:PATH?loop=0", errUsage)
+	}
+	clipKey := "--source"
+	if *source == l.Source.Demo {
+		clipKey = "source.demo"
+	}
+	if err := l.problemsErr(l.fileProblems(nil, map[string]string{clipKey: *source})); err != nil {
+		return err
 	}
 	presses, err := parseKeys(*keysFlag, l.Keys)
 	if err != nil {

@@ -21,7 +21,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
 	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
 	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names or as typed (N@12,V@20,2@30)")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	l, err := c.load()
@@ -49,7 +49,7 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	start := fs.String("game", "", "start this game at once (countdown, then play) instead of the attract screen")
 	recordTo := fs.String("record", "", "record the session until the picture is taken (observations and keys, never a picture)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names or as typed (2 for Digit2)")
-	if err := parse(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *start != "" && !slices.Contains(game.GameNames(), *start) {
@@ -78,6 +78,17 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 		Record: *recordTo, Keys: keys}, stderr, window)
 }
 
+// checkStart refuses, before a window opens, what check-config refuses by
+// looking at files: the library, the models, the clip played. The demo
+// clip is not needed while a camera works, so it is not checked here.
+func checkStart(l Loaded, source string) error {
+	clips := map[string]string{"source.spec": l.Source.Spec}
+	if source != "" {
+		clips = map[string]string{"--source": source}
+	}
+	return l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips))
+}
+
 func checkSource(spec string) error {
 	if spec == "" {
 		return nil
@@ -93,6 +104,9 @@ func checkSource(spec string) error {
 func startWindow(ctx context.Context, job WindowJob, stderr io.Writer, window Window) error {
 	if os.Getenv("DISPLAY") == "" {
 		return fmt.Errorf("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+	}
+	if err := checkStart(job.Config, job.Source); err != nil {
+		return err
 	}
 	return window(ctx, job, stderr)
 }

@@ -1,0 +1,176 @@
+package kiosk
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/carrierarcade/kiosk/internal/check"
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/vision"
+	"gocv.io/x/gocv"
+)
+
+// fileProblems checks the files a command will open, by their keys: the
+// ONNX Runtime library and the model of each enabled detector in slots
+// ("objects", "faces"), and each clip in clips (key to source spec; a
+// camera is not looked at). It only looks at the files (existence, kind,
+// ELF symbols), so every command can afford it before it starts.
+func (l Loaded) fileProblems(slots []string, clips map[string]string) check.Problems {
+	var ps check.Problems
+	lib := false
+	for _, name := range slots {
+		cfg := l.Model.Objects
+		if name == "faces" {
+			cfg = l.Model.Faces
+		}
+		if !cfg.Enabled || cfg.Path == "" {
+			continue
+		}
+		if !lib && l.Model.Library != "" {
+			lib = true
+			l.addFileProblem(&ps, "model.library", l.Model.Library, model.CheckLibrary)
+		}
+		l.addFileProblem(&ps, "model."+name+".path", cfg.Path, model.CheckModelFile)
+	}
+	for _, key := range []string{"source.spec", "source.demo", "--source"} {
+		spec, ok := clips[key]
+		if !ok {
+			continue
+		}
+		sp, err := vision.ParseSpec(spec)
+		if err != nil || sp.Kind != "file" {
+			continue // validation or the flag's own check says so
+		}
+		l.addFileProblem(&ps, key, sp.Path, func(path string) error {
+			if err := vision.CheckClipFile(path); err != nil {
+				return fmt.Errorf("is %q: the clip %v", spec, err)
+			}
+			return nil
+		})
+	}
+	return ps
+}
+
+// addFileProblem runs check on the resolved path; its message names the
+// resolved path, which is shown beside the value as written.
+func (l Loaded) addFileProblem(ps *check.Problems, key, value string, check func(string) error) {
+	path := l.Resolve(value)
+	if err := check(path); err != nil {
+		msg := err.Error()
+		if path != value {
+			msg = strings.Replace(msg, fmt.Sprintf("%q", path), fmt.Sprintf("%q (%s)", value, path), 1)
+		}
+		ps.Addf(key, "%s", msg)
+	}
+}
+
+// where says where key was set: the config file's line, "from --set", a
+// command line flag, or a default.
+func (l Loaded) where(p check.Problem) string {
+	switch {
+	case strings.HasPrefix(p.Key, "--"):
+		return ""
+	case setBy(l.fromSet, p.Key):
+		return " (from --set)"
+	}
+	if n, ok := lineOf(l.lines, p.Key); ok && l.Path != "" {
+		return fmt.Sprintf(" (%s line %d)", l.Path, n)
+	}
+	if l.Path != "" {
+		return " (" + l.Path + ")"
+	}
+	return " (the default; no config file)"
+}
+
+// problemsErr is problems as a configuration error, each with where it
+// was set.
+func (l Loaded) problemsErr(ps check.Problems) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", errConfig, listProblems(ps, l.where))
+}
+
+// keyedProblem turns a model or runtime error whose text names a key
+// ("model.objects.path is ...") into a problem under that key, so it is
+// placed in the config like any other; other errors come back as they are.
+func keyedProblem(err error, keys ...string) (check.Problem, bool) {
+	msg := err.Error()
+	for _, e := range []error{model.ErrModel, model.ErrRuntime} {
+		msg = strings.TrimPrefix(msg, e.Error()+": ")
+	}
+	for _, k := range keys {
+		if rest, ok := strings.CutPrefix(msg, k+" "); ok {
+			return check.Problem{Key: k, Msg: rest}, true
+		}
+	}
+	return check.Problem{}, false
+}
+
+// checkDeep opens what check-config cannot judge by looking: it loads ONNX
+// Runtime and reads each enabled model's tensors (the family and the slot,
+// as the kiosk does at start), and opens each clip and reads a frame.
+func (l Loaded) checkDeep(clips map[string]string) check.Problems {
+	var ps check.Problems
+	var rt *model.Runtime
+	for _, name := range []string{"objects", "faces"} {
+		cfg := l.Model.Objects
+		if name == "faces" {
+			cfg = l.Model.Faces
+		}
+		if !cfg.Enabled {
+			continue
+		}
+		if rt == nil {
+			var err error
+			if rt, err = model.OpenRuntime(l.Resolve(l.Model.Library)); err != nil {
+				p, ok := keyedProblem(err, "model.library")
+				if !ok {
+					p = check.Problem{Key: "model.library", Msg: err.Error()}
+				}
+				return append(ps, p)
+			}
+			defer rt.Close()
+		}
+		if _, err := model.Inspect(rt, name, l.Resolve(cfg.Path)); err != nil {
+			key := "model." + name + ".path"
+			p, ok := keyedProblem(err, key)
+			if !ok {
+				p = check.Problem{Key: key, Msg: err.Error()}
+			}
+			ps = append(ps, p)
+		}
+	}
+	for _, key := range []string{"source.spec", "source.demo", "--source"} {
+		spec, ok := clips[key]
+		if !ok {
+			continue
+		}
+		sp, err := vision.ParseSpec(spec)
+		if err != nil || sp.Kind != "file" {
+			continue
+		}
+		if err := readOneFrame(l, sp); err != nil {
+			ps.Addf(key, "is %q: %v", spec, strings.TrimPrefix(err.Error(), vision.ErrSource.Error()+": "))
+		}
+	}
+	return ps
+}
+
+func readOneFrame(l Loaded, sp vision.Spec) error {
+	src, err := vision.Open(sp, l.Source, l.Base)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	if _, err := src.Read(&frame); err != nil {
+		if errors.Is(err, vision.ErrEnd) {
+			return fmt.Errorf("the clip %s has no frames", sp.Path)
+		}
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package kiosk
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// goWords are what a message must never say: Go's types and the decoder's
+// own phrases, which mean nothing to a presenter.
+var goWords = regexp.MustCompile(`\[\]any|\[\]interface|map\[string\]|\bu?int(8|16|32|64)\b|\bfloat(32|64)\b|interface \{\}|reflect\.|TOML value has type|destination has type|type mismatch for|\b(game|vision|model|link|power|kiosk|check|toml)\.[A-Z]|\bline 0\b`)
+
+// whereWords: every problem names a line or a key ("KEY: ..." in the list,
+// "--set KEY: ..."), or is about the file as a whole (its size).
+var (
+	lineWords = regexp.MustCompile(`\bline [1-9][0-9]*\b`)
+	keyFirst  = regexp.MustCompile(`^(--set )?"?[A-Za-z0-9_.\-\[\]" ]+"?(\.\.\.)?: `)
+)
+
+// checkMessage holds one rejection to the rules of booth words; it returns
+// what is wrong, or "".
+func checkMessage(msg string) string {
+	switch {
+	case len(msg) > 64<<10:
+		return "more than 64 kB of message"
+	case goWords.MatchString(msg):
+		return "Go words: " + goWords.FindString(msg)
+	}
+	body := strings.TrimPrefix(msg, "configuration: ")
+	if lineWords.MatchString(body) {
+		return ""
+	}
+	if strings.Contains(body, "a configuration is a few kB") {
+		return ""
+	}
+	if _, list, ok := strings.Cut(body, "problem(s):\n"); ok {
+		for _, p := range strings.Split(list, "\n") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			if !keyFirst.MatchString(p) && !strings.HasPrefix(p, "... and ") {
+				return "a problem names neither a key nor a line: " + p
+			}
+		}
+		return ""
+	}
+	// A whole --set argument refused: it is quoted, key and all.
+	if keyFirst.MatchString(body) || strings.HasPrefix(body, `--set "`) {
+		return ""
+	}
+	return "names neither a key nor a line"
+}
+
+// FuzzLoadConfig feeds the config decoder any file and any --set value:
+// it must never panic, and every rejection must be a bounded message in
+// the booth's words that names a key or a line. The seeds are in
+// testdata/fuzz/FuzzLoadConfig; 'make test' fuzzes for a short while.
+func FuzzLoadConfig(f *testing.F) {
+	f.Add([]byte("[display]\nwidth = 1280\n"), "display.rotation=90")
+	f.Fuzz(func(t *testing.T, data []byte, set string) {
+		if len(data) > maxConfigBytes {
+			return // refused unread by readConfigFile
+		}
+		var sets []string
+		if set != "" {
+			sets = []string{set}
+		}
+		_, err := decodeConfig("fuzz.toml", data, sets)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, errConfig) {
+			t.Fatalf("a rejection that is not a configuration error: %v", err)
+		}
+		if why := checkMessage(err.Error()); why != "" {
+			t.Fatalf("%s\nmessage: %.2000s", why, err.Error())
+		}
+	})
+}
