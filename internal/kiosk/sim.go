@@ -93,10 +93,10 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		// Past the clip's end the clip is a camera that stopped: the
 		// watchdog notices, waits (on simulated time) and plays it again.
 		watch = vision.NewWatchdog(ctx, func() (vision.FrameSource, error) {
-			return vision.Open(sp, l.Source, l.Base)
+			return vision.Open(sp, l.SourceFor(*source), l.Base)
 		}, l.Watchdog, &simClock{t: time.Unix(0, 0)}, nil)
 		src = watch
-	} else if src, err = vision.Open(sp, l.Source, l.Base); err != nil {
+	} else if src, err = vision.Open(sp, l.SourceFor(*source), l.Base); err != nil {
 		return err
 	}
 	defer src.Close()
