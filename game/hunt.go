@@ -64,7 +64,8 @@ func (h *Hunt) Update(in *Input, emit func(Event)) Scene {
 	}
 	h.elapsed += in.Dt
 	h.asked += in.Dt
-	if inView(observed(in).Objects, h.item) {
+	obs := observed(in)
+	if inView(obs.Objects, h.item, detectionFrame(obs.ObjectsFrame, obs.Frame), h.b.mirror, playArea(in)) {
 		h.held += in.Dt
 	} else {
 		h.held = max(h.held-in.Dt/2, 0)
@@ -130,10 +131,12 @@ func (h *Hunt) points() int {
 	return 100 + int(math.Round(100*max(1-late, 0)))
 }
 
-// inView is true when the latest detections include the item.
-func inView(objects []sight.Detection, item string) bool {
+// inView is true when the latest detections include the item on screen:
+// its centre in the part of the picture the screen shows (area), where the
+// player sees it held up.
+func inView(objects []sight.Detection, item string, frame sight.Frame, mirror bool, area Rect) bool {
 	for _, d := range objects {
-		if d.Label == item {
+		if d.Label == item && area.Holds(viewRect(d.Box, frame, mirror).Centre()) {
 			return true
 		}
 	}

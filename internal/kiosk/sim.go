@@ -120,6 +120,10 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// memory: ranks as the booth would give them, nothing written.
 	sim.ses = game.NewSession(SessionSetup(l, cfg, *seed), game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
 	sim.ses.SetDay("sim")
+	// The games play in what the screen would show: a canvas of the
+	// window's size, turned like the screen.
+	cw, ch := game.CanvasSize(l.Display.Width, l.Display.Height, l.Display.Rotation)
+	sim.ses.SetCanvas(game.Canvas{W: cw, H: ch})
 	sim.ses.Script(presses)
 	sim.ses.Listen(sim.print)
 	var tape *record.Writer
