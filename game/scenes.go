@@ -65,10 +65,25 @@ func (a *Attract) Update(in *Input, emit func(Event)) Scene {
 	if a.wave >= secs(a.b.cfg.WaveSeconds) {
 		return newCountdown(a.b, a.b.advance())
 	}
-	if auto := a.b.cfg.DemoAutoplaySeconds; auto > 0 && a.t >= secs(auto) {
+	if auto := a.b.cfg.DemoAutoplaySeconds; auto > 0 && a.t >= secs(auto) && a.demoReady(in) {
 		return newCountdown(a.b, a.b.advance())
 	}
 	return nil
+}
+
+// faceLead is how much of the reel's face part must be left for Head Dodge
+// to start on it.
+const faceLead = 5 * time.Second
+
+// demoReady is true when the demo's next game can start now: Head Dodge
+// waits until the reel's face part comes, so that its round starts on it;
+// the other games start whenever.
+func (a *Attract) demoReady(in *Input) bool {
+	if a.b.upcoming() != "dodge" {
+		return true
+	}
+	wait, _, ok := a.b.cfg.Demo.next("face", observed(in).Frame.Time, faceLead)
+	return !ok || wait <= time.Duration(a.b.cfg.CountdownSeconds)*time.Second
 }
 
 // Countdown counts the seconds to a round, showing what to do.

@@ -5,6 +5,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -74,4 +75,26 @@ func TestOrientationValid(t *testing.T) {
 	for _, r := range []int{-90, 45, 360} {
 		assert.Error(t, vision.Orientation{Rotation: r}.Valid())
 	}
+}
+
+// A clip started some seconds in gives frames timed from there, and loops
+// back to its very start.
+func TestClipStartsLater(t *testing.T) {
+	path := testenv.Media(t, "vtest.avi")
+	src, err := vision.Open(vision.Spec{Kind: "file", Path: path, Loop: true, Start: 70}, vision.DefaultSourceConfig(), "")
+	require.NoError(t, err)
+	defer src.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	ts, err := src.Read(&frame)
+	require.NoError(t, err)
+	assert.Equal(t, 70*time.Second, ts)
+	var last time.Duration
+	for range 100 {
+		last, err = src.Read(&frame)
+		require.NoError(t, err)
+	}
+	// 795 frames at 10 fps: 9.5 s from 70 s to the end, then 0.5 s from
+	// the start again.
+	assert.InDelta(t, 80, last.Seconds(), 0.01)
 }

@@ -74,6 +74,12 @@ func Open(sp Spec, cfg SourceConfig, base string) (FrameSource, error) {
 			path = filepath.Join(base, path)
 		}
 		src, err = OpenClip(path, sp.Loop)
+		if err == nil && sp.Start > 0 {
+			err = src.(*clip).seek(sp.Start)
+			if err != nil {
+				src.Close()
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -130,6 +136,18 @@ func (c *clip) Read(dst *gocv.Mat) (time.Duration, error) {
 	}
 	c.n = 1
 	return c.offset, nil
+}
+
+// seek starts the clip secs in: its frames' times count from there, and a
+// loop goes back to its very start.
+func (c *clip) seek(secs float64) error {
+	n := int(secs * c.fps)
+	if total := int(c.cap.Get(gocv.VideoCaptureFrameCount)); total > 0 && n >= total {
+		return fmt.Errorf("%w: clip %s is %.1f s long, it cannot start at %g s", ErrSource, c.path, float64(total)/c.fps, secs)
+	}
+	c.cap.Set(gocv.VideoCapturePosFrames, float64(n))
+	c.offset = c.frameTime(n)
+	return nil
 }
 
 func (c *clip) frameTime(n int) time.Duration {

@@ -46,7 +46,7 @@ func parseKeys(s string, keys game.KeyConfig) ([]game.ScriptedKey, error) {
 func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("sim", "sim --game NAME [--source SPEC] [--seed N] [--seconds S] [--keys KEY@SECONDS,...] [--record FILE]\n       sim --replay FILE", stderr)
 	name := fs.String("game", "", "the game to start at once: "+strings.Join(game.GameNames(), ", "))
-	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip")
+	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip, file:PATH?start=S starts S seconds in")
 	seed := fs.Uint64("seed", 1, "seed of the games' random source: the same seed and clip give the same game")
 	seconds := fs.Float64("seconds", 0, "stop after this much game time (0: when a non-looping clip ends)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names (N@12,V@20,Digit2@30)")
@@ -109,6 +109,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
 	if items := DemoItems(l, *source); len(items) > 0 {
 		cfg.Hunt.Items = items
+		cfg.Demo = DemoSchedule(l, *source)
 	}
 	sim := &simulation{
 		pipe:  pipe,
@@ -245,8 +246,12 @@ func (s *simulation) run(ctx context.Context) error {
 	frame := gocv.NewMat()
 	defer frame.Close()
 	var seq uint64
+	var start time.Duration // the clip's time at its first frame (file:...?start=S)
 	for ctx.Err() == nil && s.err == nil && !s.quit {
 		ts, err := s.src.Read(&frame)
+		if err == nil && seq == 0 {
+			start = ts
+		}
 		if errors.Is(err, vision.ErrEnd) {
 			// A clip that ends is a camera that stopped.
 			s.ses.Note(game.Event{Kind: game.KindCameraLost, Source: s.src.Name(), Reason: "the clip ended"})
@@ -259,8 +264,9 @@ func (s *simulation) run(ctx context.Context) error {
 		seq++
 		s.pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()}})
 		s.pipe.Observe(&s.obs, nil)
-		// Play every tick up to this frame's time.
-		for s.ses.Now() <= ts && s.err == nil && !s.quit {
+		// Play every tick up to this frame's time, game time counted from
+		// the first frame.
+		for s.ses.Now() <= ts-start && s.err == nil && !s.quit {
 			if s.limit > 0 && s.ses.Now() >= s.limit {
 				return s.err
 			}
