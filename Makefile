@@ -26,9 +26,10 @@ build: deps
 	$(GO) build -o bin/ ./cmd/kiosk ./cmd/kiosk-window
 
 # The demo reel (what the kiosk plays with no camera) is built once from
-# the Debian-package media, with the object model to list what it shows.
+# the Debian-package media, with the object model to list what it shows,
+# and again when the code that makes it (and its item list) changes.
 REEL := .cache/media/demo-reel.avi
-$(REEL): | deps models build
+$(REEL): internal/kiosk/reel.go | deps models build
 	$(BIN) reel --config $(CONFIG) --out $(REEL)
 
 run: deps models build $(REEL)

@@ -95,9 +95,10 @@ func (g *Bubbles) Combo() int {
 func (g *Bubbles) Update(in *Input, emit func(Event)) Scene {
 	obs := observed(in)
 	asp := aspect(obs)
+	area := playArea(in) // bubbles rise, bounce and are born in what the screen shows
 	if g.begin(in, emit) {
 		for range bubblesOpen {
-			g.spawn(in, asp, float32(between(in.Rand, 0.3, 0.9)))
+			g.spawn(in, asp, area, float32(between(in.Rand, 0.3, 0.9)))
 		}
 		g.spawnIn = secs(between(in.Rand, 0.5, 1.1))
 	}
@@ -109,10 +110,10 @@ func (g *Bubbles) Update(in *Input, emit func(Event)) Scene {
 		b.X += b.VX * dt
 		b.Y += b.VY * dt
 		// Bounce off the sides so a bubble never drifts out of reach.
-		if hw := b.R / asp; (b.X < hw && b.VX < 0) || (b.X > 1-hw && b.VX > 0) {
+		if hw := b.R / asp; (b.X < area.X0+hw && b.VX < 0) || (b.X > area.X1-hw && b.VX > 0) {
 			b.VX = -b.VX
 		}
-		if b.Y+b.R > 0 {
+		if b.Y+b.R > area.Y0 {
 			live = append(live, b)
 		}
 	}
@@ -120,7 +121,7 @@ func (g *Bubbles) Update(in *Input, emit func(Event)) Scene {
 
 	if g.spawnIn -= in.Dt; g.spawnIn <= 0 {
 		if len(g.bubbles) < bubblesMax {
-			g.spawn(in, asp, 1.12) // just below the picture
+			g.spawn(in, asp, area, 1.12) // just below what the screen shows
 		}
 		g.spawnIn = secs(between(in.Rand, 0.5, 1.1))
 	}
@@ -149,8 +150,9 @@ func (g *Bubbles) Update(in *Input, emit func(Event)) Scene {
 	return nil
 }
 
-// spawn adds a bubble centred at height y, of a random kind.
-func (g *Bubbles) spawn(in *Input, asp, y float32) {
+// spawn adds a bubble of a random kind inside area, centred at height y
+// (a fraction of the area's height).
+func (g *Bubbles) spawn(in *Input, asp float32, area Rect, y float32) {
 	r := in.Rand
 	b := Bubble{ID: g.nextID + 1, Kind: BubblePlain,
 		R:  float32(between(r, 0.07, 0.11)),
@@ -164,8 +166,8 @@ func (g *Bubbles) spawn(in *Input, asp, y float32) {
 		b.Kind, b.R = BubbleClock, 0.08
 	}
 	hw := b.R / asp
-	b.X = hw + float32(r.Float64())*(1-2*hw)
-	b.Y = y
+	b.X = area.X0 + hw + float32(r.Float64())*(area.W()-2*hw)
+	b.Y = area.Y0 + y*area.H()
 	g.nextID++
 	g.bubbles = append(g.bubbles, b)
 }

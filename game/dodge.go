@@ -17,7 +17,8 @@ const (
 )
 
 const (
-	// DodgeY is the height of the player's row, in view coordinates.
+	// DodgeY is the height of the player's row, a fraction of the way down
+	// the part of the picture the screen shows.
 	DodgeY = 0.85
 	// DodgeSize is the player's size, a fraction of the picture's height.
 	DodgeSize = 0.14
@@ -54,12 +55,13 @@ type Dodge struct {
 	spawnIn time.Duration
 	lives   int
 	asp     float32 // the picture's aspect, as of the last tick
+	area    Rect    // the part of the picture on screen, as of the last tick
 }
 
 // NewDodge makes a round of Head Dodge.
 func NewDodge(b *Booth) *Dodge {
 	return &Dodge{round: newRound(b, "dodge", b.cfg.Dodge.RoundSeconds), cfg: b.cfg.Dodge,
-		x: 0.5, lives: b.cfg.Dodge.Lives, asp: 4.0 / 3}
+		x: 0.5, lives: b.cfg.Dodge.Lives, asp: 4.0 / 3, area: wholePicture}
 }
 
 // NeedFace is true while the game waits for a face: "Step closer".
@@ -68,8 +70,12 @@ func (d *Dodge) NeedFace() bool { return d.away > faceAway }
 // PlayerX is the player's x in view coordinates.
 func (d *Dodge) PlayerX() float32 { return d.x }
 
-// PlayerBox is the player, in view coordinates.
-func (d *Dodge) PlayerBox() Rect { return square(d.x, DodgeY, DodgeSize, d.asp) }
+// PlayerBox is the player, in view coordinates: on its row at DodgeY of
+// the part of the picture on screen.
+func (d *Dodge) PlayerBox() Rect {
+	_, y := d.area.at(0, DodgeY)
+	return square(d.x, y, DodgeSize, d.asp)
+}
 
 // Fallers are the blocks and stars on screen; valid until Update.
 func (d *Dodge) Fallers() []Faller { return d.fallers }
@@ -83,9 +89,13 @@ func (d *Dodge) Lives() int { return d.lives }
 func (d *Dodge) Update(in *Input, emit func(Event)) Scene {
 	d.begin(in, emit)
 	obs := observed(in)
-	if fx, ok := faceX(obs, d.b.mirror); ok {
+	d.area = playArea(in)
+	area := d.area
+	if fx, ok := faceX(obs, d.b.mirror, area); ok {
 		d.away = 0
-		target := min(max(0.5+(fx-0.5)*dodgeGain, 0.05), 0.95)
+		// Steered across what the screen shows, not the whole picture.
+		u := (fx - area.X0) / area.W()
+		target, _ := area.at(min(max(0.5+(u-0.5)*dodgeGain, 0.05), 0.95), 0)
 		k := float32(1 - math.Exp(-float64(in.Dt)/float64(dodgeSteer)))
 		d.x += (target - d.x) * k
 	} else {
@@ -98,7 +108,7 @@ func (d *Dodge) Update(in *Input, emit func(Event)) Scene {
 	d.asp = aspect(obs)
 	asp := d.asp
 	if d.spawnIn -= in.Dt; d.spawnIn <= 0 {
-		d.spawn(in, asp)
+		d.spawn(in, asp, area)
 	}
 
 	player := d.PlayerBox()
@@ -115,7 +125,7 @@ func (d *Dodge) Update(in *Input, emit func(Event)) Scene {
 				d.lives--
 				emit(Event{At: in.Now(), Kind: KindHit, Lives: d.lives})
 			}
-		case f.Y-f.Size/2 > 1:
+		case f.Y-f.Size/2 > area.Y1:
 			if f.Kind == FallerBlock {
 				d.score += blockPoints
 			}
@@ -130,8 +140,9 @@ func (d *Dodge) Update(in *Input, emit func(Event)) Scene {
 	return nil
 }
 
-// spawn drops something; as the round goes on, more often and faster.
-func (d *Dodge) spawn(in *Input, asp float32) {
+// spawn drops something from the top of area; as the round goes on, more
+// often and faster.
+func (d *Dodge) spawn(in *Input, asp float32, area Rect) {
 	r := in.Rand
 	late := fraction(d.elapsed, d.length)
 	f := Faller{ID: d.nextID + 1, Kind: FallerBlock, Size: float32(between(r, 0.09, 0.13)),
@@ -140,21 +151,25 @@ func (d *Dodge) spawn(in *Input, asp float32) {
 		f.Kind, f.Size = FallerStar, 0.08
 	}
 	hw := f.Size / 2 / asp
-	f.X = hw + float32(r.Float64())*(1-2*hw)
-	f.Y = -f.Size / 2
+	f.X = area.X0 + hw + float32(r.Float64())*(area.W()-2*hw)
+	f.Y = area.Y0 - f.Size/2
 	d.nextID++
 	d.fallers = append(d.fallers, f)
 	d.spawnIn = secs((1.0 - 0.55*late) * between(r, 0.7, 1.3))
 }
 
 // faceX is the centre x, in view coordinates, of the face the game
-// follows: the primary face in view, else the largest.
-func faceX(obs *sight.Observation, mirror bool) (float32, bool) {
+// follows: the primary face on screen (in area), else the largest.
+func faceX(obs *sight.Observation, mirror bool, area Rect) (float32, bool) {
 	var best *sight.Track
+	frame := detectionFrame(obs.FacesFrame, obs.Frame)
 	for i := range obs.FaceTracks {
 		t := &obs.FaceTracks[i]
 		if t.Missed > 0 {
 			continue // held by the tracker, not seen
+		}
+		if !area.Holds(viewRect(t.Box, frame, mirror).Centre()) {
+			continue // off screen: the player could not see whom they steer
 		}
 		if best == nil || (t.Primary && !best.Primary) ||
 			(t.Primary == best.Primary && t.Box.Area() > best.Box.Area()) {
@@ -164,6 +179,6 @@ func faceX(obs *sight.Observation, mirror bool) (float32, bool) {
 	if best == nil {
 		return 0, false
 	}
-	x, _ := viewRect(best.Box, detectionFrame(obs.FacesFrame, obs.Frame), mirror).Centre()
+	x, _ := viewRect(best.Box, frame, mirror).Centre()
 	return x, true
 }

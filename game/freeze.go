@@ -157,6 +157,7 @@ func (f *Freeze) setLight(in *Input, emit func(Event), red bool) {
 func (f *Freeze) follow(in *Input) {
 	obs := observed(in)
 	frame := detectionFrame(obs.ObjectsFrame, obs.Frame)
+	area := playArea(in)
 	for _, p := range f.players {
 		p.here = false
 	}
@@ -165,6 +166,10 @@ func (f *Freeze) follow(in *Input) {
 		if t.Label != "person" {
 			continue
 		}
+		box := viewRect(t.Box, frame, f.b.mirror)
+		if !area.Holds(box.Centre()) {
+			continue // off screen: nobody there sees their bar
+		}
 		people++
 		i, found := slices.BinarySearchFunc(f.players, t.ID, func(p *freezer, id int) int { return p.ID - id })
 		if !found {
@@ -172,7 +177,7 @@ func (f *Freeze) follow(in *Input) {
 		}
 		p := f.players[i]
 		p.here = true
-		p.Box = viewRect(t.Box, frame, f.b.mirror)
+		p.Box = area.clip(box) // the marker and what moves in it: on screen
 	}
 	for _, p := range f.players {
 		if p.here && p.Color < 0 {

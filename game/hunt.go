@@ -35,11 +35,16 @@ type Hunt struct {
 	asked time.Duration // the current item has been asked for
 	held  time.Duration // in view so far, towards HoldSeconds
 	finds int
+
+	// Playing the demo reel: the reel, and the clip time at which the
+	// stretch showing the item asked for ends (then it is skipped).
+	reel  DemoReel
+	until time.Duration
 }
 
 // NewHunt makes a round of Object Hunt over the configured items.
 func NewHunt(b *Booth) *Hunt {
-	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.cfg.Hunt.Items}
+	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.cfg.Hunt.Items, reel: b.cfg.Demo}
 }
 
 // Item is the thing asked for.
@@ -64,7 +69,8 @@ func (h *Hunt) Update(in *Input, emit func(Event)) Scene {
 	}
 	h.elapsed += in.Dt
 	h.asked += in.Dt
-	if inView(observed(in).Objects, h.item) {
+	obs := observed(in)
+	if inView(obs.Objects, h.item, detectionFrame(obs.ObjectsFrame, obs.Frame), h.b.mirror, playArea(in)) {
 		h.held += in.Dt
 	} else {
 		h.held = max(h.held-in.Dt/2, 0)
@@ -80,7 +86,7 @@ func (h *Hunt) Update(in *Input, emit func(Event)) Scene {
 			return h.end(in, emit) // everything found
 		}
 		h.ask(in, emit)
-	case h.asked >= secs(h.cfg.SkipAfterSeconds):
+	case h.skipDue(obs):
 		emit(Event{At: in.Now(), Kind: KindSkip, Item: h.item})
 		h.queue = append(h.queue, h.item) // a second chance at the end
 		h.ask(in, emit)
@@ -109,12 +115,35 @@ func (h *Hunt) order(in *Input) []string {
 	return queue
 }
 
-// ask takes the next item off the queue.
+// skipDue is true when the item asked for is given up: after
+// SkipAfterSeconds, or playing the demo reel, once its stretch is over.
+func (h *Hunt) skipDue(obs *sight.Observation) bool {
+	if h.reel.on() && h.until > 0 {
+		return obs.Frame.Time > h.until
+	}
+	return h.asked >= secs(h.cfg.SkipAfterSeconds)
+}
+
+// ask takes the next item off the queue: the first, or playing the demo
+// reel, the one the reel shows soonest (for long enough to be held).
 func (h *Hunt) ask(in *Input, emit func(Event)) {
 	if len(h.queue) == 0 {
 		return
 	}
-	h.item, h.queue = h.queue[0], h.queue[1:]
+	pick := 0
+	h.until = 0
+	if h.reel.on() {
+		now := observed(in).Frame.Time
+		lead := secs(h.cfg.HoldSeconds) + time.Second
+		best := time.Duration(-1)
+		for i, it := range h.queue {
+			if wait, end, ok := h.reel.next(it, now, lead); ok && (best < 0 || wait < best) {
+				pick, best, h.until = i, wait, now+end
+			}
+		}
+	}
+	h.item = h.queue[pick]
+	h.queue = append(h.queue[:pick:pick], h.queue[pick+1:]...)
 	h.asked, h.held = 0, 0
 	emit(Event{At: in.Now(), Kind: KindPrompt, Item: h.item})
 }
@@ -130,10 +159,12 @@ func (h *Hunt) points() int {
 	return 100 + int(math.Round(100*max(1-late, 0)))
 }
 
-// inView is true when the latest detections include the item.
-func inView(objects []sight.Detection, item string) bool {
+// inView is true when the latest detections include the item on screen:
+// its centre in the part of the picture the screen shows (area), where the
+// player sees it held up.
+func inView(objects []sight.Detection, item string, frame sight.Frame, mirror bool, area Rect) bool {
 	for _, d := range objects {
-		if d.Label == item {
+		if d.Label == item && area.Holds(viewRect(d.Box, frame, mirror).Centre()) {
 			return true
 		}
 	}

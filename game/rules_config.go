@@ -35,6 +35,10 @@ type Config struct {
 	// 0 never. With a camera, only a wave or a key starts a game.
 	DemoAutoplaySeconds float64 `toml:"demo_autoplay_seconds"`
 
+	// Demo is what the demo clip shows when, read from its item list by
+	// the kiosk (not a setting): zero with a camera.
+	Demo DemoReel `toml:"-"`
+
 	Hunt    HuntConfig    `toml:"hunt"`
 	Bubbles BubblesConfig `toml:"bubbles"`
 	Freeze  FreezeConfig  `toml:"freeze"`

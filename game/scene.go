@@ -44,6 +44,9 @@ type Input struct {
 	// Day names today for the leaderboard ("2006-01-02"): the caller reads
 	// the clock so that the rules never do.
 	Day string
+	// Canvas is what the screen draws on; with the picture's size it says
+	// which part of the picture is on screen (see PlayArea). Zero: all.
+	Canvas Canvas
 }
 
 // Now is the game time of this tick.

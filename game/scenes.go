@@ -2,9 +2,17 @@ package game
 
 import "time"
 
-// waveArea is where a wave counts: the middle of the picture, where the
-// player in front stands, not the aisle at the sides.
+// waveArea is where a wave counts: the middle of what the screen shows,
+// where the player in front stands, not the aisle at the sides (fractions
+// of the play area).
 var waveArea = Rect{0.25, 0.1, 0.75, 0.9}
+
+// within is r, given as fractions of area, in view coordinates.
+func within(area, r Rect) Rect {
+	x0, y0 := area.at(r.X0, r.Y0)
+	x1, y1 := area.at(r.X1, r.Y1)
+	return Rect{x0, y0, x1, y1}
+}
 
 // Attract is the screen between players: it previews each game in turn
 // and invites whoever is in front to wave.
@@ -49,7 +57,7 @@ func (a *Attract) previewLen() time.Duration { return max(secs(a.b.cfg.PreviewSe
 // not start over and a walk past never adds up.
 func (a *Attract) Update(in *Input, emit func(Event)) Scene {
 	a.t += in.Dt
-	if float64(motionIn(&observed(in).Motion, waveArea)) >= a.b.cfg.WaveThreshold {
+	if float64(motionIn(&observed(in).Motion, within(playArea(in), waveArea))) >= a.b.cfg.WaveThreshold {
 		a.wave += in.Dt
 	} else {
 		a.wave = max(a.wave-2*in.Dt, 0)
@@ -57,10 +65,25 @@ func (a *Attract) Update(in *Input, emit func(Event)) Scene {
 	if a.wave >= secs(a.b.cfg.WaveSeconds) {
 		return newCountdown(a.b, a.b.advance())
 	}
-	if auto := a.b.cfg.DemoAutoplaySeconds; auto > 0 && a.t >= secs(auto) {
+	if auto := a.b.cfg.DemoAutoplaySeconds; auto > 0 && a.t >= secs(auto) && a.demoReady(in) {
 		return newCountdown(a.b, a.b.advance())
 	}
 	return nil
+}
+
+// faceLead is how much of the reel's face part must be left for Head Dodge
+// to start on it.
+const faceLead = 5 * time.Second
+
+// demoReady is true when the demo's next game can start now: Head Dodge
+// waits until the reel's face part comes, so that its round starts on it;
+// the other games start whenever.
+func (a *Attract) demoReady(in *Input) bool {
+	if a.b.upcoming() != "dodge" {
+		return true
+	}
+	wait, _, ok := a.b.cfg.Demo.next("face", observed(in).Frame.Time, faceLead)
+	return !ok || wait <= time.Duration(a.b.cfg.CountdownSeconds)*time.Second
 }
 
 // Countdown counts the seconds to a round, showing what to do.

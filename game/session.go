@@ -60,6 +60,10 @@ type Intake struct {
 	// by the wall clock, though the game clock (slowed by slow drawing)
 	// has not counted it down yet.
 	BattleGo string
+	// Canvas is set on the tick the screen's canvas takes a new size (the
+	// window opened, was resized or turned): the games place everything in
+	// the part of the picture it shows.
+	Canvas *Canvas
 }
 
 // BattleCall is a carrier battle as the link hands it over: its ID, the
@@ -120,9 +124,12 @@ type Session struct {
 	emitFn    func(Event) // s.emit, made once
 	tape      Tape
 
-	tick uint64 // the next tick to play
-	day  string
-	in   Input
+	tick   uint64 // the next tick to play
+	day    string
+	in     Input
+	canvas Canvas // as the rules were last told
+
+	canvasNext Canvas // as the screen last told it
 
 	// The presenter's side.
 	privacy  string
@@ -289,6 +296,12 @@ func (s *Session) SceneFailed(cause any, stack string) {
 	}
 }
 
+// SetCanvas tells the rules the size of what the screen draws on, from
+// the next tick: they place everything a player must see or reach in the
+// part of the camera picture it shows. The window calls it when its canvas
+// changes size; the simulator once, from the display settings.
+func (s *Session) SetCanvas(c Canvas) { s.canvasNext = c }
+
 // StartGame jumps to a game's countdown on the next tick (the command
 // line's --game).
 func (s *Session) StartGame(name string) error {
@@ -354,6 +367,10 @@ func (s *Session) Step(obs *sight.Observation) {
 	}
 	s.intake = Intake{Tick: s.tick, Day: s.day, Obs: obs, Keys: s.pressed, Notes: s.notes,
 		Failures: s.failures, Start: s.start, Shutdown: s.shutdown, Battle: battle, BattleGo: battleGo}
+	if s.canvasNext != s.canvas {
+		c := s.canvasNext
+		s.intake.Canvas = &c
+	}
 	if s.tape != nil {
 		s.tape.Take(&s.intake)
 	}
@@ -365,7 +382,10 @@ func (s *Session) Step(obs *sight.Observation) {
 // code from here on.
 func (s *Session) Play(in *Intake) {
 	s.tick, s.day = in.Tick, in.Day
-	s.in = Input{Tick: s.tick, Dt: s.dt, Obs: in.Obs, Rand: s.rng, Day: s.day, Pressed: len(in.Keys) > 0}
+	if in.Canvas != nil {
+		s.canvas = *in.Canvas
+	}
+	s.in = Input{Tick: s.tick, Dt: s.dt, Obs: in.Obs, Rand: s.rng, Day: s.day, Pressed: len(in.Keys) > 0, Canvas: s.canvas}
 	now := s.in.Now()
 	for _, e := range in.Notes {
 		e.At = now
@@ -479,6 +499,9 @@ func (s *Session) Shutdown() {
 	s.shutdown = true
 	s.Step(nil)
 }
+
+// PlayArea is the part of a frameW x frameH picture the rules play in.
+func (s *Session) PlayArea(frameW, frameH int) Rect { return PlayArea(frameW, frameH, s.canvas) }
 
 // Scene is the scene on screen, for the screen to draw.
 func (s *Session) Scene() Scene { return s.mgr.Current() }

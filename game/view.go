@@ -101,3 +101,68 @@ func fraction(d, whole time.Duration) float64 {
 	}
 	return min(max(float64(d)/float64(whole), 0), 1)
 }
+
+// Canvas is the size, in pixels, of what the screen draws on (the screen
+// turned by display.rotation). The rules need only its shape: it says which
+// part of the camera picture is on screen.
+type Canvas struct {
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// wholePicture is the play area when nothing is cropped.
+var wholePicture = Rect{0, 0, 1, 1}
+
+// PlayArea is the part of a frameW x frameH camera picture that a canvas
+// of c shows when the picture covers it (see Fit): in view coordinates,
+// always centred. A portrait screen over a landscape camera shows a
+// middle band of it, a wide screen a band across. Without a canvas or a
+// frame it is the whole picture.
+func PlayArea(frameW, frameH int, c Canvas) Rect {
+	if frameW <= 0 || frameH <= 0 || c.W <= 0 || c.H <= 0 {
+		return wholePicture
+	}
+	fa := float64(frameW) / float64(frameH)
+	ca := float64(c.W) / float64(c.H)
+	switch {
+	case ca < fa: // the canvas is narrower: the sides are cropped
+		w := float32(ca / fa)
+		return Rect{(1 - w) / 2, 0, (1 + w) / 2, 1}
+	case ca > fa: // the canvas is wider: top and bottom are cropped
+		h := float32(fa / ca)
+		return Rect{0, (1 - h) / 2, 1, (1 + h) / 2}
+	}
+	return wholePicture
+}
+
+// W and H are the rect's width and height.
+func (r Rect) W() float32 { return r.X1 - r.X0 }
+func (r Rect) H() float32 { return r.Y1 - r.Y0 }
+
+// whole is true when r is the whole picture: then everything found in the
+// picture is on screen.
+func (r Rect) whole() bool { return r.X0 <= 0 && r.Y0 <= 0 && r.X1 >= 1 && r.Y1 >= 1 }
+
+// at maps a point given as fractions of r (0..1 across and down it) to
+// view coordinates.
+func (r Rect) at(u, v float32) (float32, float32) { return r.X0 + u*r.W(), r.Y0 + v*r.H() }
+
+// Holds is true when (x, y) is inside r; the whole picture holds
+// everything found in it, whatever rounding put at its edge.
+func (r Rect) Holds(x, y float32) bool {
+	return r.whole() || (x >= r.X0 && x <= r.X1 && y >= r.Y0 && y <= r.Y1)
+}
+
+// clip is the part of o inside r (o itself when r is the whole picture).
+func (r Rect) clip(o Rect) Rect {
+	if r.whole() {
+		return o
+	}
+	return Rect{max(o.X0, r.X0), max(o.Y0, r.Y0), min(o.X1, r.X1), min(o.Y1, r.Y1)}
+}
+
+// playArea is the part of the newest picture on screen this tick.
+func playArea(in *Input) Rect {
+	f := observed(in).Frame
+	return PlayArea(f.W, f.H, in.Canvas)
+}

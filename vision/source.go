@@ -44,6 +44,16 @@ type SourceConfig struct {
 	Width  int     `toml:"width"`
 	Height int     `toml:"height"`
 	FPS    float64 `toml:"fps"`
+	// Rotation and Flip say how the camera is mounted (see Orientation):
+	// its frames are turned upright right after capture. They apply to
+	// Spec (a camera, or a clip it recorded), never to the demo clip.
+	Rotation int  `toml:"rotation"`
+	Flip     bool `toml:"flip"`
+}
+
+// Orientation is how the source's frames are turned upright.
+func (c SourceConfig) Orientation() Orientation {
+	return Orientation{Rotation: c.Rotation, Flip: c.Flip}
 }
 
 // DefaultSourceConfig is the webcam, with the Debian sample clip as the demo.
@@ -51,17 +61,31 @@ func DefaultSourceConfig() SourceConfig {
 	return SourceConfig{Spec: "camera:0", Demo: "file:.cache/media/demo-reel.avi", Width: 640, Height: 480, FPS: 30}
 }
 
-// Open opens the source a spec names. Relative file paths are taken from
-// base (the config file's folder).
+// Open opens the source a spec names, its frames turned upright by the
+// configured orientation. Relative file paths are taken from base (the
+// config file's folder).
 func Open(sp Spec, cfg SourceConfig, base string) (FrameSource, error) {
+	var src FrameSource
+	var err error
 	if sp.Kind == "camera" {
-		return openCamera(sp, cfg)
+		src, err = openCamera(sp, cfg)
+	} else {
+		path := sp.Path
+		if !filepath.IsAbs(path) && base != "" {
+			path = filepath.Join(base, path)
+		}
+		src, err = OpenClip(path, sp.Loop)
+		if err == nil && sp.Start > 0 {
+			err = src.(*clip).seek(sp.Start)
+			if err != nil {
+				src.Close()
+			}
+		}
 	}
-	path := sp.Path
-	if !filepath.IsAbs(path) && base != "" {
-		path = filepath.Join(base, path)
+	if err != nil {
+		return nil, err
 	}
-	return OpenClip(path, sp.Loop)
+	return Oriented(src, cfg.Orientation()), nil
 }
 
 // clip plays a video file through OpenCV, the same API as a camera.
@@ -115,6 +139,18 @@ func (c *clip) Read(dst *gocv.Mat) (time.Duration, error) {
 	}
 	c.n = 1
 	return c.offset, nil
+}
+
+// seek starts the clip secs in: its frames' times count from there, and a
+// loop goes back to its very start.
+func (c *clip) seek(secs float64) error {
+	n := int(secs * c.fps)
+	if total := int(c.cap.Get(gocv.VideoCaptureFrameCount)); total > 0 && n >= total {
+		return fmt.Errorf("%w: clip %s is %.1f s long, it cannot start at %g s", ErrSource, c.path, float64(total)/c.fps, secs)
+	}
+	c.cap.Set(gocv.VideoCapturePosFrames, float64(n))
+	c.offset = c.frameTime(n)
+	return nil
 }
 
 func (c *clip) frameTime(n int) time.Duration {

@@ -10,15 +10,18 @@ import (
 )
 
 // Spec says where frames come from: "camera:0", "camera:/dev/video2",
-// "file:PATH" (looped) or "file:PATH?loop=0" (plays once).
+// "file:PATH" (looped) or "file:PATH?loop=0" (plays once); a clip may start
+// some seconds in: "file:PATH?start=40" (its frames' times count from there,
+// and a loop starts again at 0).
 type Spec struct {
-	Kind   string // "camera" or "file"
-	Device int    // camera index; -1 when Path names the device
-	Path   string // device node or clip file
-	Loop   bool   // files: start again at the end
+	Kind   string  // "camera" or "file"
+	Device int     // camera index; -1 when Path names the device
+	Path   string  // device node or clip file
+	Loop   bool    // files: start again at the end
+	Start  float64 // files: seconds into the clip to start at
 }
 
-const specHelp = `use camera:0, camera:/dev/videoN, file:PATH or file:PATH?loop=0`
+const specHelp = `use camera:0, camera:/dev/videoN, file:PATH, file:PATH?loop=0 or file:PATH?start=SECONDS`
 
 // ParseSpec reads a source spec.
 func ParseSpec(s string) (Spec, error) {
@@ -51,8 +54,14 @@ func ParseSpec(s string) (Spec, error) {
 					sp.Loop = true
 				case k == "loop":
 					return Spec{}, fmt.Errorf("source %q: loop is %q; allowed loop=0 (play the clip once) or loop=1 (play it again and again, as without ?loop)", s, v)
+				case k == "start":
+					secs, err := strconv.ParseFloat(v, 64)
+					if err != nil || secs < 0 || secs > 86400 {
+						return Spec{}, fmt.Errorf("source %q: start is %q; it wants seconds into the clip, 0 or more", s, v)
+					}
+					sp.Start = secs
 				default:
-					return Spec{}, fmt.Errorf("source %q: unknown option %q (only loop=0 or loop=1)", s, kv)
+					return Spec{}, fmt.Errorf("source %q: unknown option %q (loop=0, loop=1 or start=SECONDS)", s, kv)
 				}
 			}
 		}
@@ -71,8 +80,16 @@ func (s Spec) String() string {
 		return fmt.Sprintf("camera:%d", s.Device)
 	case s.Kind == "camera":
 		return "camera:" + s.Path
-	case !s.Loop:
-		return "file:" + s.Path + "?loop=0"
+	}
+	var opts []string
+	if !s.Loop {
+		opts = append(opts, "loop=0")
+	}
+	if s.Start > 0 {
+		opts = append(opts, "start="+strconv.FormatFloat(s.Start, 'g', -1, 64))
+	}
+	if len(opts) > 0 {
+		return "file:" + s.Path + "?" + strings.Join(opts, "&")
 	}
 	return "file:" + s.Path
 }

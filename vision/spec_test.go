@@ -49,3 +49,13 @@ func TestParseSpec(t *testing.T) {
 		})
 	}
 }
+
+func TestSpecStart(t *testing.T) {
+	sp, err := vision.ParseSpec("file:a.avi?start=40&loop=0")
+	if err != nil || sp.Start != 40 || sp.Loop || sp.String() != "file:a.avi?loop=0&start=40" {
+		t.Fatalf("got %+v, %v", sp, err)
+	}
+	if _, err := vision.ParseSpec("file:a.avi?start=-1"); err == nil {
+		t.Fatal("a negative start is refused")
+	}
+}

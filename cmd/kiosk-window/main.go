@@ -99,8 +99,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		games.DemoAutoplaySeconds = 0
 	}
 	if items := kiosk.DemoItems(l, source); len(items) > 0 {
-		log.Info("playing the demo reel: the hunt asks for what it shows", "items", items)
 		games.Hunt.Items = items
+		games.Demo = kiosk.DemoSchedule(l, source)
+		log.Info("playing the demo reel: the hunt asks for what it shows, as it comes", "items", items, "schedule", len(games.Demo.Spans) > 0)
 	}
 	// Each scene runs only what it needs, capped by the power level; an
 	// idle attract screen sleeps lightly.

@@ -60,6 +60,7 @@ type line struct {
 	Shutdown bool              `json:"shutdown,omitempty"`
 	Battle   *game.BattleStart `json:"battle,omitempty"`
 	BattleGo string            `json:"battle_go,omitempty"`
+	Canvas   *game.Canvas      `json:"canvas,omitempty"`
 	Obs      *obsRec           `json:"obs,omitempty"`
 
 	End    bool   `json:"end,omitempty"`
@@ -304,7 +305,7 @@ func (w *Writer) write() {
 
 // Take records one tick's intake: the parts that changed.
 func (w *Writer) Take(in *game.Intake) {
-	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start, Shutdown: in.Shutdown, Battle: in.Battle, BattleGo: in.BattleGo}
+	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start, Shutdown: in.Shutdown, Battle: in.Battle, BattleGo: in.BattleGo, Canvas: in.Canvas}
 	if in.Day != w.day || in.Tick == 0 {
 		day := in.Day
 		l.Day, w.day = &day, in.Day
@@ -316,7 +317,7 @@ func (w *Writer) Take(in *game.Intake) {
 		l.Obs = w.changes(in.Obs)
 	}
 	w.tick = in.Tick + 1
-	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && !l.Shutdown && l.Battle == nil && l.BattleGo == "" && l.Obs == nil {
+	if l.Day == nil && len(l.Keys) == 0 && len(l.Notes) == 0 && len(l.Failures) == 0 && l.Start == "" && !l.Shutdown && l.Battle == nil && l.BattleGo == "" && l.Canvas == nil && l.Obs == nil {
 		return // nothing new: the replay plays this tick on what it has
 	}
 	w.put(l)
@@ -499,7 +500,7 @@ func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
 	in := game.Intake{Obs: &obs}
 	next := 0
 	for t := uint64(0); t < r.Ticks; t++ {
-		in.Tick, in.Keys, in.Notes, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo = t, nil, nil, nil, "", false, nil, ""
+		in.Tick, in.Keys, in.Notes, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo, in.Canvas = t, nil, nil, nil, "", false, nil, "", nil
 		if next < len(r.lines) && r.lines[next].Tick == t {
 			r.lines[next].apply(&in, &obs)
 			next++
@@ -541,7 +542,7 @@ func (l *line) apply(in *game.Intake, obs *sight.Observation) {
 	if l.Day != nil {
 		in.Day = *l.Day
 	}
-	in.Keys, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo = l.Keys, l.Failures, l.Start, l.Shutdown, l.Battle, l.BattleGo
+	in.Keys, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo, in.Canvas = l.Keys, l.Failures, l.Start, l.Shutdown, l.Battle, l.BattleGo, l.Canvas
 	for _, n := range l.Notes {
 		in.Notes = append(in.Notes, n.event())
 	}

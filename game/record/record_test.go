@@ -82,6 +82,10 @@ func scriptedSession(t *testing.T, path string) []string {
 			o.MotionFrame = o.Frame
 		}
 		switch i {
+		case 0:
+			ses.SetCanvas(game.Canvas{W: 1280, H: 800})
+		case 20 * tps: // turned to a portrait screen: the games play in its middle band
+			ses.SetCanvas(game.Canvas{W: 800, H: 1280})
 		case 25 * tps:
 			ses.Press("V")
 		case 26 * tps:

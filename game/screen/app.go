@@ -333,7 +333,10 @@ func (a *App) pullFrame() {
 }
 
 // Layout uses the window's own pixels; the canvas follows the rotation.
+// The rules hear the canvas's size, to play in what it shows.
 func (a *App) Layout(outsideW, outsideH int) (int, int) {
+	cw, ch := game.CanvasSize(outsideW, outsideH, a.cfg.Rotation)
+	a.deps.Session.SetCanvas(game.Canvas{W: cw, H: ch})
 	return outsideW, outsideH
 }
 

@@ -513,9 +513,10 @@ func (d *dodgeDrawer) draw(f *frame, sc game.Scene) bool {
 	u := l.U
 	ph := pictureHeight(f.fit, f.frameH)
 
-	// the player's lane
-	_, ly0 := viewToCanvas(f.fit, f.frameH, 0, game.DodgeY-game.DodgeSize/2-0.015)
-	_, ly1 := viewToCanvas(f.fit, f.frameH, 0, game.DodgeY+game.DodgeSize/2+0.015)
+	// the player's lane, on the player's row of what the screen shows
+	pb := s.PlayerBox()
+	_, ly0 := viewToCanvas(f.fit, f.frameH, 0, pb.Y0-0.015)
+	_, ly1 := viewToCanvas(f.fit, f.frameH, 0, pb.Y1+0.015)
 	g.rect(0, ly0, float32(l.W), ly1-ly0, fade(colorSky, 0.1))
 	g.rect(0, ly0, float32(l.W), float32(max(1, 0.25*u)), fade(colorSky, 0.45))
 	g.rect(0, ly1, float32(l.W), float32(max(1, 0.25*u)), fade(colorSky, 0.45))
@@ -531,7 +532,7 @@ func (d *dodgeDrawer) draw(f *frame, sc game.Scene) bool {
 		blockArt(g, x, y, size)
 	}
 
-	x0, y0, x1, y1 := viewRectToCanvas(f.fit, f.frameH, s.PlayerBox())
+	x0, y0, x1, y1 := viewRectToCanvas(f.fit, f.frameH, pb)
 	r := (y1 - y0) / 2
 	// Wholly on the canvas, even where the picture's foot is cropped.
 	cx, cy := (x0+x1)/2, min((y0+y1)/2, float32(l.H-0.5*u)-r)

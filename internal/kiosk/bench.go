@@ -145,7 +145,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // pipeline keeps.
 func benchPipeline(l Loaded, sp vision.Spec, dets *Detectors, frames int) (*BenchResult, error) {
 	const warmup = 20
-	src, err := vision.Open(sp, l.Source, l.Base)
+	src, err := vision.Open(sp, l.SourceFor(sp.String()), l.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func benchOpenCV(l Loaded, sp vision.Spec, info model.Info, frames int) (*OpenCV
 		return nil, fmt.Errorf("OpenCV's DNN module cannot read %s", info.Path)
 	}
 	defer net.Close()
-	src, err := vision.Open(sp, l.Source, l.Base)
+	src, err := vision.Open(sp, l.SourceFor(sp.String()), l.Base)
 	if err != nil {
 		return nil, err
 	}

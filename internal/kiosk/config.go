@@ -299,6 +299,9 @@ func validateSource(c vision.SourceConfig) check.Problems {
 	ps.Range("width", float64(c.Width), 160, 3840)
 	ps.Range("height", float64(c.Height), 120, 2160)
 	ps.Range("fps", c.FPS, 1, 120)
+	if err := c.Orientation().Valid(); err != nil {
+		ps.Addf("rotation", "%v", err)
+	}
 	return ps
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/model"
@@ -104,7 +105,7 @@ func WatchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger)
 			first = nil
 			return src, nil
 		}
-		return vision.Open(sp, l.Source, l.Base)
+		return vision.Open(sp, l.SourceFor(sp.String()), l.Base)
 	}
 	return vision.NewWatchdog(ctx, open, l.Watchdog, nil, log), demo, nil
 }
@@ -116,7 +117,7 @@ func OpenSource(l Loaded, spec string, log *slog.Logger) (src vision.FrameSource
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: %v", errConfig, err)
 	}
-	src, err = vision.Open(sp, l.Source, l.Base)
+	src, err = vision.Open(sp, l.SourceFor(spec), l.Base)
 	if err == nil {
 		return src, false, nil
 	}
@@ -128,11 +129,30 @@ func OpenSource(l Loaded, spec string, log *slog.Logger) (src vision.FrameSource
 	if derr != nil {
 		return nil, false, fmt.Errorf("%w: source.demo: %v", errConfig, derr)
 	}
-	src, derr = vision.Open(demoSpec, l.Source, l.Base)
+	src, derr = vision.Open(demoSpec, l.SourceFor(l.Source.Demo), l.Base)
 	if derr != nil {
 		return nil, false, errors.Join(err, fmt.Errorf("and the demo clip failed too: %w", derr))
 	}
 	return src, true, nil
+}
+
+// SourceFor is the [source] settings for opening spec: the camera's
+// orientation applies to everything but the demo clip, which is made
+// upright.
+func (l Loaded) SourceFor(spec string) vision.SourceConfig {
+	cfg := l.Source
+	if l.IsDemo(spec) {
+		cfg.Rotation, cfg.Flip = 0, false
+	}
+	return cfg
+}
+
+// IsDemo is true when spec plays the demo clip (source.demo), looped or not.
+func (l Loaded) IsDemo(spec string) bool {
+	sp, err := parseSpec(spec)
+	demo, derr := parseSpec(l.Source.Demo)
+	return err == nil && derr == nil && sp.Kind == "file" && demo.Kind == "file" &&
+		filepath.Clean(l.Resolve(sp.Path)) == filepath.Clean(l.Resolve(demo.Path))
 }
 
 func parseSpec(s string) (vision.Spec, error) { return vision.ParseSpec(s) }

@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/sight"
 
 	"github.com/carrierarcade/kiosk/model"
@@ -36,26 +38,31 @@ type reelPart struct {
 	from    float64
 	seconds float64
 	still   bool
+	face    bool // a face close up, for Head Dodge
 }
 
 // Clips and stills alternate so that any minute of the reel has people
 // moving, a face and things to find.
 var reelParts = []reelPart{
-	{"vtest.avi", 0, 12, false},
-	{"fruits.jpg", 0, stillSeconds, true},
-	{"right06.jpg", 0, stillSeconds, true},
-	{"Megamind.avi", 0, 12, false},
-	{"box.png", 0, stillSeconds, true},
-	{"left13.jpg", 0, stillSeconds, true},
-	{"vtest.avi", 12, 12, false},
-	{"dog.jpg", 0, stillSeconds, true},
-	{"messi5.jpg", 0, stillSeconds, true},
-	{"Megamind.avi", 12, 12, false},
+	{"vtest.avi", 0, 12, false, false},
+	{"fruits.jpg", 0, stillSeconds, true, false},
+	{"right06.jpg", 0, stillSeconds, true, false},
+	{"Megamind.avi", 0, 12, false, true},
+	{"box.png", 0, stillSeconds, true, false},
+	{"left13.jpg", 0, stillSeconds, true, false},
+	{"vtest.avi", 12, 12, false, false},
+	{"dog.jpg", 0, stillSeconds, true, false},
+	{"messi5.jpg", 0, stillSeconds, true, false},
+	{"Megamind.avi", 12, 12, false, true},
 }
 
-// ReelItems is where the reel's item list lives beside the reel: the COCO
-// labels its stills show, one per line. The hunt asks only for these when
-// the kiosk plays the reel.
+// ReelItems is where the reel's item list lives beside the reel: one line
+// per stretch of the reel, "LABEL<tab>FROM<tab>TO" in seconds: the COCO
+// labels its stills show, "face" for its face parts, and first "reel" for
+// the whole reel. The hunt asks only for these labels when the kiosk plays
+// the reel, each as the reel is about to show it; Head Dodge starts on a
+// face part. (A list of bare labels, from an older kiosk, still gives the
+// items.)
 func ReelItems(reel string) string { return strings.TrimSuffix(reel, filepath.Ext(reel)) + ".items" }
 
 func cmdReel(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -86,6 +93,11 @@ func cmdReel(_ context.Context, args []string, stdout, stderr io.Writer) error {
 // writeReel writes the reel through a temporary file and returns the
 // labels the detector finds in its stills.
 func writeReel(media, out string, det model.Detector) (items []string, err error) {
+	var spans []string
+	span := func(label string, from, seconds float64) {
+		spans = append(spans, fmt.Sprintf("%s\t%g\t%g", label, from, from+seconds))
+	}
+	at := 0.0 // seconds into the reel
 	tmp := out + ".partial.avi"
 	w, err := gocv.VideoWriterFile(tmp, "MJPG", reelFPS, reelW, reelH, true)
 	if err != nil || !w.IsOpened() {
@@ -126,11 +138,17 @@ func writeReel(media, out string, det model.Detector) (items []string, err error
 					seen[k] = append(seen[k], d.Label)
 				}
 			}
+			var here []string
 			for _, label := range seen[0] {
-				if slices.Contains(seen[1], label) && !slices.Contains(items, label) && label != "person" {
-					items = append(items, label)
+				if slices.Contains(seen[1], label) && !slices.Contains(here, label) && label != "person" {
+					here = append(here, label)
+					span(label, at, p.seconds)
+					if !slices.Contains(items, label) {
+						items = append(items, label)
+					}
 				}
 			}
+			at += p.seconds
 			for i := 0; i < n; i++ {
 				// A slow zoom from the whole picture to 92 % of it.
 				zoom := 1 - 0.08*float64(i)/float64(n)
@@ -171,6 +189,10 @@ func writeReel(media, out string, det model.Detector) (items []string, err error
 		if err != nil {
 			return nil, err
 		}
+		if p.face {
+			span("face", at, p.seconds)
+		}
+		at += p.seconds
 	}
 	if err := w.Close(); err != nil {
 		return nil, err
@@ -179,7 +201,8 @@ func writeReel(media, out string, det model.Detector) (items []string, err error
 	if len(items) == 0 {
 		return nil, errors.New("demo reel: the detector found nothing in the stills")
 	}
-	if err := os.WriteFile(ReelItems(out)+".partial", []byte(strings.Join(items, "\n")+"\n"), 0o644); err != nil {
+	list := fmt.Sprintf("reel\t0\t%g\n", at) + strings.Join(spans, "\n") + "\n"
+	if err := os.WriteFile(ReelItems(out)+".partial", []byte(list), 0o644); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(tmp, out); err != nil {
@@ -203,19 +226,47 @@ func coverCrop(src gocv.Mat, dst *gocv.Mat, zoom float64) {
 // DemoItems are the hunt items of the clip src plays, when it is a reel
 // with an item list beside it (see cmdReel); nil otherwise.
 func DemoItems(l Loaded, spec string) []string {
+	items, _ := readReelList(l, spec)
+	return items
+}
+
+// DemoSchedule is what the reel spec plays shows when, from the item list
+// beside it; zero when there is none (or it is an older list of bare
+// labels): the games then play as with a camera.
+func DemoSchedule(l Loaded, spec string) game.DemoReel {
+	_, reel := readReelList(l, spec)
+	return reel
+}
+
+func readReelList(l Loaded, spec string) (items []string, reel game.DemoReel) {
 	sp, err := parseSpec(spec)
 	if err != nil || sp.Kind != "file" {
-		return nil
+		return nil, reel
 	}
 	data, err := os.ReadFile(ReelItems(l.Resolve(sp.Path)))
 	if err != nil {
-		return nil
+		return nil, reel
 	}
-	var items []string
 	for _, line := range strings.Split(string(data), "\n") {
-		if line = strings.TrimSpace(line); line != "" && sight.COCOClass(line) >= 0 && line != "person" {
-			items = append(items, line)
+		f := strings.Split(strings.TrimSpace(line), "\t")
+		label := strings.TrimSpace(f[0])
+		if len(f) == 3 {
+			from, err1 := strconv.ParseFloat(f[1], 64)
+			to, err2 := strconv.ParseFloat(f[2], 64)
+			switch {
+			case err1 != nil || err2 != nil || to <= from:
+			case label == "reel":
+				reel.Seconds = to
+			default:
+				reel.Spans = append(reel.Spans, game.ReelSpan{Label: label, From: from, To: to})
+			}
+		}
+		if label != "" && sight.COCOClass(label) >= 0 && label != "person" && !slices.Contains(items, label) {
+			items = append(items, label)
 		}
 	}
-	return items
+	if reel.Seconds <= 0 {
+		reel = game.DemoReel{}
+	}
+	return items, reel
 }

@@ -49,7 +49,7 @@ func parseKeys(s string, keys game.KeyConfig) ([]game.ScriptedKey, error) {
 func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("sim", "sim --game NAME [--source SPEC] [--seed N] [--seconds S] [--keys KEY@SECONDS,...] [--record FILE] [--http ADDR]\n       sim --replay FILE", stderr)
 	name := fs.String("game", "", "the game to start at once: "+strings.Join(game.GameNames(), ", "))
-	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip")
+	source := fs.String("source", "", "clip to play (default: source.demo); file:PATH?loop=0 ends with the clip, file:PATH?start=S starts S seconds in")
 	seed := fs.Uint64("seed", 1, "seed of the games' random source: the same seed and clip give the same game")
 	seconds := fs.Float64("seconds", 0, "stop after this much game time (0: when a non-looping clip ends)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... by [keys] names or as typed (N@12,V@20,2@30 for Digit2)")
@@ -112,10 +112,10 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		// Past the clip's end the clip is a camera that stopped: the
 		// watchdog notices, waits (on simulated time) and plays it again.
 		watch = vision.NewWatchdog(ctx, func() (vision.FrameSource, error) {
-			return vision.Open(sp, l.Source, l.Base)
+			return vision.Open(sp, l.SourceFor(*source), l.Base)
 		}, l.Watchdog, &simClock{t: time.Unix(0, 0)}, nil)
 		src = watch
-	} else if src, err = vision.Open(sp, l.Source, l.Base); err != nil {
+	} else if src, err = vision.Open(sp, l.SourceFor(*source), l.Base); err != nil {
 		return err
 	}
 	defer src.Close()
@@ -133,6 +133,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
 	if items := DemoItems(l, *source); len(items) > 0 {
 		cfg.Hunt.Items = items
+		cfg.Demo = DemoSchedule(l, *source)
 	}
 	sim := &simulation{
 		pipe: pipe,
@@ -147,6 +148,10 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// memory: ranks as the booth would give them, nothing written.
 	sim.ses = game.NewSession(SessionSetup(l, cfg, *seed), game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
 	sim.ses.SetDay("sim")
+	// The games play in what the screen would show: a canvas of the
+	// window's size, turned like the screen.
+	cw, ch := game.CanvasSize(l.Display.Width, l.Display.Height, l.Display.Rotation)
+	sim.ses.SetCanvas(game.Canvas{W: cw, H: ch})
 	sim.ses.Script(presses)
 	sim.ses.Listen(sim.print)
 	var tape *record.Writer
@@ -278,8 +283,12 @@ func (s *simulation) run(ctx context.Context) error {
 	frame := gocv.NewMat()
 	defer frame.Close()
 	var seq uint64
+	var start time.Duration // the clip's time at its first frame (file:...?start=S)
 	for ctx.Err() == nil && s.err == nil && !s.quit {
 		ts, err := s.src.Read(&frame)
+		if err == nil && seq == 0 {
+			start = ts
+		}
 		if errors.Is(err, vision.ErrEnd) {
 			// A clip that ends is a camera that stopped.
 			s.ses.Note(game.Event{Kind: game.KindCameraLost, Source: s.src.Name(), Reason: "the clip ended"})
@@ -295,9 +304,10 @@ func (s *simulation) run(ctx context.Context) error {
 		s.pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()},
 			CapturedAt: time.Now()})
 		s.pipe.Observe(&s.obs, nil)
-		// Play every tick up to this frame's time.
+		// Play every tick up to this frame's time, game time counted from
+		// the first frame.
 		played := 0
-		for s.ses.Now() <= ts && s.err == nil && !s.quit {
+		for s.ses.Now() <= ts-start && s.err == nil && !s.quit {
 			if s.limit > 0 && s.ses.Now() >= s.limit {
 				return s.err
 			}

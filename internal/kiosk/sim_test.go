@@ -114,7 +114,9 @@ func TestSimOnPeopleWalking(t *testing.T) {
 
 func TestSimHuntOnTheDemoReel(t *testing.T) {
 	reel := testenv.Media(t, "demo-reel.avi")
-	events := simEvents(t, "--game", "hunt", "--source", "file:"+reel+"?loop=0")
+	// A shorter round: each find adds bonus time, and the demo hunt finds
+	// enough to outlast one pass of the reel.
+	events := simEvents(t, "--game", "hunt", "--source", "file:"+reel+"?loop=0", "--set", "game.hunt.round_seconds=45")
 	prompts := ofType(events, "prompt")
 	require.NotEmpty(t, prompts)
 	for _, p := range prompts {
@@ -245,4 +247,28 @@ func TestKeysAsTyped(t *testing.T) {
 	assert.Equal(t, []game.ScriptedKey{{Key: "Equal", At: time.Second}, {Key: "N", At: 2 * time.Second}, {Key: "Digit2", At: 3 * time.Second}}, keys)
 	_, err = parseKeys("Q@1", game.DefaultKeyConfig())
 	assert.ErrorContains(t, err, `"Q" is not bound`)
+}
+
+// With no camera the kiosk plays the demo reel, and a hunt started at any
+// point of it finds things: it asks for what the reel is about to show.
+func TestSimDemoHuntScoresFromAnyStart(t *testing.T) {
+	reel := testenv.Media(t, "demo-reel.avi")
+	for _, start := range []string{"0", "30", "55"} {
+		events := simEvents(t, "--game", "hunt", "--source", "file:"+reel+"?start="+start, "--seconds", "64")
+		finds, in := 0, false
+		for _, e := range events {
+			switch e["type"] {
+			case "round_start":
+				in = true
+			case "round_end":
+				in = false
+			case "find":
+				if in {
+					finds++
+				}
+			}
+		}
+		t.Logf("from %s s: %d finds", start, finds)
+		assert.GreaterOrEqual(t, finds, 2, "a demo hunt from %s s into the reel finds at least two things", start)
+	}
 }

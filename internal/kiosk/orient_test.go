@@ -1,0 +1,254 @@
+package kiosk
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/carrierarcade/kiosk/model"
+	"github.com/carrierarcade/kiosk/sight"
+	"github.com/carrierarcade/kiosk/vision"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gocv.io/x/gocv"
+)
+
+// turnedClips copies seconds of clip from a start time into a temporary
+// folder, upright and as a camera mounted turned would deliver it: for each
+// rotation r, each frame turned r degrees anticlockwise, so that
+// source.rotation = r turns it upright again. The copies are lossless
+// (FFV1), so a turned frame turned back is the upright one, pixel for pixel.
+func turnedClips(t *testing.T, clip string, from, seconds float64) map[int]string {
+	t.Helper()
+	src, err := vision.OpenClip(clip, false)
+	require.NoError(t, err)
+	defer src.Close()
+	dir := t.TempDir()
+	frame, turned := gocv.NewMat(), gocv.NewMat()
+	defer frame.Close()
+	defer turned.Close()
+	writers := map[int]*gocv.VideoWriter{}
+	paths := map[int]string{}
+	defer func() {
+		for _, w := range writers {
+			w.Close()
+		}
+	}()
+	turn := map[int]gocv.RotateFlag{90: gocv.Rotate90CounterClockwise, 180: gocv.Rotate180Clockwise, 270: gocv.Rotate90Clockwise}
+	for {
+		ts, err := src.Read(&frame)
+		if err != nil || ts.Seconds() >= from+seconds {
+			break
+		}
+		if ts.Seconds() < from {
+			continue
+		}
+		for _, r := range []int{0, 90, 180, 270} {
+			out := frame
+			if r != 0 {
+				gocv.Rotate(frame, &turned, turn[r])
+				out = turned
+			}
+			if writers[r] == nil {
+				paths[r] = filepath.Join(dir, fmt.Sprintf("turned-%d.avi", r))
+				w, err := gocv.VideoWriterFile(paths[r], "FFV1", src.FPS(), out.Cols(), out.Rows(), true)
+				require.NoError(t, err)
+				writers[r] = w
+			}
+			require.NoError(t, writers[r].Write(out))
+		}
+	}
+	require.Len(t, paths, 4)
+	return paths
+}
+
+// detectAll runs the object and face detectors on every fifth frame of a
+// clip opened as the kiosk opens source.spec.
+func detectAll(t *testing.T, l Loaded, dets *Detectors, spec string) [][]sight.Detection {
+	t.Helper()
+	sp, err := vision.ParseSpec(spec)
+	require.NoError(t, err)
+	src, err := vision.Open(sp, l.SourceFor(spec), l.Base)
+	require.NoError(t, err)
+	defer src.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	var out [][]sight.Detection
+	for i := 0; ; i++ {
+		if _, err := src.Read(&frame); err != nil {
+			break
+		}
+		if i%5 != 0 {
+			continue
+		}
+		var found []sight.Detection
+		for _, d := range []model.Detector{dets.Objects, dets.Faces} {
+			got, err := d.Detect(frame, nil)
+			require.NoError(t, err)
+			found = append(found, got...)
+		}
+		out = append(out, found)
+	}
+	return out
+}
+
+// matches is true when every detection in a has one of the same label in b
+// overlapping it by IoU 0.5 or more.
+func matches(a, b []sight.Detection) bool {
+	for _, d := range a {
+		ok := false
+		for _, e := range b {
+			if e.Label == d.Label && iou(d.Box, e.Box) >= 0.5 {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func iou(a, b sight.Box) float32 {
+	x0, y0, x1, y1 := max(a.X0, b.X0), max(a.Y0, b.Y0), min(a.X1, b.X1), min(a.Y1, b.Y1)
+	if x1 <= x0 || y1 <= y0 {
+		return 0
+	}
+	in := (x1 - x0) * (y1 - y0)
+	return in / (a.Area() + b.Area() - in)
+}
+
+// A camera mounted turned, with the matching source.rotation, gives the
+// detectors the very picture an upright camera gives: the same people,
+// things and faces, in the same places.
+func TestTurnedCameraDetectsAsUpright(t *testing.T) {
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
+	l, err := loadConfig(testenv.Path("config.toml"), nil)
+	require.NoError(t, err)
+	dets, err := OpenDetectors(l, "objects", "faces")
+	require.NoError(t, err)
+	defer dets.Close()
+	// People walking, then a face close up.
+	for _, part := range []struct {
+		clip     string
+		from, to float64
+	}{{"vtest.avi", 2, 4}, {"Megamind.avi", 1, 3}} {
+		clips := turnedClips(t, testenv.Media(t, part.clip), part.from, part.to-part.from)
+		upright := detectAll(t, l, dets, "file:"+clips[0]+"?loop=0")
+		labels := map[string]int{}
+		for _, f := range upright {
+			for _, d := range f {
+				labels[d.Label]++
+			}
+		}
+		t.Logf("%s upright: %d frames, %v", part.clip, len(upright), labels)
+		require.NotEmpty(t, labels)
+		for _, r := range []int{90, 180, 270} {
+			lr := l
+			lr.Source.Rotation = r
+			turned := detectAll(t, lr, dets, "file:"+clips[r]+"?loop=0")
+			require.Len(t, turned, len(upright))
+			for i := range upright {
+				assert.True(t, matches(upright[i], turned[i]) && matches(turned[i], upright[i]),
+					"%s turned %d, frame %d: upright %v, turned %v", part.clip, r, i*5, upright[i], turned[i])
+			}
+		}
+	}
+}
+
+// The same hunt, on a part of the demo reel with things to find (a dog, a
+// bicycle, a ball) as a turned camera sees it, finds the same things at
+// the same moments as on the upright part.
+func TestTurnedCameraHuntsAsUpright(t *testing.T) {
+	reel := testenv.Media(t, "demo-reel.avi")
+	clips := turnedClips(t, reel, 58, 14)
+	finds := func(r, rotation int) []map[string]any {
+		events := simEvents(t, "--game", "hunt", "--source", "file:"+clips[r]+"?loop=0",
+			"--set", `game.hunt.items=["dog", "bicycle", "sports ball"]`,
+			"--set", fmt.Sprintf("source.rotation=%d", rotation))
+		return ofType(events, "find")
+	}
+	upright := finds(0, 0)
+	t.Logf("upright: %d finds %v", len(upright), upright)
+	require.NotEmpty(t, upright)
+	for _, r := range []int{90, 180, 270} {
+		if os.Getenv("KIOSK_HUNT_BEFORE") != "" {
+			// How the hunt did before source.rotation: the turned frames
+			// as the sensor gives them.
+			t.Logf("turned %d, source.rotation 0: %d finds %v", r, len(finds(r, 0)), finds(r, 0))
+		}
+		assert.Equal(t, upright, finds(r, r), "turned %d", r)
+	}
+}
+
+// greyDiff is the mean absolute grey difference of two screenshots of the
+// same size, over every fourth pixel.
+func greyDiff(a, b image.Image) float64 {
+	r := a.Bounds()
+	sum, n := 0.0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += 4 {
+		for x := r.Min.X; x < r.Max.X; x += 4 {
+			ga := color.GrayModel.Convert(a.At(x, y)).(color.Gray).Y
+			gb := color.GrayModel.Convert(b.At(x, y)).(color.Gray).Y
+			sum += math.Abs(float64(ga) - float64(gb))
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
+// On screen, a turned camera with the matching source.rotation shows what
+// an upright one shows: people upright, on an upright screen and on the
+// carrier's turned one (the lid-flipped preset: both rotations 270).
+func TestScreenshotTurnedCamera(t *testing.T) {
+	testenv.Display(t)
+	clips := turnedClips(t, testenv.Media(t, "vtest.avi"), 0, 4)
+	for _, screen := range []int{0, 270} {
+		disp := fmt.Sprintf("display.rotation=%d", screen)
+		upright := screenshot(t, clips[0], "2", disp)
+		if dir := os.Getenv("KIOSK_SHOTS"); dir != "" {
+			savePNG(t, filepath.Join(dir, fmt.Sprintf("upright-screen%d.png", screen)), upright)
+		}
+		for _, r := range []int{90, 180, 270} {
+			if screen != 0 && r != screen {
+				continue // the carrier's preset: camera and screen alike
+			}
+			turned := screenshot(t, clips[r], "2", disp, fmt.Sprintf("source.rotation=%d", r))
+			if dir := os.Getenv("KIOSK_SHOTS"); dir != "" {
+				savePNG(t, filepath.Join(dir, fmt.Sprintf("turned%d-screen%d.png", r, screen)), turned)
+			}
+			require.Equal(t, upright.Bounds(), turned.Bounds())
+			d := greyDiff(upright, turned)
+			t.Logf("screen %d, camera turned %d: mean grey difference to upright %.1f", screen, r, d)
+			assert.Less(t, d, 10.0, "screen %d, camera turned %d with source.rotation=%d looks upright", screen, r, r)
+		}
+	}
+}
+
+// savePNG keeps a screenshot for a person to look at (KIOSK_SHOTS=DIR).
+func savePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	defer f.Close()
+	require.NoError(t, png.Encode(f, img))
+}
+
+func TestSourceRotationIsChecked(t *testing.T) {
+	_, err := loadConfig("", []string{"source.rotation=45"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "source.rotation")
+	l, err := loadConfig("", []string{"source.rotation=90", "source.flip=true"})
+	require.NoError(t, err)
+	assert.Equal(t, vision.Orientation{Rotation: 90, Flip: true}, l.SourceFor("camera:0").Orientation())
+	assert.True(t, l.SourceFor(l.Source.Demo).Orientation().Upright(), "the demo clip is upright already")
+}
