@@ -41,10 +41,11 @@ if ! ${GO:-go} run ./deploy/image/runtimepkgs -dlopen deploy/image/dlopen.txt \
 	say "deploy/image/runtime-packages.txt changed (git diff shows how); commit it so the Containerfile installs the same"
 fi
 packages=$(sed 's/#.*//' deploy/image/runtime-packages.txt | xargs | tr ' ' ,)
-# Debian 12's init-system-helpers wants "usrmerge | usr-is-merged"; left to
-# itself apt picks usrmerge and with it Perl (50 MB). The root filesystem is
-# merged already, which the empty usr-is-merged says (debian:12 has it too).
-base=usr-is-merged
+# Debian 12's essential init-system-helpers wants "usrmerge | usr-is-merged";
+# left to itself apt picks usrmerge and with it Perl (50 MB). mmdebstrap's
+# merged-usr hook lays out the merged /usr first and installs the empty
+# usr-is-merged instead, as debian:12 has it.
+merged_usr=--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
 
 # The machine's own Debian sources (mirror, security updates) when it has them.
 sources=/etc/apt/sources.list.d/debian.sources
@@ -52,7 +53,7 @@ sources=/etc/apt/sources.list.d/debian.sources
 
 step "building the root filesystem with mmdebstrap"
 rm -rf "$root"
-as_root mmdebstrap --quiet --variant=essential --include="$base,$packages" \
+as_root mmdebstrap --quiet --variant=essential "$merged_usr" --include="$packages" \
 	--aptopt='APT::Install-Recommends "false"' \
 	--dpkgopt=deploy/image/dpkg-excludes \
 	--customize-hook='deploy/image/assemble.sh "$1" bin/image' \
@@ -78,7 +79,7 @@ if [ -n "${XORG_IMAGE:-}" ]; then
 	step "the X server's image"
 	xroot=$out/xorg-rootfs
 	rm -rf "$xroot"
-	as_root mmdebstrap --quiet --variant=essential --include="$base,$(sed 's/#.*//' deploy/image/xorg-packages.txt | xargs | tr ' ' ,)" \
+	as_root mmdebstrap --quiet --variant=essential "$merged_usr" --include="$(sed 's/#.*//' deploy/image/xorg-packages.txt | xargs | tr ' ' ,)" \
 		--aptopt='APT::Install-Recommends "false"' \
 		--dpkgopt=deploy/image/dpkg-excludes \
 		--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*' \
