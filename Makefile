@@ -10,7 +10,7 @@ ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: all deps models build run test test-kill faults bench bench-power bench-scenes bench-draw bench-link install-service clean
+.PHONY: all deps models build run test test-kill faults bench bench-power bench-scenes bench-draw bench-link install-service image image-packages clean
 
 all: build
 
@@ -94,5 +94,18 @@ install-service: build $(REEL)
 	systemctl --user enable carrier-arcade.service
 	@echo "installed: it starts at the next login; now: systemctl --user start carrier-arcade"
 
+# The kiosk's OCI image, offline from Debian packages (mmdebstrap, podman
+# import), smoke-tested in a chroot; README "On Kubernetes (Talos)".
+IMAGE      ?= registry.carrier.lan/carrier-arcade/kiosk:0.1.0
+XORG_IMAGE ?= registry.carrier.lan/carrier-arcade/xorg:0.1.0
+image: deps models $(REEL)
+	IMAGE=$(IMAGE) XORG_IMAGE=$(XORG_IMAGE) deploy/image/image.sh
+
+# Derive the image's Debian package list again from what the programs load.
+image-packages: deps
+	deploy/image/build-bins.sh bin/image
+	$(GO) run ./deploy/image/runtimepkgs -dlopen deploy/image/dlopen.txt -out deploy/image/runtime-packages.txt \
+		bin/image/kiosk bin/image/kiosk-window $$(readlink -f .cache/lib/libonnxruntime.so)
+
 clean:
-	rm -rf bin
+	rm -rf bin build
