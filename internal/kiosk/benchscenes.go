@@ -270,14 +270,21 @@ func windowScene(ctx context.Context, l Loaded, sets []string, clip string, sc b
 	if err := cmd.Start(); err != nil {
 		return SceneCPU{}, fmt.Errorf("starting %s: %w", prog, err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	defer func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
+		<-exited
 	}()
+	// A window that stops early (a bad setting, no display) measured
+	// nothing: that is an error, not a figure.
 	sleep := func(d time.Duration) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case err := <-exited:
+			exited <- err // for the deferred wait
+			return fmt.Errorf("bench --scenes: the window stopped early (%v); its log above says why", err)
 		case <-time.After(d):
 			return nil
 		}
