@@ -25,7 +25,8 @@ func TestReportJSON(t *testing.T) {
 		"minutes_left": 180,
 		"level": "medium",
 		"critical": false,
-		"budget": {"brightness_percent": 75, "draw_fps": 30, "object_hz": 6, "face_hz": 5}
+		"budget": {"brightness_percent": 75, "draw_fps": 30, "object_hz": 6, "face_hz": 5},
+		"ambient_lux": null
 	}`, string(out))
 }
 

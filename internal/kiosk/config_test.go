@@ -177,7 +177,9 @@ func TestBadListenNamesKeyAndLine(t *testing.T) {
 	assert.Contains(t, errOut, "the port is a number from 0 to 65535")
 	assert.Contains(t, errOut, "(from --set)")
 
-	code, out, errOut := kiosk(t, "check-config", "--set", `http.listen=""`)
+	// The shipped config, so that the files it names are checked where
+	// they are.
+	code, out, errOut := kiosk(t, "check-config", testenv.Path("config.toml"), "--set", `http.listen=""`)
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "ok\n", out, "empty turns the server off")
 }

@@ -60,6 +60,9 @@ func TestLinkSimResultReachesAnotherCarrier(t *testing.T) {
 	sets := []string{"--set", "link.enabled=true", "--set", `link.name="Sim Cat"`, "--set", "link.hub=" + strconv.Quote(hubURL),
 		"--set", "link.key_file=" + strconv.Quote(simKey), "--set", "link.store=" + strconv.Quote(filepath.Join(dir, "sim-store")),
 		"--set", "link.local_port=0"}
+	// A short round: the demo hunt finds so much that its bonus time
+	// would outlast the reel.
+	sets = append(sets, "--set", "game.hunt.round_seconds=15")
 	events := simEvents(t, append([]string{"--game", "hunt", "--source", "file:" + reel + "?loop=0"}, sets...)...)
 	results := ofType(events, "results")
 	require.Len(t, results, 1)

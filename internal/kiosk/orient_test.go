@@ -166,14 +166,16 @@ func TestTurnedCameraDetectsAsUpright(t *testing.T) {
 }
 
 // The same hunt, on a part of the demo reel with things to find (a dog, a
-// bicycle, a ball) as a turned camera sees it, finds the same things at
+// bicycle) as a turned camera sees it, finds the same things at
 // the same moments as on the upright part.
 func TestTurnedCameraHuntsAsUpright(t *testing.T) {
 	reel := testenv.Media(t, "demo-reel.avi")
 	clips := turnedClips(t, reel, 58, 14)
 	finds := func(r, rotation int) []map[string]any {
 		events := simEvents(t, "--game", "hunt", "--source", "file:"+clips[r]+"?loop=0",
-			"--set", `game.hunt.items=["dog", "bicycle", "sports ball"]`,
+			// The two things this part shows for long (the ball passes
+			// too quickly to be asked for first and found).
+			"--set", `game.hunt.items=["dog", "bicycle"]`,
 			"--set", fmt.Sprintf("source.rotation=%d", rotation))
 		return ofType(events, "find")
 	}
