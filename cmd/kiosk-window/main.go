@@ -50,7 +50,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	defer dets.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	src, demo, err := kiosk.WatchedSource(ctx, l, source, log)
+	src, demo, err := kiosk.SwitchedSource(ctx, l, source, log)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// The games' random source is seeded from the clock, so rounds differ
 	// from day to day; a recording keeps the seed.
 	ses = game.NewSession(kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano())), board,
-		&kiosk.BoothHost{Pipe: pipe, Power: ctl, OnQuit: cancel})
+		&kiosk.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
 	ses.Listen(game.NewEventLog(log).Hear)
 	carrier := kiosk.StartLink(l, ses, log)
 	if carrier != nil {
@@ -137,7 +137,8 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,
 		Camera: func() screen.CameraStatus {
 			st := src.State()
-			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason}
+			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
+				Off: st.Off, OffBy: st.OffBy, Turned: st.Turned}
 		}}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}

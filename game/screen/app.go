@@ -64,8 +64,9 @@ type Deps struct {
 	// Ctx ends the app when cancelled (a signal, say).
 	Ctx  context.Context
 	Eyes Eyes
-	// Demo is true when the camera could not be opened and a clip plays
-	// instead: the screen says so with a small badge.
+	// Demo is true when a clip plays instead of the camera from the start
+	// (it could not be opened, or source.enabled = false): the screen says
+	// so with a small badge, until the presenter turns the camera on.
 	Demo bool
 	Log  *slog.Logger
 	// Session is the booth session the window drives and draws; Sounds
@@ -103,6 +104,12 @@ type CameraStatus struct {
 	Live                bool
 	Outages, Recoveries int
 	Reason              string // why it was last lost
+	// Off is true while the camera is turned off (its device closed, the
+	// demo reel playing): the screen shows a CAMERA OFF mark. OffBy is who
+	// turned it last ("key K", "source.enabled = false"), Turned when.
+	Off    bool
+	OffBy  string
+	Turned time.Time
 }
 
 // Shot asks for a screenshot once the clip has played At.
@@ -332,6 +339,17 @@ func (a *App) pullFrame() {
 	a.frame = got
 }
 
+// showDemo says whether a clip stands in for the camera: one played since
+// the start (until the presenter turns the camera on), or while the camera
+// is turned off.
+func (a *App) showDemo() bool {
+	if a.deps.Camera == nil {
+		return a.deps.Demo
+	}
+	st := a.deps.Camera()
+	return st.Off || a.deps.Demo && st.Turned.IsZero()
+}
+
 // Layout uses the window's own pixels; the canvas follows the rotation.
 // The rules hear the canvas's size, to play in what it shows.
 func (a *App) Layout(outsideW, outsideH int) (int, int) {
@@ -411,7 +429,7 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 		// The presenter sees what the detector sees, whatever the scene.
 		a.drawDetections(dst, fit, unit)
 	}
-	if a.deps.Demo {
+	if a.showDemo() {
 		a.drawDemoBadge(dst, unit)
 	}
 	a.drawChrome(dst, unit)
