@@ -37,6 +37,9 @@ func main() {
 // runWindow builds the whole kiosk, runs the window until it quits, and
 // takes everything down again in reverse order.
 func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error {
+	if job.ListMonitors {
+		return screen.ListMonitors(os.Stdout)
+	}
 	l := job.Config
 	log := kiosk.NewLogger(l.Log, stderr)
 	source := job.Source

@@ -217,6 +217,7 @@ func (a *App) Run() error {
 	ebiten.SetWindowTitle("Carrier Arcade")
 	ebiten.SetWindowSize(a.cfg.Width, a.cfg.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	useMonitor(a.cfg.Monitor, a.deps.Log)
 	ebiten.SetFullscreen(a.cfg.Fullscreen)
 	ebiten.SetTPS(a.cfg.TPS)
 	// Frames skipped by the budget keep showing the last one drawn.

@@ -73,6 +73,9 @@ type WindowJob struct {
 	Record string
 	// Keys are scripted presenter keys, pressed at their game time.
 	Keys []game.ScriptedKey
+	// ListMonitors prints the monitors display.monitor can name, and
+	// opens no window.
+	ListMonitors bool
 }
 
 // Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which

@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,8 +17,9 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--keys KEY@SECONDS,...] [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--keys KEY@SECONDS,...] [--list-monitors] [--config FILE] [--set k=v]...", stderr)
 	windowed := fs.Bool("windowed", false, "show a window instead of the full screen (same as --set display.fullscreen=false)")
+	monitors := fs.Bool("list-monitors", false, "print the monitors display.monitor can name (index, name, size) and exit")
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
 	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
 	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names or as typed (N@12,V@20,2@30)")
@@ -30,6 +32,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	}
 	if *windowed {
 		l.Display.Fullscreen = false
+	}
+	if *monitors {
+		// Only the window program can ask the graphics library.
+		if os.Getenv("DISPLAY") == "" {
+			return errNoDisplay
+		}
+		return window(ctx, WindowJob{Command: "run", Args: args, Config: l, ListMonitors: true}, stderr)
 	}
 	if err := checkSource(*source); err != nil {
 		return err
@@ -99,11 +108,13 @@ func checkSource(spec string) error {
 	return nil
 }
 
+var errNoDisplay = errors.New("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+
 // startWindow checks for a display before anything opens a window: without
 // one the graphics library would stop the program with a panic.
 func startWindow(ctx context.Context, job WindowJob, stderr io.Writer, window Window) error {
 	if os.Getenv("DISPLAY") == "" {
-		return fmt.Errorf("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+		return errNoDisplay
 	}
 	if err := checkStart(job.Config, job.Source); err != nil {
 		return err

@@ -226,6 +226,27 @@ func TestCameraOffShowsTheMark(t *testing.T) {
 	assert.Greater(t, plate(start), 2000, "source.enabled = false starts with the mark")
 }
 
+// 'kiosk run --list-monitors' asks the window program, which lists what
+// display.monitor can name; a monitor that is not there leaves the kiosk on
+// the primary, with a log line naming the ones that are.
+func TestMonitors(t *testing.T) {
+	testenv.Display(t)
+	bin := binaries(t)
+	out, err := exec.Command(filepath.Join(bin, "kiosk"), "run", "--config", testenv.Path("config.toml"), "--list-monitors").Output()
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.NotEmpty(t, lines)
+	assert.Regexp(t, `^0  \S+ +\d+x\d+   \(primary\)$`, lines[0])
+	primary := strings.Fields(lines[0])[1]
+
+	clip := testenv.Media(t, "vtest.avi")
+	_, log := shootLog(t, clip, "1", "--set", `display.monitor="NOT-THERE-9"`)
+	assert.Contains(t, log, "display.monitor is not there: the kiosk goes on the primary monitor")
+	assert.Contains(t, log, primary)
+	_, log = shootLog(t, clip, "1", "--set", `display.monitor="0"`)
+	assert.Contains(t, log, "screen on monitor")
+}
+
 // The window and the simulator drive the same session: the same scripted
 // keys give the same events in both (C re-calibrates motion, V changes the
 // privacy mode, O is the operator overlay), and the window's own recording
