@@ -7,6 +7,7 @@ import (
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/vision/visiontest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gocv.io/x/gocv"
@@ -97,4 +98,26 @@ func TestClipStartsLater(t *testing.T) {
 	// 795 frames at 10 fps: 9.5 s from 70 s to the end, then 0.5 s from
 	// the start again.
 	assert.InDelta(t, 80, last.Seconds(), 0.01)
+}
+
+// The setup helper turns the camera while it plays: each frame comes
+// turned as Set last said.
+func TestTurnableTurnsWhileItPlays(t *testing.T) {
+	src := visiontest.NewSource(64, 48, 30)
+	defer src.Close()
+	tu := vision.NewTurnable(src, vision.Orientation{})
+	defer tu.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for _, tc := range []struct {
+		o    vision.Orientation
+		w, h int
+	}{{vision.Orientation{}, 64, 48}, {vision.Orientation{Rotation: 90}, 48, 64},
+		{vision.Orientation{Rotation: 180, Flip: true}, 64, 48}, {vision.Orientation{Rotation: 270}, 48, 64}} {
+		tu.Set(tc.o)
+		_, err := tu.Read(&frame)
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{tc.w, tc.h}, [2]int{frame.Cols(), frame.Rows()}, "%+v", tc.o)
+	}
+	assert.False(t, src.Closed(), "the source is its opener's to close")
 }

@@ -53,11 +53,31 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	defer dets.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The setup helper opens the camera as the sensor gives it and turns
+	// its frames as the presenter asks.
+	mount := l.Source.Orientation()
+	if job.Setup {
+		l.Source.Rotation, l.Source.Flip = 0, false
+		l.Source.Enabled = true // the camera is what is being set up
+	}
 	src, demo, err := kiosk.SwitchedSource(ctx, l, source, log)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	var feed vision.FrameSource = src
+	var setup *screen.SetupMode
+	if job.Setup {
+		turn := vision.NewTurnable(src, mount)
+		defer turn.Close()
+		feed = turn
+		setup = &screen.SetupMode{CameraRotation: mount.Rotation, Flip: mount.Flip, ScreenRotation: l.Display.Rotation,
+			TurnCamera: func(r int, flip bool) { turn.Set(vision.Orientation{Rotation: r, Flip: flip}) }}
+		log.Info("setup: turn the camera (left, right, F) and the screen (up, down) until people stand upright and the words read; Enter keeps, Esc leaves")
+		if demo {
+			log.Warn("setup: the camera could not be opened, so the demo clip stands in for it; what is turned now is the clip")
+		}
+	}
 	if demo {
 		source = l.Source.Demo
 	}
@@ -75,7 +95,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if job.Command == "run" && l.HTTP.Listen != "" {
 		srv = health.New(health.Options{Window: true, Log: log})
 	}
-	capture := vision.StartCapture(ctx, src, true)
+	capture := vision.StartCapture(ctx, feed, true)
 	defer capture.Stop()
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
@@ -146,6 +166,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
+	deps.Setup = setup
 	if srv != nil {
 		ses.Listen(srv.Hear)
 		kiosk.WatchHealth(srv, kiosk.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,
@@ -176,6 +197,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// The window is gone (quit, a signal): a round in play ends with its
 	// score, before the board, the link and the recording close.
 	ses.Shutdown()
+	if err == nil && setup != nil && setup.Keep {
+		kiosk.KeepSetup(job.Config, kiosk.SetupKeys(setup.CameraRotation, setup.Flip, setup.ScreenRotation), os.Stdout, log)
+	}
 	return err
 }
 

@@ -89,6 +89,9 @@ type Deps struct {
 	// Meter, when set, hears of the logic ticks played and the frames
 	// drawn (the health probes and metrics).
 	Meter Meter
+	// Setup, when set, makes the window 'kiosk setup': the keys turn the
+	// camera and the screen instead of steering the session.
+	Setup *SetupMode
 }
 
 // Meter hears what the frame loop does. It is called on the frame loop,
@@ -277,7 +280,14 @@ func (a *App) Update() error {
 	// Every key counts, bound or not: someone is at the kiosk.
 	a.pressed = inpututil.AppendJustPressedKeys(a.pressed[:0])
 	for _, k := range a.pressed {
+		if a.deps.Setup != nil {
+			a.setupKey(k)
+			continue
+		}
 		ses.Press(k.String())
+	}
+	if a.deps.Setup != nil && a.deps.Setup.Done() {
+		return ebiten.Termination
 	}
 	now := time.Now()
 	if now.Sub(a.dayRead) >= time.Second {
@@ -424,6 +434,11 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	}
 	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
 	a.drawPicture(dst, fit)
+	if a.deps.Setup != nil {
+		a.drawDetections(dst, fit, unit)
+		a.drawSetup(dst, unit)
+		return
+	}
 
 	a.drawSceneSafely(dst, fit, unit)
 	if a.deps.Session.Overlay() {

@@ -30,7 +30,7 @@ type chrome struct {
 	g gfx
 
 	demo, resting, battery, question, mode, help sign
-	cameraOff                                    sign
+	cameraOff, setupUp, setupHelp                sign
 	waiting, ended                               sign
 	batteryPct                                   int // the percent battery's words are for
 	batteryWords                                 string
