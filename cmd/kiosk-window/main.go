@@ -97,6 +97,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	}
 	capture := vision.StartCapture(ctx, feed, true)
 	defer capture.Stop()
+	if !job.Setup && !demo {
+		// A camera with no orientation set that finds people only turned:
+		// the log names the key.
+		defer kiosk.WatchMount(ctx, l, source, dets, capture, log)()
+	}
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(capture, vision.PipelineParts{
