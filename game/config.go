@@ -13,10 +13,6 @@ import (
 // DisplayConfig is the [display] section.
 type DisplayConfig struct {
 	Fullscreen bool `toml:"fullscreen"`
-	// Monitor is the monitor the kiosk goes fullscreen on: "" the primary,
-	// a name as the system lists it ("HDMI-1"), or an index into that list
-	// ("0" is the primary). See PickMonitor.
-	Monitor string `toml:"monitor"`
 	// Width and Height size the window when not fullscreen.
 	Width  int `toml:"width"`
 	Height int `toml:"height"`
@@ -33,6 +29,10 @@ type DisplayConfig struct {
 	// Privacy is how people are shown at start (see PrivacyModes); the
 	// privacy key cycles through the modes.
 	Privacy string `toml:"privacy"`
+	// Monitor is the monitor the kiosk goes fullscreen on: "" the primary,
+	// a name as the system lists it ("HDMI-1"), or an index into that list
+	// ("0" is the primary). See PickMonitor.
+	Monitor string `toml:"monitor"`
 }
 
 // PrivacyModes are the ways the camera picture can be shown: the live
