@@ -3,7 +3,12 @@
 // simulations. Package game/screen draws them.
 package game
 
-import "github.com/carrierarcade/kiosk/internal/check"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/carrierarcade/kiosk/internal/check"
+)
 
 // DisplayConfig is the [display] section.
 type DisplayConfig struct {
@@ -24,6 +29,10 @@ type DisplayConfig struct {
 	// Privacy is how people are shown at start (see PrivacyModes); the
 	// privacy key cycles through the modes.
 	Privacy string `toml:"privacy"`
+	// Monitor is the monitor the kiosk goes fullscreen on: "" the primary,
+	// a name as the system lists it ("HDMI-1"), or an index into that list
+	// ("0" is the primary). See PickMonitor.
+	Monitor string `toml:"monitor"`
 }
 
 // PrivacyModes are the ways the camera picture can be shown: the live
@@ -59,5 +68,38 @@ func (c DisplayConfig) Validate() check.Problems {
 	}
 	ps.Range("tps", float64(c.TPS), 30, 240)
 	ps.OneOf("privacy", c.Privacy, PrivacyModes...)
+	if m := c.Monitor; m != strings.TrimSpace(m) || len(m) > 64 || strings.ContainsFunc(m, func(r rune) bool { return r < ' ' }) {
+		ps.Addf("monitor", "is %q: a monitor's name as 'kiosk run --list-monitors' prints it, its index there, or \"\" for the primary", m)
+	} else if n, err := strconv.Atoi(m); err == nil && (n < 0 || n > maxMonitorIndex) {
+		ps.Addf("monitor", "is %d: an index from 'kiosk run --list-monitors' (0 is the primary)", n)
+	}
 	return ps
+}
+
+// maxMonitorIndex is the highest index display.monitor may give.
+const maxMonitorIndex = 15
+
+// PickMonitor is which of the monitors, named as the system lists them
+// (the primary first), display.monitor asks for: want "" is the primary;
+// a number is an index into names; anything else a name, matched exactly
+// or else without regard to case. ok is false when no monitor fits: the
+// kiosk then goes on the primary and says so.
+func PickMonitor(want string, names []string) (i int, ok bool) {
+	if want == "" {
+		return 0, len(names) > 0
+	}
+	if n, err := strconv.Atoi(want); err == nil {
+		return n, n >= 0 && n < len(names)
+	}
+	for i, name := range names {
+		if name == want {
+			return i, true
+		}
+	}
+	for i, name := range names {
+		if strings.EqualFold(name, want) {
+			return i, true
+		}
+	}
+	return 0, false
 }

@@ -58,3 +58,45 @@ func TestConfigProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestPickMonitor(t *testing.T) {
+	names := []string{"eDP-1", "HDMI-1", "DP-2"}
+	for _, tc := range []struct {
+		want  string
+		names []string
+		i     int
+		ok    bool
+	}{
+		{"", names, 0, true},
+		{"HDMI-1", names, 1, true},
+		{"hdmi-1", names, 1, true},
+		{"2", names, 2, true},
+		{"0", names, 0, true},
+		{"3", names, 0, false}, // not there: the primary, said in the log
+		{"VGA-1", names, 0, false},
+		{"", nil, 0, false},
+		{"HDMI-1", []string{"hdmi-1", "HDMI-1"}, 1, true}, // the exact name first
+	} {
+		i, ok := game.PickMonitor(tc.want, tc.names)
+		assert.Equal(t, tc.ok, ok, "%q in %q", tc.want, tc.names)
+		if ok {
+			assert.Equal(t, tc.i, i, "%q in %q", tc.want, tc.names)
+		}
+	}
+}
+
+func TestDisplayMonitorProblems(t *testing.T) {
+	for want, bad := range map[string]bool{
+		"": false, "HDMI-1": false, "0": false, "15": false,
+		"16": true, "-1": true, " HDMI-1": true, "a\nb": true,
+	} {
+		c := game.DefaultDisplayConfig()
+		c.Monitor = want
+		ps := c.Validate()
+		if bad {
+			assert.Len(t, ps, 1, "%q", want)
+		} else {
+			assert.Empty(t, ps, "%q", want)
+		}
+	}
+}

@@ -41,6 +41,7 @@ const (
 	KindGameRetired  Kind = "game_disabled"
 	KindKey          Kind = "key"
 	KindPrivacy      Kind = "privacy"
+	KindCamera       Kind = "camera"
 	KindMute         Kind = "mute"
 	KindPaused       Kind = "paused"
 	KindRecalibrate  Kind = "recalibrate"
@@ -80,7 +81,7 @@ type Event struct {
 	Rank    int
 	Key     string  // Ebitengine's name of the key pressed
 	Command Command // what the key does, "" for none
-	Mode    string  // privacy mode
+	Mode    string  // privacy mode; the camera's "on" or "off"
 	Muted   bool
 	Paused  bool
 	Source  string // camera or clip
@@ -117,6 +118,7 @@ var eventFields = map[Kind][]string{
 	KindGameRetired:  {"game", "reason"},
 	KindKey:          {"command", "key"},
 	KindPrivacy:      {"mode"},
+	KindCamera:       {"key", "mode"},
 	KindMute:         {"muted"},
 	KindPaused:       {"paused"},
 	KindShutdown:     {"scene"},

@@ -24,6 +24,8 @@ func TestEventJSON(t *testing.T) {
 			`{"t":1.6,"type":"pop","combo":2,"id":3,"kind":"golden","points":20}`},
 		{game.Event{At: time.Second, Kind: game.KindCameraLost, Source: "camera:0", Reason: "stalled"},
 			`{"t":1,"type":"camera_lost","outages":0,"reason":"stalled","source":"camera:0"}`},
+		{game.Event{At: 2 * time.Second, Kind: game.KindCamera, Key: "K", Mode: "off"},
+			`{"t":2,"type":"camera","key":"K","mode":"off"}`},
 		{game.Event{At: time.Second, Kind: game.KindSceneFailed, Scene: "hunt", Err: "boom", Stack: "goroutine 1"},
 			`{"t":1,"type":"scene_failed","error":"boom","scene":"hunt"}`},
 		{game.Event{At: 1, Kind: "something new", Item: "x"}, `{"t":0,"type":"something new"}`},

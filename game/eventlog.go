@@ -37,6 +37,12 @@ func (l *EventLog) Hear(e Event) {
 		log.Debug("key", "key", e.Key, "command", string(e.Command))
 	case KindPrivacy:
 		log.Info("privacy mode", "mode", e.Mode)
+	case KindCamera:
+		if e.Mode == "off" {
+			log.Info("camera turned off by the presenter: the device is closed and the demo reel plays", "key", e.Key)
+		} else {
+			log.Info("camera turned on again by the presenter", "key", e.Key)
+		}
 	case KindMute:
 		log.Info("sound", "muted", e.Muted)
 	case KindPaused:

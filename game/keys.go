@@ -21,6 +21,7 @@ const (
 	CmdAttract     Command = "attract"
 	CmdPause       Command = "pause"
 	CmdPrivacy     Command = "privacy"
+	CmdCamera      Command = "camera"
 	CmdOverlay     Command = "overlay"
 	CmdBrighter    Command = "brighter"
 	CmdDimmer      Command = "dimmer"
@@ -60,12 +61,15 @@ func (c Command) Action() (Action, bool) {
 // it, by Ebitengine's key names ("Space", "F1", "Slash", "A", "Digit1",
 // "Equal", "Minus"). Digit1..Digit9 always choose a game of the rotation.
 type KeyConfig struct {
-	Help        []string `toml:"help"`
-	Start       []string `toml:"start"`
-	NextGame    []string `toml:"next_game"`
-	Attract     []string `toml:"attract"`
-	Pause       []string `toml:"pause"`
-	Privacy     []string `toml:"privacy"`
+	Help     []string `toml:"help"`
+	Start    []string `toml:"start"`
+	NextGame []string `toml:"next_game"`
+	Attract  []string `toml:"attract"`
+	Pause    []string `toml:"pause"`
+	Privacy  []string `toml:"privacy"`
+	// Camera turns the camera off (the device closed, its light dark, the
+	// demo reel playing) and on again.
+	Camera      []string `toml:"camera"`
 	Overlay     []string `toml:"overlay"`
 	Brighter    []string `toml:"brighter"`
 	Dimmer      []string `toml:"dimmer"`
@@ -90,6 +94,7 @@ func DefaultKeyConfig() KeyConfig {
 		Attract:     []string{"A"},
 		Pause:       []string{"P"},
 		Privacy:     []string{"V"},
+		Camera:      []string{"K"},
 		Overlay:     []string{"O"},
 		Brighter:    []string{"Equal"},
 		Dimmer:      []string{"Minus"},

@@ -18,16 +18,20 @@ type Host interface {
 	Recalibrate()             // motion learns its noise floor again
 	SetPrivacy(mode string)   // how people are shown from now on
 	Brightness(delta float64) // the presenter's brighter/dimmer, in percent
-	Quit()                    // close the kiosk
+	// SetCamera closes the camera device (off: the demo reel plays
+	// instead) or opens it again; key is the key that asked.
+	SetCamera(on bool, key string)
+	Quit() // close the kiosk
 }
 
 // NoHost is a host with no hardware: simulations, replays and tests.
 type NoHost struct{}
 
-func (NoHost) Recalibrate()       {}
-func (NoHost) SetPrivacy(string)  {}
-func (NoHost) Brightness(float64) {}
-func (NoHost) Quit()              {}
+func (NoHost) Recalibrate()           {}
+func (NoHost) SetPrivacy(string)      {}
+func (NoHost) Brightness(float64)     {}
+func (NoHost) SetCamera(bool, string) {}
+func (NoHost) Quit()                  {}
 
 // Setup is everything a session's play depends on besides what it observes
 // and the keys pressed. A recording keeps it, so that a replay plays alike.
@@ -38,7 +42,10 @@ type Setup struct {
 	Mirror  bool      `json:"mirror"`  // the picture is shown as a selfie
 	Privacy string    `json:"privacy"` // the privacy mode at start
 	Muted   bool      `json:"muted"`
-	Seed    uint64    `json:"seed"` // of the rules' random source
+	// CameraOff is true when the kiosk starts with the camera off
+	// (source.enabled = false): the camera key turns it on.
+	CameraOff bool   `json:"camera_off,omitempty"`
+	Seed      uint64 `json:"seed"` // of the rules' random source
 }
 
 // Intake is what a session takes in for one tick: a recording keeps one
@@ -132,14 +139,15 @@ type Session struct {
 	canvasNext Canvas // as the screen last told it
 
 	// The presenter's side.
-	privacy  string
-	muted    bool
-	help     bool
-	overlay  bool
-	asking   Command // a question waiting for the confirm key
-	question string  // its words
-	askUntil uint64
-	quit     bool
+	privacy   string
+	muted     bool
+	cameraOff bool
+	help      bool
+	overlay   bool
+	asking    Command // a question waiting for the confirm key
+	question  string  // its words
+	askUntil  uint64
+	quit      bool
 
 	// Taken in since the last tick.
 	script   []ScriptedKey // keys still to press, by game time
@@ -180,15 +188,16 @@ func NewSession(setup Setup, board *Leaderboard, host Host) *Session {
 		setup.TPS = 60
 	}
 	s := &Session{
-		setup:   setup,
-		mgr:     NewManager(setup.Game, board, setup.Mirror),
-		board:   board,
-		host:    host,
-		rng:     rand.New(rand.NewPCG(setup.Seed, setup.Seed^0x9e3779b97f4a7c15)),
-		dt:      time.Second / time.Duration(setup.TPS),
-		keys:    map[string]Command{},
-		privacy: setup.Privacy,
-		muted:   setup.Muted,
+		setup:     setup,
+		mgr:       NewManager(setup.Game, board, setup.Mirror),
+		board:     board,
+		host:      host,
+		rng:       rand.New(rand.NewPCG(setup.Seed, setup.Seed^0x9e3779b97f4a7c15)),
+		dt:        time.Second / time.Duration(setup.TPS),
+		keys:      map[string]Command{},
+		privacy:   setup.Privacy,
+		muted:     setup.Muted,
+		cameraOff: setup.CameraOff,
 	}
 	for _, b := range setup.Keys.Bindings() {
 		s.keys[strings.ToLower(b.Key)] = b.Command
@@ -445,6 +454,14 @@ func (s *Session) press(key string) {
 		s.privacy = NextPrivacy(s.privacy)
 		s.host.SetPrivacy(s.privacy)
 		s.emit(Event{At: now, Kind: KindPrivacy, Mode: s.privacy})
+	case CmdCamera:
+		s.cameraOff = !s.cameraOff
+		s.host.SetCamera(!s.cameraOff, key)
+		mode := "on"
+		if s.cameraOff {
+			mode = "off"
+		}
+		s.emit(Event{At: now, Kind: KindCamera, Key: key, Mode: mode})
 	case CmdMute:
 		s.muted = !s.muted
 		s.emit(Event{At: now, Kind: KindMute, Muted: s.muted})
@@ -511,6 +528,10 @@ func (s *Session) Paused() bool { return s.mgr.Paused() }
 
 // Privacy is the privacy mode in force.
 func (s *Session) Privacy() string { return s.privacy }
+
+// CameraOff is true while the presenter (or source.enabled = false) has
+// the camera off.
+func (s *Session) CameraOff() bool { return s.cameraOff }
 
 // Muted is true while the sounds are off.
 func (s *Session) Muted() bool { return s.muted }

@@ -17,12 +17,16 @@ type fakeHost struct {
 	privacy      []string
 	brightness   []float64
 	quit         int
+	camera       []string // "on K", "off K"
 }
 
 func (h *fakeHost) Recalibrate()             { h.recalibrated++ }
 func (h *fakeHost) SetPrivacy(mode string)   { h.privacy = append(h.privacy, mode) }
 func (h *fakeHost) Brightness(delta float64) { h.brightness = append(h.brightness, delta) }
 func (h *fakeHost) Quit()                    { h.quit++ }
+func (h *fakeHost) SetCamera(on bool, key string) {
+	h.camera = append(h.camera, map[bool]string{true: "on ", false: "off "}[on]+key)
+}
 
 func testSetup() game.Setup {
 	return game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: 20,
@@ -82,6 +86,20 @@ func TestSessionPresenterKeys(t *testing.T) {
 			assert.True(t, b.Muted())
 			assert.Equal(t, []game.Kind{game.KindKey, game.KindMute}, b.kinds())
 		}},
+		{"K turns the camera off and on, through the host, and says so", []string{"K", "k"}, func(t *testing.T, b *kioskRig) {
+			assert.Equal(t, []string{"off K", "on k"}, b.host.camera)
+			assert.False(t, b.CameraOff())
+			var got []game.Event
+			for _, e := range b.events {
+				if e.Kind == game.KindCamera {
+					got = append(got, e)
+				}
+			}
+			require.Len(t, got, 2)
+			assert.Equal(t, "off", got[0].Mode)
+			assert.Equal(t, "K", got[0].Key)
+			assert.Equal(t, "on", got[1].Mode)
+		}},
 		{"O and F1 toggle the overlays", []string{"O", "F1"}, func(t *testing.T, b *kioskRig) {
 			assert.True(t, b.Overlay())
 			assert.True(t, b.Help())
@@ -122,6 +140,19 @@ func TestSessionPresenterKeys(t *testing.T) {
 			tc.check(t, b)
 		})
 	}
+}
+
+// A kiosk that starts with the camera off (source.enabled = false) turns
+// it on with the first press.
+func TestSessionCameraStartsOff(t *testing.T) {
+	setup := testSetup()
+	setup.CameraOff = true
+	b := newKiosk(t, setup)
+	assert.True(t, b.CameraOff())
+	b.Press("K")
+	b.Step(nil)
+	assert.Equal(t, []string{"on K"}, b.host.camera)
+	assert.False(t, b.CameraOff())
 }
 
 func TestSessionConfirmWindowCloses(t *testing.T) {

@@ -22,7 +22,7 @@ type FrameInfo struct {
 // frame: a slow reader never makes frames queue up, it just skips some.
 type Capture struct {
 	src   FrameSource
-	paced bool
+	paced bool // a source that is not live is paced (a Switch changes sides)
 
 	mu     sync.Mutex
 	latest gocv.Mat // BGR, for the detectors and motion
@@ -36,12 +36,14 @@ type Capture struct {
 	done chan struct{}
 }
 
-// StartCapture starts reading src. With paced, frames are released at the
-// source's own frame rate (a clip plays at normal speed); without, as fast
-// as they can be read (benchmarks and headless simulations). Stop ends it.
+// StartCapture starts reading src. With paced, frames of a source that is
+// not live are released at the source's own frame rate (a clip plays at
+// normal speed); without, as fast as they can be read (benchmarks and
+// headless simulations). Whether src is live is asked at every frame: a
+// Switch turns from a camera to a clip and back. Stop ends it.
 func StartCapture(ctx context.Context, src FrameSource, paced bool) *Capture {
 	ctx, cancel := context.WithCancel(ctx)
-	c := &Capture{src: src, paced: paced && !src.Live(), latest: gocv.NewMat(), rgba: gocv.NewMat(),
+	c := &Capture{src: src, paced: paced, latest: gocv.NewMat(), rgba: gocv.NewMat(),
 		stop: cancel, done: make(chan struct{})}
 	go c.loop(ctx)
 	return c
@@ -64,7 +66,9 @@ func (c *Capture) loop(ctx context.Context) {
 			c.notify()
 			return
 		}
-		if c.paced {
+		if !c.paced || c.src.Live() {
+			start = time.Time{} // pacing starts afresh when a clip comes
+		} else {
 			// Hold each frame until its time has come on the wall clock.
 			if start.IsZero() {
 				start, first = time.Now(), t

@@ -2,6 +2,7 @@ package vision
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -82,3 +83,37 @@ func (s *oriented) Close() error {
 	s.raw.Close()
 	return err
 }
+
+// Turnable turns a source's frames by an orientation that may change while
+// it plays: 'kiosk setup' turns the camera until people stand upright.
+// Set may be called from any goroutine, Read from one. Close frees only
+// its own frame: the source is closed by whoever opened it.
+type Turnable struct {
+	FrameSource
+	mu  sync.Mutex
+	o   Orientation
+	raw gocv.Mat
+}
+
+// NewTurnable reads src turned by o.
+func NewTurnable(src FrameSource, o Orientation) *Turnable {
+	return &Turnable{FrameSource: src, o: o, raw: gocv.NewMat()}
+}
+
+// Set turns the frames read from now on.
+func (s *Turnable) Set(o Orientation) { s.mu.Lock(); s.o = o; s.mu.Unlock() }
+
+func (s *Turnable) Read(dst *gocv.Mat) (time.Duration, error) {
+	t, err := s.FrameSource.Read(&s.raw)
+	if err != nil {
+		return t, err
+	}
+	s.mu.Lock()
+	o := s.o
+	s.mu.Unlock()
+	o.Turn(s.raw, dst)
+	return t, nil
+}
+
+// Close frees the turned frame's buffer, not the source.
+func (s *Turnable) Close() error { s.raw.Close(); return nil }

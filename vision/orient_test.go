@@ -7,6 +7,7 @@ import (
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/vision/visiontest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gocv.io/x/gocv"
@@ -97,4 +98,50 @@ func TestClipStartsLater(t *testing.T) {
 	// 795 frames at 10 fps: 9.5 s from 70 s to the end, then 0.5 s from
 	// the start again.
 	assert.InDelta(t, 80, last.Seconds(), 0.01)
+}
+
+// The setup helper turns the camera while it plays: each frame comes
+// turned as Set last said.
+func TestTurnableTurnsWhileItPlays(t *testing.T) {
+	src := visiontest.NewSource(64, 48, 30)
+	defer src.Close()
+	tu := vision.NewTurnable(src, vision.Orientation{})
+	defer tu.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for _, tc := range []struct {
+		o    vision.Orientation
+		w, h int
+	}{{vision.Orientation{}, 64, 48}, {vision.Orientation{Rotation: 90}, 48, 64},
+		{vision.Orientation{Rotation: 180, Flip: true}, 64, 48}, {vision.Orientation{Rotation: 270}, 48, 64}} {
+		tu.Set(tc.o)
+		_, err := tu.Read(&frame)
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{tc.w, tc.h}, [2]int{frame.Cols(), frame.Rows()}, "%+v", tc.o)
+	}
+	assert.False(t, src.Closed(), "the source is its opener's to close")
+}
+
+func TestMountHint(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		people [4]int
+		rot    int
+		ok     bool
+	}{
+		// Counts as vtest.avi gave them, 8 frames.
+		{"upright already", [4]int{48, 0, 21, 1}, 0, false},
+		{"upside down", [4]int{19, 0, 44, 0}, 180, true},
+		{"sideways", [4]int{0, 20, 1, 45}, 270, true},
+		{"nobody in view", [4]int{0, 0, 0, 0}, 0, false},
+		{"too few to tell", [4]int{0, 4, 0, 0}, 0, false},
+		{"found as given nearly as often", [4]int{32, 0, 44, 0}, 0, false},
+		{"two turns alike", [4]int{0, 30, 0, 40}, 0, false},
+	} {
+		rot, ok := vision.MountTally{Frames: 10, People: tc.people}.Hint()
+		assert.Equal(t, tc.ok, ok, tc.name)
+		if ok {
+			assert.Equal(t, tc.rot, rot, tc.name)
+		}
+	}
 }

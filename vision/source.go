@@ -36,6 +36,9 @@ var ErrSource = errors.New("source unavailable")
 
 // SourceConfig is the [source] section.
 type SourceConfig struct {
+	// Enabled false starts the kiosk with the camera off: the device is
+	// not opened and the demo clip plays, until the camera key asks.
+	Enabled bool `toml:"enabled"`
 	// Spec is where frames come from (see ParseSpec).
 	Spec string `toml:"spec"`
 	// Demo is the clip played when the camera cannot be opened.
@@ -58,7 +61,7 @@ func (c SourceConfig) Orientation() Orientation {
 
 // DefaultSourceConfig is the webcam, with the Debian sample clip as the demo.
 func DefaultSourceConfig() SourceConfig {
-	return SourceConfig{Spec: "camera:0", Demo: "file:.cache/media/demo-reel.avi", Width: 640, Height: 480, FPS: 30}
+	return SourceConfig{Enabled: true, Spec: "camera:0", Demo: "file:.cache/media/demo-reel.avi", Width: 640, Height: 480, FPS: 30}
 }
 
 // Open opens the source a spec names, its frames turned upright by the

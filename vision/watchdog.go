@@ -97,6 +97,12 @@ type CameraState struct {
 	Recoveries int       // times it came back
 	Reason     string    // why it was last lost ("read error: ...", "stalled for 3s", "same picture for 3s", "the clip ended")
 	Since      time.Time // when the current state began (Watchdog's clock)
+	// Off is true while the camera is turned off (see Switch): its device
+	// is closed and a stand-in plays. OffBy says who turned it last ("key
+	// K", "source.enabled = false"), Turned when (zero: never).
+	Off    bool
+	OffBy  string
+	Turned time.Time
 }
 
 // errWatchdogClosed is what Read returns once Close has been called.

@@ -37,6 +37,9 @@ func main() {
 // runWindow builds the whole kiosk, runs the window until it quits, and
 // takes everything down again in reverse order.
 func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error {
+	if job.ListMonitors {
+		return screen.ListMonitors(os.Stdout)
+	}
 	l := job.Config
 	log := kiosk.NewLogger(l.Log, stderr)
 	source := job.Source
@@ -50,11 +53,31 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	defer dets.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	src, demo, err := kiosk.WatchedSource(ctx, l, source, log)
+	// The setup helper opens the camera as the sensor gives it and turns
+	// its frames as the presenter asks.
+	mount := l.Source.Orientation()
+	if job.Setup {
+		l.Source.Rotation, l.Source.Flip = 0, false
+		l.Source.Enabled = true // the camera is what is being set up
+	}
+	src, demo, err := kiosk.SwitchedSource(ctx, l, source, log)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	var feed vision.FrameSource = src
+	var setup *screen.SetupMode
+	if job.Setup {
+		turn := vision.NewTurnable(src, mount)
+		defer turn.Close()
+		feed = turn
+		setup = &screen.SetupMode{CameraRotation: mount.Rotation, Flip: mount.Flip, ScreenRotation: l.Display.Rotation,
+			TurnCamera: func(r int, flip bool) { turn.Set(vision.Orientation{Rotation: r, Flip: flip}) }}
+		log.Info("setup: turn the camera (left, right, F) and the screen (up, down) until people stand upright and the words read; Enter keeps, Esc leaves")
+		if demo {
+			log.Warn("setup: the camera could not be opened, so the demo clip stands in for it; what is turned now is the clip")
+		}
+	}
 	if demo {
 		source = l.Source.Demo
 	}
@@ -72,8 +95,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if job.Command == "run" && l.HTTP.Listen != "" {
 		srv = health.New(health.Options{Window: true, Log: log})
 	}
-	capture := vision.StartCapture(ctx, src, true)
+	capture := vision.StartCapture(ctx, feed, true)
 	defer capture.Stop()
+	if !job.Setup && !demo {
+		// A camera with no orientation set that finds people only turned:
+		// the log names the key.
+		defer kiosk.WatchMount(ctx, l, source, dets, capture, log)()
+	}
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(capture, vision.PipelineParts{
@@ -111,7 +139,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// The games' random source is seeded from the clock, so rounds differ
 	// from day to day; a recording keeps the seed.
 	ses = game.NewSession(kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano())), board,
-		&kiosk.BoothHost{Pipe: pipe, Power: ctl, OnQuit: cancel})
+		&kiosk.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
 	ses.Listen(game.NewEventLog(log).Hear)
 	carrier := kiosk.StartLink(l, ses, log)
 	if carrier != nil {
@@ -137,11 +165,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,
 		Camera: func() screen.CameraStatus {
 			st := src.State()
-			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason}
+			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
+				Off: st.Off, OffBy: st.OffBy, Turned: st.Turned}
 		}}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
+	deps.Setup = setup
 	if srv != nil {
 		ses.Listen(srv.Hear)
 		kiosk.WatchHealth(srv, kiosk.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,
@@ -172,6 +202,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// The window is gone (quit, a signal): a round in play ends with its
 	// score, before the board, the link and the recording close.
 	ses.Shutdown()
+	if err == nil && setup != nil && setup.Keep {
+		kiosk.KeepSetup(job.Config, kiosk.SetupKeys(setup.CameraRotation, setup.Flip, setup.ScreenRotation), os.Stdout, log)
+	}
 	return err
 }
 

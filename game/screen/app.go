@@ -64,8 +64,9 @@ type Deps struct {
 	// Ctx ends the app when cancelled (a signal, say).
 	Ctx  context.Context
 	Eyes Eyes
-	// Demo is true when the camera could not be opened and a clip plays
-	// instead: the screen says so with a small badge.
+	// Demo is true when a clip plays instead of the camera from the start
+	// (it could not be opened, or source.enabled = false): the screen says
+	// so with a small badge, until the presenter turns the camera on.
 	Demo bool
 	Log  *slog.Logger
 	// Session is the booth session the window drives and draws; Sounds
@@ -88,6 +89,9 @@ type Deps struct {
 	// Meter, when set, hears of the logic ticks played and the frames
 	// drawn (the health probes and metrics).
 	Meter Meter
+	// Setup, when set, makes the window 'kiosk setup': the keys turn the
+	// camera and the screen instead of steering the session.
+	Setup *SetupMode
 }
 
 // Meter hears what the frame loop does. It is called on the frame loop,
@@ -103,6 +107,12 @@ type CameraStatus struct {
 	Live                bool
 	Outages, Recoveries int
 	Reason              string // why it was last lost
+	// Off is true while the camera is turned off (its device closed, the
+	// demo reel playing): the screen shows a CAMERA OFF mark. OffBy is who
+	// turned it last ("key K", "source.enabled = false"), Turned when.
+	Off    bool
+	OffBy  string
+	Turned time.Time
 }
 
 // Shot asks for a screenshot once the clip has played At.
@@ -210,6 +220,7 @@ func (a *App) Run() error {
 	ebiten.SetWindowTitle("Carrier Arcade")
 	ebiten.SetWindowSize(a.cfg.Width, a.cfg.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	useMonitor(a.cfg.Monitor, a.deps.Log)
 	ebiten.SetFullscreen(a.cfg.Fullscreen)
 	ebiten.SetTPS(a.cfg.TPS)
 	// Frames skipped by the budget keep showing the last one drawn.
@@ -269,7 +280,14 @@ func (a *App) Update() error {
 	// Every key counts, bound or not: someone is at the kiosk.
 	a.pressed = inpututil.AppendJustPressedKeys(a.pressed[:0])
 	for _, k := range a.pressed {
+		if a.deps.Setup != nil {
+			a.setupKey(k)
+			continue
+		}
 		ses.Press(k.String())
+	}
+	if a.deps.Setup != nil && a.deps.Setup.Done() {
+		return ebiten.Termination
 	}
 	now := time.Now()
 	if now.Sub(a.dayRead) >= time.Second {
@@ -330,6 +348,17 @@ func (a *App) pullFrame() {
 	}
 	a.frameImg.WritePixels(a.pixels)
 	a.frame = got
+}
+
+// showDemo says whether a clip stands in for the camera: one played since
+// the start (until the presenter turns the camera on), or while the camera
+// is turned off.
+func (a *App) showDemo() bool {
+	if a.deps.Camera == nil {
+		return a.deps.Demo
+	}
+	st := a.deps.Camera()
+	return st.Off || a.deps.Demo && st.Turned.IsZero()
 }
 
 // Layout uses the window's own pixels; the canvas follows the rotation.
@@ -405,13 +434,18 @@ func (a *App) drawCanvas(dst *ebiten.Image) {
 	}
 	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
 	a.drawPicture(dst, fit)
+	if a.deps.Setup != nil {
+		a.drawDetections(dst, fit, unit)
+		a.drawSetup(dst, unit)
+		return
+	}
 
 	a.drawSceneSafely(dst, fit, unit)
 	if a.deps.Session.Overlay() {
 		// The presenter sees what the detector sees, whatever the scene.
 		a.drawDetections(dst, fit, unit)
 	}
-	if a.deps.Demo {
+	if a.showDemo() {
 		a.drawDemoBadge(dst, unit)
 	}
 	a.drawChrome(dst, unit)

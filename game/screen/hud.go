@@ -30,6 +30,7 @@ type chrome struct {
 	g gfx
 
 	demo, resting, battery, question, mode, help sign
+	cameraOff, setupUp, setupHelp                sign
 	waiting, ended                               sign
 	batteryPct                                   int // the percent battery's words are for
 	batteryWords                                 string
@@ -51,7 +52,9 @@ func (a *App) drawChrome(dst *ebiten.Image, unit float64) {
 	a.dimInSoftware(g)
 	a.drawPrivacyIcon(g, unit)
 	if a.deps.Camera != nil {
-		if st := a.deps.Camera(); !st.Live && st.Outages > 0 {
+		if st := a.deps.Camera(); st.Off {
+			a.drawCameraOff(g, unit)
+		} else if !st.Live && st.Outages > 0 {
 			h.resting.set("The camera is resting\nback in a moment", a.fonts.Face(3.2*unit, false), styleLabel)
 			_, lh := labelSize(&h.resting)
 			g.label(&h.resting, 2*unit, ch-lh-10*unit, colorInk, colorShade)
@@ -100,6 +103,27 @@ func (a *App) drawDemoBadge(dst *ebiten.Image, unit float64) {
 	h.g.label(&h.demo, 0, 0, colorInk, colorDemo)
 }
 
+// drawCameraOff is the mark that the camera is off, top middle: a camera
+// crossed out and the words, so that people nearby can see it is not
+// watching them.
+func (a *App) drawCameraOff(g *gfx, unit float64) {
+	h := &a.hud
+	h.cameraOff.set("CAMERA OFF", a.fonts.Face(3.6*unit, false), styleLabel)
+	w, lh := labelSize(&h.cameraOff)
+	cw := float64(g.dst.Bounds().Dx())
+	icon := float32(lh) // the icon's plate is as high as the words'
+	x := float32((cw - w - float64(icon)) / 2)
+	y := float32(unit)
+	g.rect(x, y, icon, icon, colorDemo)
+	// The camera: a body, a lens and a hump, crossed out.
+	bx, by, bw, bh := x+icon*0.18, y+icon*0.34, icon*0.64, icon*0.44
+	g.fillRoundRect(bx, by, bw, bh, icon*0.06, colorInk)
+	g.rect(bx+bw*0.3, by-icon*0.1, bw*0.4, icon*0.1, colorInk)
+	g.disc(bx+bw/2, by+bh/2, bh*0.32, colorDemo)
+	g.line(x+icon*0.15, y+icon*0.85, x+icon*0.85, y+icon*0.15, icon*0.09, colorInk)
+	g.label(&h.cameraOff, float64(x+icon), float64(y), colorInk, colorDemo)
+}
+
 // drawMessage writes one of the kiosk's full-screen messages in the middle
 // of the canvas.
 func drawMessage(dst *ebiten.Image, s *sign, f *text.GoTextFace, words string) {
@@ -144,6 +168,7 @@ func (a *App) drawPrivacyIcon(g *gfx, unit float64) {
 var commandNames = map[game.Command]string{
 	game.CmdHelp: "this help", game.CmdStart: "start the next game", game.CmdNextGame: "skip to the next game",
 	game.CmdAttract: "attract mode", game.CmdPause: "pause / resume", game.CmdPrivacy: "privacy mode (live, pixelated, silhouette, none)",
+	game.CmdCamera:  "camera off / on (off: closed, the demo reel plays)",
 	game.CmdOverlay: "operator overlay", game.CmdBrighter: "brighter", game.CmdDimmer: "dimmer",
 	game.CmdMute: "sound off / on", game.CmdRecalibrate: "re-calibrate motion", game.CmdBattle: "battle: all carriers play", game.CmdResetBoard: "reset today's leaderboard",
 	game.CmdQuit: "quit", game.CmdConfirm: "yes (confirm reset or quit)",
@@ -286,11 +311,32 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 	})
 	if a.deps.Camera != nil {
 		cs := a.deps.Camera()
-		o.line(overlayFigures{on: cs.Live, s: cs.Reason, a: cs.Outages, b: cs.Recoveries}, func(b []byte, f overlayFigures) []byte {
+		why := cs.Reason
+		if cs.Off || !cs.Turned.IsZero() {
+			why = cs.OffBy // the line says who turned the camera
+		}
+		var turned int64
+		if !cs.Turned.IsZero() {
+			turned = cs.Turned.Unix()
+		}
+		o.line(overlayFigures{on: cs.Live, bad: cs.Off, s: why, a: cs.Outages, b: cs.Recoveries, up: turned}, func(b []byte, f overlayFigures) []byte {
 			b = append(b, "         "...)
-			if f.on {
+			switch {
+			case f.bad:
+				b = append(b, "OFF by "...)
+				b = append(b, f.s...)
+				if f.up != 0 {
+					b = time.Unix(f.up, 0).AppendFormat(append(b, " at "...), "15:04:05")
+				}
+			case f.on && f.up != 0:
+				b = append(b, "live (on by "...)
+				b = time.Unix(f.up, 0).AppendFormat(append(b, f.s...), " at 15:04:05)")
+			case f.on:
 				b = append(b, "live"...)
-			} else {
+			case f.up != 0:
+				b = append(b, "opening (on by "...)
+				b = time.Unix(f.up, 0).AppendFormat(append(b, f.s...), " at 15:04:05)")
+			default:
 				b = append(b, "resting: "...)
 				b = append(b, f.s...)
 			}

@@ -23,11 +23,17 @@ const sourceFresh = 5 * time.Second
 // no link).
 type HealthParts struct {
 	Pipe   *vision.Pipeline
-	Camera *vision.Watchdog
+	Camera CameraWatch
 	Demo   bool // the demo clip plays because the camera could not be opened
 	Power  *power.Controller
 	Levels []power.Level
 	Link   *link.Carrier
+}
+
+// CameraWatch tells the camera's state: a Watchdog, or a Switch that can
+// turn the camera off.
+type CameraWatch interface {
+	State() vision.CameraState
 }
 
 // DetectorHook is a pipeline's Ran for srv; nil (no hook) when srv is nil.
@@ -68,6 +74,7 @@ func WatchHealth(srv *health.Server, p HealthParts) {
 		if p.Camera != nil {
 			cs := p.Camera.State()
 			c.Up, c.Outages, c.Recoveries = cs.Live, cs.Outages, cs.Recoveries
+			c.Demo = c.Demo || cs.Off // the reel plays while the camera is off
 		}
 		return c
 	})

@@ -32,6 +32,9 @@ commands:
                  prints "ok" or every problem
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
+  setup          turn the camera and the screen with the arrow keys until people stand
+                 upright and the words read; Enter writes source.rotation, source.flip and
+                 display.rotation into the config file (same as 'kiosk run --setup')
   power          show the battery, the power level and the budget it picks
   bench          measure the detection pipeline stage by stage, the CPU per power level (--power),
                  each scene's heap allocations per drawn frame (--draw), or the carrier link (--link)
@@ -59,7 +62,7 @@ const (
 // WindowJob is a run or screenshot command, parsed and configured, ready
 // for the program that owns the window.
 type WindowJob struct {
-	Command string   // "run" or "screenshot"
+	Command string   // "run", "setup" or "screenshot"
 	Args    []string // the command's own arguments, as given
 	Config  Loaded
 	Source  string // source spec, "" for source.spec
@@ -73,6 +76,11 @@ type WindowJob struct {
 	Record string
 	// Keys are scripted presenter keys, pressed at their game time.
 	Keys []game.ScriptedKey
+	// ListMonitors prints the monitors display.monitor can name, and
+	// opens no window.
+	ListMonitors bool
+	// Setup shows the setup helper instead of the games (kiosk setup).
+	Setup bool
 }
 
 // Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which
@@ -96,6 +104,9 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		},
 		"screenshot": func(ctx context.Context, args []string, _, stderr io.Writer) error {
 			return cmdScreenshot(ctx, args, stderr, window)
+		},
+		"setup": func(ctx context.Context, args []string, _, stderr io.Writer) error {
+			return cmdSetup(ctx, args, stderr, window)
 		},
 		"check-config": cmdCheckConfig,
 		"detect":       cmdDetect,

@@ -110,6 +110,36 @@ func WatchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger)
 	return vision.NewWatchdog(ctx, open, l.Watchdog, nil, log), demo, nil
 }
 
+// SwitchedSource is WatchedSource behind a switch the presenter's camera
+// key turns: off, the camera's device is closed and the demo clip plays.
+// With source.enabled = false it starts off, and the camera is not opened
+// until the key asks. demo reports whether the demo clip plays at start
+// (the camera is off, or could not be opened).
+func SwitchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger) (*vision.Switch, bool, error) {
+	open := func(ctx context.Context, on bool) (*vision.Watchdog, error) {
+		s := l.Source.Demo
+		if on {
+			s = spec
+		}
+		w, _, err := WatchedSource(ctx, l, s, log)
+		return w, err
+	}
+	on, by := l.Source.Enabled, ""
+	if !on {
+		by = "source.enabled = false"
+		log.Info("the camera is off (source.enabled = false): the demo clip plays; the camera key turns it on", "demo", l.Source.Demo, "keys", l.Keys.Camera)
+	}
+	start := spec
+	if !on {
+		start = l.Source.Demo
+	}
+	first, demo, err := WatchedSource(ctx, l, start, log)
+	if err != nil {
+		return nil, false, err
+	}
+	return vision.NewSwitch(ctx, first, on, by, open, nil, log), demo || !on, nil
+}
+
 // OpenSource opens spec, falling back to the demo clip when a camera cannot
 // be opened. demo reports whether the fallback happened.
 func OpenSource(l Loaded, spec string, log *slog.Logger) (src vision.FrameSource, demo bool, err error) {

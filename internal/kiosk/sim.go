@@ -174,7 +174,11 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if srv != nil {
 		sim.ses.Listen(srv.Hear)
-		WatchHealth(srv, HealthParts{Pipe: pipe, Camera: watch, Link: carrier})
+		parts := HealthParts{Pipe: pipe, Link: carrier}
+		if watch != nil { // not a nil *Watchdog in the interface
+			parts.Camera = watch
+		}
+		WatchHealth(srv, parts)
 		stop := ServeHealth(ctx, srv, "--http", *httpAddr, log)
 		defer stop()
 		sim.meter = srv
@@ -195,7 +199,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // game settings the command decided on (demo items, autoplay).
 func SessionSetup(l Loaded, games game.Config, seed uint64) game.Setup {
 	return game.Setup{Game: games, Keys: l.Keys, TPS: l.Display.TPS, Mirror: l.Display.Mirror,
-		Privacy: l.Display.Privacy, Muted: l.Sound.Mute, Seed: seed}
+		Privacy: l.Display.Privacy, Muted: l.Sound.Mute, Seed: seed, CameraOff: !l.Source.Enabled}
 }
 
 // CameraEvent is the session's note of a change in the camera's state.
@@ -208,12 +212,20 @@ func CameraEvent(source string, st vision.CameraState) game.Event {
 
 // BoothHost is what a session steers outside the rules: motion's
 // calibration, the brightness (through the power controller, which writes
-// the backlight on its own goroutine) and quitting. Privacy is read back
+// the backlight on its own goroutine), the camera (through the switch,
+// which turns it on its own goroutine) and quitting. Privacy is read back
 // from the session by the screen, so it needs nothing here.
 type BoothHost struct {
 	Pipe   *vision.Pipeline
 	Power  *power.Controller // nil: no brightness to set
+	Switch *vision.Switch    // nil: no camera to turn off (the simulator)
 	OnQuit func()
+}
+
+func (h *BoothHost) SetCamera(on bool, key string) {
+	if h.Switch != nil {
+		h.Switch.Set(on, "key "+key)
+	}
 }
 
 func (h *BoothHost) Recalibrate() { h.Pipe.Recalibrate() }

@@ -2,8 +2,10 @@ package kiosk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +18,10 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--keys KEY@SECONDS,...] [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("run", "run [--windowed] [--source SPEC] [--record FILE] [--keys KEY@SECONDS,...] [--list-monitors] [--setup] [--config FILE] [--set k=v]...", stderr)
 	windowed := fs.Bool("windowed", false, "show a window instead of the full screen (same as --set display.fullscreen=false)")
+	monitors := fs.Bool("list-monitors", false, "print the monitors display.monitor can name (index, name, size) and exit")
+	setup := fs.Bool("setup", false, "the setup helper instead of the games (see 'kiosk setup --help')")
 	source := fs.String("source", "", "where frames come from: camera:0, camera:/dev/videoN, file:PATH[?loop=0] (default: source.spec)")
 	recordTo := fs.String("record", "", "record the session (observations and keys, never a picture) into FILE, for 'kiosk sim --replay FILE'")
 	keysFlag := fs.String("keys", "", "scripted presenter keys for a demo, KEY@SECONDS,... of game time by [keys] names or as typed (N@12,V@20,2@30)")
@@ -31,6 +35,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	if *windowed {
 		l.Display.Fullscreen = false
 	}
+	if *monitors {
+		// Only the window program can ask the graphics library.
+		if os.Getenv("DISPLAY") == "" {
+			return errNoDisplay
+		}
+		return window(ctx, WindowJob{Command: "run", Args: args, Config: l, ListMonitors: true}, stderr)
+	}
 	if err := checkSource(*source); err != nil {
 		return err
 	}
@@ -38,17 +49,70 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	if err != nil {
 		return err
 	}
-	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source, Record: *recordTo, Keys: keys}, stderr, window)
+	return startWindow(ctx, WindowJob{Command: "run", Args: args, Config: l, Source: *source, Record: *recordTo, Keys: keys, Setup: *setup}, stderr, window)
+}
+
+func cmdSetup(ctx context.Context, args []string, stderr io.Writer, window Window) error {
+	fs, c := newFlags("setup", "setup [--windowed] [--source SPEC] [--config FILE] [--set k=v]...\n\n"+
+		"The camera picture with an UP arrow and what the detector finds. Left and right\n"+
+		"arrows turn the camera, F mirrors it, up and down arrows turn the screen, until\n"+
+		"the person in front stands upright and the words read. Enter writes\n"+
+		"source.rotation, source.flip and display.rotation into the config file (in\n"+
+		"place, keeping its comments), or prints the --set flags when it cannot; Esc\n"+
+		"leaves without writing.", stderr)
+	windowed := fs.Bool("windowed", false, "show a window instead of the full screen")
+	source := fs.String("source", "", "where frames come from (default: source.spec)")
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
+	}
+	l, err := c.load()
+	if err != nil {
+		return err
+	}
+	if *windowed {
+		l.Display.Fullscreen = false
+	}
+	if err := checkSource(*source); err != nil {
+		return err
+	}
+	return startWindow(ctx, WindowJob{Command: "setup", Args: args, Config: l, Source: *source, Setup: true}, stderr, window)
+}
+
+// SetupKeys are the config keys the setup helper writes for an
+// orientation.
+func SetupKeys(cameraRotation int, flip bool, screenRotation int) []KeySet {
+	return []KeySet{{"source.rotation", strconv.Itoa(cameraRotation)}, {"source.flip", strconv.FormatBool(flip)},
+		{"display.rotation", strconv.Itoa(screenRotation)}}
+}
+
+// KeepSetup writes what the setup helper chose into the config file; with
+// no config file, or one it cannot write, it prints the --set flags that
+// give the same, to add by hand.
+func KeepSetup(l Loaded, sets []KeySet, stdout io.Writer, log *slog.Logger) {
+	if l.Path != "" {
+		err := WriteKeys(l.Path, sets)
+		if err == nil {
+			log.Info("setup written into the config file", "file", l.Path, "keys", sets)
+			return
+		}
+		log.Error("setup not written into the config file: give these flags instead", "file", l.Path, "err", err)
+	} else {
+		log.Warn("no config file to write the setup into: give these flags instead")
+	}
+	for _, s := range sets {
+		fmt.Fprintln(stdout, s.SetLine())
+	}
 }
 
 func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--game NAME] [--record FILE] [--keys KEY@SECONDS,...] [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--game NAME] [--record FILE] [--keys KEY@SECONDS,...] [--setup] [--config FILE] [--set k=v]...", stderr)
 	source := fs.String("source", "", "where frames come from (default: source.spec)")
 	at := fs.String("at", "", "clip time in seconds at which to take the picture")
 	out := fs.String("out", "", "PNG file to write")
 	start := fs.String("game", "", "start this game at once (countdown, then play) instead of the attract screen")
 	recordTo := fs.String("record", "", "record the session until the picture is taken (observations and keys, never a picture)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names or as typed (2 for Digit2)")
+	setup := fs.Bool("setup", false, "picture the setup helper (as 'kiosk setup' shows it) instead of the games")
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
@@ -75,7 +139,7 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	}
 	return startWindow(ctx, WindowJob{Command: "screenshot", Args: args, Config: l, Source: *source,
 		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out, Game: *start,
-		Record: *recordTo, Keys: keys}, stderr, window)
+		Record: *recordTo, Keys: keys, Setup: *setup}, stderr, window)
 }
 
 // checkStart refuses, before a window opens, what check-config refuses by
@@ -99,11 +163,13 @@ func checkSource(spec string) error {
 	return nil
 }
 
+var errNoDisplay = errors.New("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+
 // startWindow checks for a display before anything opens a window: without
 // one the graphics library would stop the program with a panic.
 func startWindow(ctx context.Context, job WindowJob, stderr io.Writer, window Window) error {
 	if os.Getenv("DISPLAY") == "" {
-		return fmt.Errorf("no display (DISPLAY is not set): start the kiosk from the laptop's desktop session, or try it without a screen under 'xvfb-run -a'")
+		return errNoDisplay
 	}
 	if err := checkStart(job.Config, job.Source); err != nil {
 		return err

@@ -32,6 +32,13 @@ func screenshot(t *testing.T, clip string, at string, sets ...string) image.Imag
 // shoot runs kiosk screenshot with more flags and decodes the picture.
 func shoot(t *testing.T, clip, at string, flags ...string) image.Image {
 	t.Helper()
+	img, _ := shootLog(t, clip, at, flags...)
+	return img
+}
+
+// shootLog is shoot that also returns the kiosk's log.
+func shootLog(t *testing.T, clip, at string, flags ...string) (image.Image, string) {
+	t.Helper()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -46,7 +53,7 @@ func shoot(t *testing.T, clip, at string, flags ...string) image.Image {
 	defer f.Close()
 	img, err := png.Decode(f)
 	require.NoError(t, err)
-	return img
+	return img, string(log)
 }
 
 // clipFrame reads frame n of a clip, mirrored like the selfie view and
@@ -187,6 +194,57 @@ func TestEachGameDrawsItsHUD(t *testing.T) {
 			assert.Less(t, middle, top, "the picture stays visible in the middle")
 		})
 	}
+}
+
+// The camera key closes the camera and the screen says so: a CAMERA OFF
+// mark at the top middle (red plate), the log names the key; without the
+// key there is no mark. source.enabled = false starts that way.
+func TestCameraOffShowsTheMark(t *testing.T) {
+	clip := testenv.Media(t, "vtest.avi")
+	testenv.Media(t, "demo-reel.avi")
+	// Pixels of the mark's plate in the top middle of the screen.
+	plate := func(img image.Image) int {
+		b := img.Bounds()
+		n := 0
+		for y := b.Min.Y; y < b.Min.Y+b.Dy()/10; y++ {
+			for x := b.Min.X + b.Dx()/3; x < b.Min.X+2*b.Dx()/3; x++ {
+				if color.RGBAModel.Convert(img.At(x, y)).(color.RGBA) == (color.RGBA{0xe0, 0x3c, 0x31, 0xff}) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	on := shoot(t, clip, "3")
+	off, log := shootLog(t, clip, "3", "--keys", "K@1")
+	assert.Less(t, plate(on), 50, "no mark while the camera is on")
+	assert.Greater(t, plate(off), 2000, "the CAMERA OFF mark shows")
+	assert.Contains(t, log, "camera turned off by the presenter")
+	assert.Contains(t, log, "key=K")
+	assert.Contains(t, log, "file:demo-reel.avi", "the demo reel plays")
+	start := shoot(t, clip, "3", "--set", "source.enabled=false")
+	assert.Greater(t, plate(start), 2000, "source.enabled = false starts with the mark")
+}
+
+// 'kiosk run --list-monitors' asks the window program, which lists what
+// display.monitor can name; a monitor that is not there leaves the kiosk on
+// the primary, with a log line naming the ones that are.
+func TestMonitors(t *testing.T) {
+	testenv.Display(t)
+	bin := binaries(t)
+	out, err := exec.Command(filepath.Join(bin, "kiosk"), "run", "--config", testenv.Path("config.toml"), "--list-monitors").Output()
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.NotEmpty(t, lines)
+	assert.Regexp(t, `^0  \S+ +\d+x\d+   \(primary\)$`, lines[0])
+	primary := strings.Fields(lines[0])[1]
+
+	clip := testenv.Media(t, "vtest.avi")
+	_, log := shootLog(t, clip, "1", "--set", `display.monitor="NOT-THERE-9"`)
+	assert.Contains(t, log, "display.monitor is not there: the kiosk goes on the primary monitor")
+	assert.Contains(t, log, primary)
+	_, log = shootLog(t, clip, "1", "--set", `display.monitor="0"`)
+	assert.Contains(t, log, "screen on monitor")
 }
 
 // The window and the simulator drive the same session: the same scripted

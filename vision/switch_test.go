@@ -1,0 +1,151 @@
+package vision_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/vision/visiontest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gocv.io/x/gocv"
+)
+
+// switchRig is a Switch between a fake camera (64x48 frames) and a fake
+// demo reel (32x24), keeping every source it opened.
+type switchRig struct {
+	clk *fakeClock
+
+	mu    sync.Mutex
+	cams  []*visiontest.Source
+	reels []*visiontest.Source
+	gate  chan struct{} // when set, opening a side waits for it
+}
+
+func (r *switchRig) opened(cam bool) []*visiontest.Source {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cam {
+		return append([]*visiontest.Source(nil), r.cams...)
+	}
+	return append([]*visiontest.Source(nil), r.reels...)
+}
+
+func (r *switchRig) open(ctx context.Context, on bool) (*vision.Watchdog, error) {
+	r.mu.Lock()
+	gate := r.gate
+	r.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return vision.NewWatchdog(ctx, func() (vision.FrameSource, error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if on {
+			s := visiontest.NewSource(64, 48, 30)
+			r.cams = append(r.cams, s)
+			return s, nil
+		}
+		s := visiontest.NewSource(32, 24, 25)
+		r.reels = append(r.reels, s)
+		return s, nil
+	}, vision.WatchdogConfig{StallSeconds: 30}, r.clk, nil), nil
+}
+
+// readFrom reads until a frame of the side wanted comes (a turn may
+// still hand out a frame or two of the old side), and returns its time.
+func readFrom(t *testing.T, s *vision.Switch, dst *gocv.Mat, camera bool) time.Duration {
+	t.Helper()
+	w := 32
+	if camera {
+		w = 64
+	}
+	for range 1000 {
+		ts, err := s.Read(dst)
+		require.NoError(t, err)
+		if dst.Cols() == w {
+			return ts
+		}
+	}
+	t.Fatalf("no frame of width %d", w)
+	return 0
+}
+
+func TestSwitchClosesTheCameraAndOpensItAgain(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &switchRig{clk: newFakeClock()}
+	first, err := r.open(ctx, true)
+	require.NoError(t, err)
+	s := vision.NewSwitch(ctx, first, true, "", r.open, r.clk, nil)
+	dst := gocv.NewMat()
+	defer dst.Close()
+
+	t0 := readFrom(t, s, &dst, true)
+	assert.False(t, s.State().Off)
+	assert.True(t, s.State().Turned.IsZero(), "nobody turned it yet")
+
+	s.Set(false, "key K")
+	st := s.State()
+	assert.True(t, st.Off, "the state says off as soon as it is asked")
+	assert.Equal(t, "key K", st.OffBy)
+	t1 := readFrom(t, s, &dst, false)
+	require.Len(t, r.opened(true), 1)
+	assert.True(t, r.opened(true)[0].Closed(), "the camera device is closed once the reel plays")
+	assert.Greater(t, t1, t0, "frame times keep growing across the turn")
+
+	s.Set(true, "key K")
+	t2 := readFrom(t, s, &dst, true)
+	assert.Len(t, r.opened(true), 2, "the camera is opened again")
+	assert.True(t, r.opened(false)[0].Closed(), "the reel is closed when the camera is back")
+	assert.Greater(t, t2, t1)
+	assert.False(t, s.State().Off)
+	assert.True(t, s.State().Live)
+
+	require.NoError(t, s.Close())
+	assert.True(t, r.opened(true)[1].Closed())
+	_, err = s.Read(&dst)
+	assert.Error(t, err, "a closed switch reads nothing")
+}
+
+// The presenter's key never waits for a driver: Set returns while the
+// other side is still opening, and Read waits for it.
+func TestSwitchSetDoesNotWaitForTheDevice(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &switchRig{clk: newFakeClock()}
+	first, err := r.open(ctx, false) // started with the camera off
+	require.NoError(t, err)
+	s := vision.NewSwitch(ctx, first, false, "source.enabled = false", r.open, r.clk, nil)
+	defer s.Close()
+	assert.Equal(t, "source.enabled = false", s.State().OffBy)
+	dst := gocv.NewMat()
+	defer dst.Close()
+	readFrom(t, s, &dst, false)
+
+	gate := make(chan struct{})
+	r.mu.Lock()
+	r.gate = gate
+	r.mu.Unlock()
+	s.Set(true, "key K") // would hang here if it opened the camera itself
+	assert.False(t, s.State().Off)
+	got := make(chan int, 1)
+	go func() { // no require here: not the test's goroutine
+		for {
+			if _, err := s.Read(&dst); err != nil || dst.Cols() == 64 {
+				got <- dst.Cols()
+				return
+			}
+		}
+	}()
+	close(gate)
+	select {
+	case w := <-got:
+		assert.Equal(t, 64, w)
+	case <-time.After(20 * time.Second):
+		t.Fatal("no camera frame after the turn")
+	}
+	assert.True(t, r.opened(false)[0].Closed())
+}
