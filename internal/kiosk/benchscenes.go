@@ -332,7 +332,8 @@ func procCPU(pid int) (time.Duration, error) {
 }
 
 // writeStillClip writes ten seconds of one picture of an empty place (no
-// person, nothing moving): the attract screen's idle case.
+// person, nothing moving, a little sensor noise): the attract screen's
+// idle case.
 func writeStillClip(dir, picture string) (string, error) {
 	img := gocv.IMRead(picture, gocv.IMReadColor)
 	if img.Empty() {
@@ -351,8 +352,17 @@ func writeStillClip(dir, picture string) (string, error) {
 		return "", fmt.Errorf("cannot write the still clip %s: %v", path, err)
 	}
 	defer w.Close()
+	// A camera's sensor noise: no two frames the same (the watchdog takes
+	// a run of identical frames for a frozen camera), far below what motion
+	// counts as movement.
+	noise := gocv.NewMatWithSize(480, 640, gocv.MatTypeCV8UC3)
+	defer noise.Close()
+	noisy := gocv.NewMat()
+	defer noisy.Close()
 	for range 100 {
-		if err := w.Write(frame); err != nil {
+		gocv.RandU(&noise, gocv.NewScalar(0, 0, 0, 0), gocv.NewScalar(4, 4, 4, 0))
+		gocv.Add(frame, noise, &noisy)
+		if err := w.Write(noisy); err != nil {
 			return "", err
 		}
 	}
