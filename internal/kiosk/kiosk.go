@@ -37,7 +37,8 @@ commands:
                  display.rotation into the config file (same as 'kiosk run --setup')
   power          show the battery, the power level and the budget it picks
   bench          measure the detection pipeline stage by stage, the CPU per power level (--power),
-                 each scene's heap allocations per drawn frame (--draw), or the carrier link (--link)
+                 the CPU of each scene (--scenes), each scene's heap allocations per drawn frame
+                 (--draw), or the carrier link (--link)
   sim            play a game headless on a clip (or replay a recording) and print its events as JSON;
                  --http ADDR also serves health and metrics
   reel           build the demo reel the kiosk plays with no camera (make run does)
