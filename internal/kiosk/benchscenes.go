@@ -400,17 +400,25 @@ func printSceneCPU(w io.Writer, rs []SceneCPU, mains, lowest string) {
 			}
 			fmt.Fprintln(w)
 		}
-		// A booth hour: 70 % idle attract, 30 % play spread over the games.
+		// A booth hour: 70 % idle attract, 30 % play spread over the games;
+		// 0 when a scene was not measured (the window runs only the
+		// full-rate hunt as before).
 		hour := func(level string, before bool) float64 {
-			idle, _ := find(mode, "attract idle", level, before)
+			idle, ok := find(mode, "attract idle", level, before)
+			if !ok {
+				return 0
+			}
 			play := 0.0
 			for _, g := range game.GameNames() {
-				r, _ := find(mode, g, level, before)
+				r, ok := find(mode, g, level, before)
+				if !ok {
+					return 0
+				}
 				play += r.CPUPerSecond / float64(len(game.GameNames()))
 			}
 			return 0.7*idle.CPUPerSecond + 0.3*play
 		}
-		if now, was := hour(mains, false), hour(mains, true); was > 0 {
+		if now, was := hour(mains, false), hour(mains, true); now > 0 && was > 0 {
 			fmt.Fprintf(w, "booth hour at %s (70%% idle attract, 30%% play): %.3f CPU s/s now, %.3f before: %.2f of before\n",
 				mains, now, was, now/was)
 		}
