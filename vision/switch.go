@@ -37,12 +37,9 @@ type Switch struct {
 	done   chan struct{} // the turning goroutine ended
 
 	// Read's own state.
-	readMu    sync.Mutex
-	readGen   uint64        // the side the last frame came from
-	offset    time.Duration // added to the current side's frame times
-	lastT     time.Duration
-	lastAt    time.Time
-	delivered bool
+	readMu  sync.Mutex
+	readGen uint64     // the side the last frame came from
+	times   frameClock // frame times that go on across a turn
 
 	mu       sync.Mutex
 	cur      *Watchdog     // nil while turning, or when a side failed to open
@@ -191,25 +188,11 @@ func (s *Switch) Read(dst *gocv.Mat) (time.Duration, error) {
 }
 
 // frameTime shifts the first frame of a new side to follow the last one
-// returned, by the time that has passed since (at least a frame).
+// returned (see frameClock).
 func (s *Switch) frameTime(gen uint64, t time.Duration, fps float64) time.Duration {
-	now := s.clk.Now()
-	if gen != s.readGen {
-		s.readGen = gen
-		if s.delivered {
-			if fps <= 0 {
-				fps = 30
-			}
-			gap := max(now.Sub(s.lastAt), time.Duration(float64(time.Second)/fps))
-			s.offset = s.lastT + gap - t
-		}
-	}
-	out := s.offset + t
-	if s.delivered && out <= s.lastT {
-		out = s.lastT + time.Nanosecond
-	}
-	s.lastT, s.lastAt, s.delivered = out, now, true
-	return out
+	restarted := gen != s.readGen
+	s.readGen = gen
+	return s.times.next(s.clk.Now(), t, fps, restarted)
 }
 
 func (s *Switch) cause() error {

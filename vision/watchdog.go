@@ -141,16 +141,13 @@ type Watchdog struct {
 	closeOnce sync.Once
 
 	// Read's own state.
-	readMu    sync.Mutex
-	cur       *sourceReader // nil while the source is lost
-	timer     *time.Timer   // the stall timeout, real time
-	backoff   time.Duration // next wait before reopening
-	prev      fingerprint   // of the last frame read
-	repeats   int           // frames in a row equal to the one before
-	offset    time.Duration // added to the current source's frame times
-	lastT     time.Duration // time of the last frame returned
-	lastAt    time.Time     // when it was returned
-	delivered bool          // a frame has been returned
+	readMu  sync.Mutex
+	cur     *sourceReader // nil while the source is lost
+	timer   *time.Timer   // the stall timeout, real time
+	backoff time.Duration // next wait before reopening
+	prev    fingerprint   // of the last frame read
+	repeats int           // frames in a row equal to the one before
+	times   frameClock    // frame times that go on across reopens
 
 	mu       sync.Mutex
 	state    CameraState
@@ -406,23 +403,41 @@ func (w *Watchdog) next(dst *gocv.Mat) (time.Duration, string, error) {
 }
 
 // frameTime turns a source's frame time into the watchdog's: a reopened
-// source starts again at about 0, so its times are shifted to follow the
-// last frame returned, by the time that has passed since (at least a
-// frame), and never go backwards.
+// source starts again at about 0, so its times follow the last frame
+// returned (see frameClock).
 func (w *Watchdog) frameTime(r *sourceReader, t time.Duration, fps float64) time.Duration {
-	now := w.clk.Now()
-	if r.first {
-		r.first = false
-		if w.delivered {
-			gap := max(now.Sub(w.lastAt), time.Duration(float64(time.Second)/fps))
-			w.offset = w.lastT + gap - t
+	restarted := r.first
+	r.first = false
+	return w.times.next(w.clk.Now(), t, fps, restarted)
+}
+
+// frameClock keeps frame times going on when the frames start coming from
+// somewhere else (a reopened camera, the other side of a Switch), whose
+// times start again at about 0: the first frame of the new source follows
+// the last one returned by the time that has passed since (at least a
+// frame), and times never go backwards.
+type frameClock struct {
+	offset    time.Duration // added to the current source's frame times
+	lastT     time.Duration // time of the last frame returned
+	lastAt    time.Time     // when it was returned
+	delivered bool          // a frame has been returned
+}
+
+// next is the time of a frame the current source stamped t, read at now;
+// restarted marks the first frame of a new source.
+func (c *frameClock) next(now time.Time, t time.Duration, fps float64, restarted bool) time.Duration {
+	if restarted && c.delivered {
+		if fps <= 0 {
+			fps = 30
 		}
+		gap := max(now.Sub(c.lastAt), time.Duration(float64(time.Second)/fps))
+		c.offset = c.lastT + gap - t
 	}
-	out := w.offset + t
-	if w.delivered && out <= w.lastT {
-		out = w.lastT + time.Nanosecond
+	out := c.offset + t
+	if c.delivered && out <= c.lastT {
+		out = c.lastT + time.Nanosecond
 	}
-	w.lastT, w.lastAt, w.delivered = out, now, true
+	c.lastT, c.lastAt, c.delivered = out, now, true
 	return out
 }
 
