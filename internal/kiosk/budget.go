@@ -30,7 +30,6 @@ type Budgeter struct {
 	level     power.Budget
 	leveled   bool // a level was told
 	needs     game.Needs
-	scene     string
 	idle      bool
 	idleSince time.Time
 	last      vision.Budget
