@@ -26,6 +26,11 @@ func checkShape(doc map[string]any, t reflect.Type, def reflect.Value, prefix st
 		full := joinKey(prefix, k)
 		f, ok := fieldByTag(t, k)
 		if !ok {
+			if !bareKey(k) {
+				// A name TOML only takes in quotes ('' or ' '): quoted, or
+				// the message would seem to name nothing.
+				full = joinKey(prefix, strconv.Quote(k))
+			}
 			ps.Addf(full, "unknown key%s", unknownHint(t, prefix, k))
 			continue
 		}
@@ -303,6 +308,20 @@ func briefValue(v any) string {
 		return "[...]"
 	}
 	return "?"
+}
+
+// bareKey is true for a key TOML takes without quotes: letters, digits,
+// '_' and '-', at least one.
+func bareKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func joinKey(prefix, key string) string {
