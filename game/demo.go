@@ -10,13 +10,16 @@ type ReelSpan struct {
 	To    float64 `json:"to"`
 }
 
-// DemoReel is what the demo clip shows, and when: with it the hunt asks
-// for what the reel is about to show and Head Dodge starts as the face
-// comes. The zero value (a camera, or a clip without an item list) leaves
-// both as they play with a camera.
+// DemoReel is what the demo clip shows, and when: while it plays in the
+// camera's place the hunt asks for its items, for what the reel is about
+// to show, and Head Dodge starts as the face comes. The zero value (a
+// clip without an item list) leaves the games as they play with a camera.
 type DemoReel struct {
 	Seconds float64    `json:"seconds"` // the reel's length; it loops
 	Spans   []ReelSpan `json:"spans,omitempty"`
+	// Items are what the hunt asks for while the reel plays: the COCO
+	// labels it shows (the camera's are [game.hunt] items).
+	Items []string `json:"items,omitempty"`
 }
 
 // on is true when there is a schedule to follow.

@@ -15,7 +15,10 @@ var reel = game.DemoReel{Seconds: 84, Spans: []game.ReelSpan{
 	{Label: "orange", From: 12, To: 18}, {Label: "laptop", From: 18, To: 24},
 	{Label: "face", From: 24, To: 36}, {Label: "remote", From: 36, To: 42},
 	{Label: "dog", From: 60, To: 66}, {Label: "face", From: 72, To: 84},
-}}
+}, Items: []string{"laptop", "dog", "orange", "remote"}}
+
+// demoBooth is a booth playing to the demo reel.
+func demoBooth(edit func(*game.Config)) *game.Booth { return game.PlayingDemo(booth(edit)) }
 
 // at is an observation of the reel at clip time t, showing labels.
 func at(t time.Duration, labels ...string) *sight.Observation {
@@ -27,10 +30,7 @@ func at(t time.Duration, labels ...string) *sight.Observation {
 // Playing the reel, the hunt asks for what the reel shows next, whatever
 // the order of its items, and gives up on one once its stretch is over.
 func TestDemoHuntAsksForWhatComesNext(t *testing.T) {
-	b := booth(func(c *game.Config) {
-		c.Hunt.Items = []string{"laptop", "dog", "orange", "remote"}
-		c.Demo = reel
-	})
+	b := demoBooth(func(c *game.Config) { c.Demo = reel })
 	for _, tc := range []struct {
 		start time.Duration
 		first string
@@ -67,9 +67,9 @@ func TestDemoHuntAsksForWhatComesNext(t *testing.T) {
 // A stretch that passes without a find is given up at its end, not after
 // skip_after_seconds, and the next thing on the reel is asked for.
 func TestDemoHuntSkipsWhenTheStretchIsOver(t *testing.T) {
-	b := booth(func(c *game.Config) {
-		c.Hunt.Items = []string{"orange", "laptop"}
+	b := demoBooth(func(c *game.Config) {
 		c.Demo = reel
+		c.Demo.Items = []string{"orange", "laptop"}
 	})
 	r := newRig(tick, 1)
 	h := game.NewHunt(b)
@@ -88,7 +88,7 @@ func TestDemoHuntSkipsWhenTheStretchIsOver(t *testing.T) {
 // Playing the reel, the attract screen starts Head Dodge so that its round
 // begins as the reel's face part comes, not before.
 func TestDemoDodgeWaitsForTheFace(t *testing.T) {
-	b := booth(func(c *game.Config) {
+	b := demoBooth(func(c *game.Config) {
 		c.Rotation = []string{"dodge"}
 		c.DemoAutoplaySeconds = 2
 		c.Demo = reel
@@ -104,4 +104,35 @@ func TestDemoDodgeWaitsForTheFace(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 21*time.Second, started, "the countdown of 3 s ends as the face part starts at 24 s")
+}
+
+// With the camera playing, the reel's items and schedule are not used (a
+// kiosk knows its reel while the camera plays, to be ready for the camera
+// key): the hunt asks for [game.hunt] items, skips by time, and nothing
+// starts by itself.
+func TestDemoSettingsWaitWhileTheCameraPlays(t *testing.T) {
+	b := booth(func(c *game.Config) {
+		c.Demo = reel
+		c.Hunt.Items = []string{"cup"}
+		c.Hunt.SkipAfterSeconds = 3
+		c.DemoAutoplaySeconds = 2
+	})
+	r := newRig(tick, 1)
+	h := game.NewHunt(b)
+	for i := range 20 * 20 {
+		r.step(h, at(time.Duration(i)*tick))
+	}
+	prompts, skips := ofType(r.events, game.KindPrompt), ofType(r.events, game.KindSkip)
+	require.NotEmpty(t, prompts)
+	for _, p := range prompts {
+		assert.Equal(t, "cup", p.Item, "the camera's items")
+	}
+	require.NotEmpty(t, skips)
+	assert.InDelta(t, 3, skips[0].At.Seconds(), 0.1, "skipped after skip_after_seconds, not by the reel")
+
+	r = newRig(tick, 1)
+	a := game.NewAttract(b)
+	for i := range 60 * 20 {
+		require.Nil(t, r.step(a, at(time.Duration(i)*tick)), "no autoplay with a camera")
+	}
 }

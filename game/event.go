@@ -54,6 +54,9 @@ const (
 	KindBoardUnsaved Kind = "board_not_saved"
 	KindBattleCall   Kind = "battle_call"
 	KindBattle       Kind = "battle"
+	// KindDemo: the demo reel began ("on") or stopped ("off") playing in
+	// the camera's place; the games follow it from this tick.
+	KindDemo Kind = "demo"
 )
 
 // Event is something that happened in the booth, for sounds, the log, the
@@ -128,6 +131,7 @@ var eventFields = map[Kind][]string{
 	KindBoardUnsaved: {"error", "file"},
 	KindBattleCall:   {"game"},
 	KindBattle:       {"battle", "game", "n", "reason?"},
+	KindDemo:         {"mode"},
 }
 
 // field is the value of one JSON field of e.

@@ -43,6 +43,12 @@ func (l *EventLog) Hear(e Event) {
 		} else {
 			log.Info("camera turned on again by the presenter", "key", e.Key)
 		}
+	case KindDemo:
+		if e.Mode == "on" {
+			log.Info("the demo reel plays in the camera's place: the hunt asks for its items and the attract screen starts games by itself")
+		} else {
+			log.Info("the camera plays again: the games play to it")
+		}
 	case KindMute:
 		log.Info("sound", "muted", e.Muted)
 	case KindPaused:

@@ -17,3 +17,6 @@ func SetRetryEvery(d time.Duration) (restore func()) {
 	retryEvery = d
 	return func() { retryEvery = old }
 }
+
+// PlayingDemo makes b play to the demo reel, as Manager.SetDemo does.
+func PlayingDemo(b *Booth) *Booth { b.demo = true; return b }

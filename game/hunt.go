@@ -44,7 +44,7 @@ type Hunt struct {
 
 // NewHunt makes a round of Object Hunt over the configured items.
 func NewHunt(b *Booth) *Hunt {
-	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.cfg.Hunt.Items, reel: b.cfg.Demo}
+	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.huntItems(), reel: b.reel()}
 }
 
 // Item is the thing asked for.

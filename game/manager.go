@@ -24,6 +24,11 @@ type Booth struct {
 	board  *Leaderboard
 	mirror bool
 	next   int // index in the rotation of the game a wave or Start plays
+	// demo is true while the demo reel plays in the camera's place: the
+	// hunt asks for the reel's items as it shows them, and the attract
+	// screen starts games by itself (nobody is there to wave). It follows
+	// the camera key and a camera that cannot be opened (SetDemo).
+	demo bool
 }
 
 // NewBooth prepares the scenes' shared state. cfg should have passed
@@ -43,6 +48,32 @@ func NewBooth(cfg Config, board *Leaderboard, mirror bool) *Booth {
 	}
 	cfg.Rotation = rot
 	return &Booth{cfg: cfg, board: board, mirror: mirror}
+}
+
+// huntItems are what the hunt asks for: the reel's while it plays, the
+// configured ones with a camera.
+func (b *Booth) huntItems() []string {
+	if b.demo && len(b.cfg.Demo.Items) > 0 {
+		return b.cfg.Demo.Items
+	}
+	return b.cfg.Hunt.Items
+}
+
+// reel is the demo reel's schedule while it plays; zero with a camera.
+func (b *Booth) reel() DemoReel {
+	if b.demo {
+		return b.cfg.Demo
+	}
+	return DemoReel{}
+}
+
+// autoplay is how long the attract screen waits before starting the next
+// game by itself: only while the demo reel plays.
+func (b *Booth) autoplay() time.Duration {
+	if !b.demo {
+		return 0
+	}
+	return secs(b.cfg.DemoAutoplaySeconds)
 }
 
 // upcoming is the game a wave or Start plays next.
@@ -135,6 +166,10 @@ type Manager struct {
 // NewManager starts on the attract screen; see NewBooth for the arguments.
 func NewManager(cfg Config, board *Leaderboard, mirror bool) *Manager {
 	b := NewBooth(cfg, board, mirror)
+	return newManager(b)
+}
+
+func newManager(b *Booth) *Manager {
 	m := &Manager{booth: b, cur: NewAttract(b)}
 	m.relay = func(e Event) {
 		if e.Kind == KindRoundEnd {
@@ -144,6 +179,14 @@ func NewManager(cfg Config, board *Leaderboard, mirror bool) *Manager {
 	}
 	return m
 }
+
+// SetDemo says whether the demo reel plays in the camera's place from now
+// on. A hunt in play keeps the items it was asking for to the end of its
+// round; the next round follows what plays.
+func (m *Manager) SetDemo(on bool) { m.booth.demo = on }
+
+// Demo is true while the games play to the demo reel.
+func (m *Manager) Demo() bool { return m.booth.demo }
 
 // Current is the scene on screen, for the screen to draw.
 func (m *Manager) Current() Scene { return m.cur }

@@ -213,6 +213,7 @@ func TestAttractPlaysByItselfInDemoMode(t *testing.T) {
 	cfg := game.DefaultConfig()
 	cfg.DemoAutoplaySeconds = 10
 	m := game.NewManager(cfg, nil, true)
+	m.SetDemo(true)
 	for range int(9.9 * float64(time.Second) / float64(tick)) {
 		r.manage(m, obs())
 	}
@@ -222,10 +223,13 @@ func TestAttractPlaysByItselfInDemoMode(t *testing.T) {
 	}
 	assert.Equal(t, "countdown", m.Current().Name(), "the demo starts a game by itself")
 
-	cfg.DemoAutoplaySeconds = 0
-	m = game.NewManager(cfg, nil, true)
-	for range int(60 * time.Second / tick) {
-		r.manage(m, obs())
+	for _, demo := range []bool{false, true} {
+		cfg.DemoAutoplaySeconds = map[bool]float64{false: 10, true: 0}[demo]
+		m = game.NewManager(cfg, nil, true)
+		m.SetDemo(demo)
+		for range int(60 * time.Second / tick) {
+			r.manage(m, obs())
+		}
+		assert.Equal(t, "attract", m.Current().Name(), "with a camera, or demo_autoplay_seconds = 0, only a wave starts a game (demo %v)", demo)
 	}
-	assert.Equal(t, "attract", m.Current().Name(), "with a camera only a wave starts a game")
 }

@@ -36,7 +36,8 @@ type Config struct {
 	DemoAutoplaySeconds float64 `toml:"demo_autoplay_seconds"`
 
 	// Demo is what the demo clip shows when, read from its item list by
-	// the kiosk (not a setting): zero with a camera.
+	// the kiosk (not a setting). The games follow it only while the clip
+	// plays in the camera's place (see Booth.demo).
 	Demo DemoReel `toml:"-"`
 
 	Hunt    HuntConfig    `toml:"hunt"`

@@ -65,7 +65,7 @@ func (a *Attract) Update(in *Input, emit func(Event)) Scene {
 	if a.wave >= secs(a.b.cfg.WaveSeconds) {
 		return newCountdown(a.b, a.b.advance())
 	}
-	if auto := a.b.cfg.DemoAutoplaySeconds; auto > 0 && a.t >= secs(auto) && a.demoReady(in) {
+	if auto := a.b.autoplay(); auto > 0 && a.t >= auto && a.demoReady(in) {
 		return newCountdown(a.b, a.b.advance())
 	}
 	return nil
@@ -82,7 +82,7 @@ func (a *Attract) demoReady(in *Input) bool {
 	if a.b.upcoming() != "dodge" {
 		return true
 	}
-	wait, _, ok := a.b.cfg.Demo.next("face", observed(in).Frame.Time, faceLead)
+	wait, _, ok := a.b.reel().next("face", observed(in).Frame.Time, faceLead)
 	return !ok || wait <= time.Duration(a.b.cfg.CountdownSeconds)*time.Second
 }
 

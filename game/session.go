@@ -44,8 +44,20 @@ type Setup struct {
 	Muted   bool      `json:"muted"`
 	// CameraOff is true when the kiosk starts with the camera off
 	// (source.enabled = false): the camera key turns it on.
-	CameraOff bool   `json:"camera_off,omitempty"`
-	Seed      uint64 `json:"seed"` // of the rules' random source
+	CameraOff bool `json:"camera_off,omitempty"`
+	// Demo is true when the demo reel plays in the camera's place at
+	// start (no camera, or it is off); a KindDemo note changes it later.
+	// Always written: a recording without it is older, and Legacy reads
+	// it from the game settings.
+	Demo bool   `json:"demo"`
+	Seed uint64 `json:"seed"` // of the rules' random source
+}
+
+// LegacyDemo is Demo for a recording made before Setup had it: then the
+// kiosk set the demo's game settings only when the reel played (its
+// schedule, or the autoplay, which it zeroed with a camera).
+func (s Setup) LegacyDemo() bool {
+	return s.Game.Demo.on() || s.Game.DemoAutoplaySeconds > 0
 }
 
 // Intake is what a session takes in for one tick: a recording keeps one
@@ -199,6 +211,7 @@ func NewSession(setup Setup, board *Leaderboard, host Host) *Session {
 		muted:     setup.Muted,
 		cameraOff: setup.CameraOff,
 	}
+	s.mgr.SetDemo(setup.Demo)
 	for _, b := range setup.Keys.Bindings() {
 		s.keys[strings.ToLower(b.Key)] = b.Command
 	}
@@ -398,6 +411,9 @@ func (s *Session) Play(in *Intake) {
 	now := s.in.Now()
 	for _, e := range in.Notes {
 		e.At = now
+		if e.Kind == KindDemo {
+			s.mgr.SetDemo(e.Mode == "on")
+		}
 		s.emit(e)
 	}
 	for _, f := range in.Failures {
@@ -528,6 +544,10 @@ func (s *Session) Paused() bool { return s.mgr.Paused() }
 
 // Privacy is the privacy mode in force.
 func (s *Session) Privacy() string { return s.privacy }
+
+// Demo is true while the games play to the demo reel, which plays in the
+// camera's place.
+func (s *Session) Demo() bool { return s.mgr.Demo() }
 
 // CameraOff is true while the presenter (or source.enabled = false) has
 // the camera off.

@@ -11,10 +11,21 @@ import (
 )
 
 // OpenSide opens one side of a Switch behind a watchdog: the camera (on)
-// or the stand-in that plays while it is off (the demo reel). It may take
-// as long as the device takes to open; the Switch calls it on a goroutine
-// of its own.
-type OpenSide func(ctx context.Context, on bool) (*Watchdog, error)
+// or the stand-in that plays while it is off (the demo reel). standIn
+// reports whether what it opened plays in the camera's place: always for
+// off, and for on when the camera could not be opened and the demo reel
+// plays instead. It may take as long as the device takes to open; the
+// Switch calls it on a goroutine of its own.
+type OpenSide func(ctx context.Context, on bool) (w *Watchdog, standIn bool, err error)
+
+// SwitchStart is the side a Switch starts on, opened already (at start-up,
+// where waiting for the device is fine).
+type SwitchStart struct {
+	Side    *Watchdog
+	On      bool   // Side is the camera's side (it may still be a stand-in: StandIn)
+	StandIn bool   // Side plays in the camera's place
+	By      string // why it starts on that side ("" when nothing needs saying)
+}
 
 // switchGrace is how long Close waits for a turn still opening a device.
 const switchGrace = time.Second
@@ -46,6 +57,7 @@ type Switch struct {
 	curOn    bool          // the side cur reads
 	gen      uint64        // counts changes of cur
 	changed  chan struct{} // closed (and replaced) when cur changes
+	standIn  bool          // cur (or the last side opened) plays in the camera's place
 	on       bool          // the side asked for last
 	by       string        // who asked: "key K", "source.enabled = false"
 	turned   time.Time     // when (zero: never turned)
@@ -53,13 +65,12 @@ type Switch struct {
 	outages  int           // of the watchdogs closed before cur
 	recovers int
 	onChange func(CameraState)
+	onStand  func(standIn bool)
 }
 
-// NewSwitch starts a switch on first, the side on already opened (at
-// start-up, where waiting for the device is fine); by says why it is on
-// that side ("" when nothing needs saying). open opens a side on each
+// NewSwitch starts a switch on first's side; open opens a side on each
 // later turn. A nil clk is the SystemClock, a nil log discards.
-func NewSwitch(ctx context.Context, first *Watchdog, on bool, by string, open OpenSide, clk Clock, log *slog.Logger) *Switch {
+func NewSwitch(ctx context.Context, first SwitchStart, open OpenSide, clk Clock, log *slog.Logger) *Switch {
 	if clk == nil {
 		clk = SystemClock()
 	}
@@ -67,8 +78,8 @@ func NewSwitch(ctx context.Context, first *Watchdog, on bool, by string, open Op
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Switch{open: open, clk: clk, log: log, parent: ctx, want: make(chan bool, 1), done: make(chan struct{}),
-		cur: first, curOn: on, on: on, by: by, changed: make(chan struct{})}
-	if by != "" {
+		cur: first.Side, curOn: first.On, on: first.On, by: first.By, standIn: first.StandIn, changed: make(chan struct{})}
+	if first.By != "" {
 		s.turned = clk.Now()
 	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
@@ -107,7 +118,10 @@ func (s *Switch) run() {
 func (s *Switch) turn(on bool) {
 	s.mu.Lock()
 	old := s.cur
-	if old != nil && s.curOn == on {
+	// Asked for the side in use: nothing to do, unless it is the camera's
+	// side with the reel standing in (the camera could not be opened):
+	// then the camera is tried again.
+	if old != nil && s.curOn == on && !(on && s.standIn) {
 		s.mu.Unlock()
 		return
 	}
@@ -128,9 +142,15 @@ func (s *Switch) turn(on bool) {
 	if !on {
 		side = "the stand-in for the camera"
 	}
-	w, err := s.open(s.ctx, on)
+	w, standIn, err := s.open(s.ctx, on)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	var told func(bool) // called once unlocked: it may take the session's lock
+	defer func() {
+		s.mu.Unlock()
+		if told != nil {
+			told(standIn)
+		}
+	}()
 	switch {
 	case err != nil:
 		s.failed = err.Error()
@@ -141,6 +161,12 @@ func (s *Switch) turn(on bool) {
 		s.failed = ""
 		s.cur, s.curOn = w, on
 		w.OnChange(s.onChange)
+		if standIn != s.standIn {
+			s.standIn, told = standIn, s.onStand
+		}
+		if on && standIn {
+			side = "the stand-in: the camera could not be opened"
+		}
 		s.log.Info("opened "+side, "source", w.Name())
 	}
 	s.bump()
@@ -221,6 +247,7 @@ func (s *Switch) State() CameraState {
 	st.Outages += s.outages
 	st.Recoveries += s.recovers
 	st.Off, st.OffBy, st.Turned = !s.on, s.by, s.turned
+	st.StandIn = s.standIn
 	return st
 }
 
@@ -232,6 +259,17 @@ func (s *Switch) OnChange(f func(CameraState)) {
 	if s.cur != nil {
 		s.cur.OnChange(f)
 	}
+	s.mu.Unlock()
+}
+
+// OnStandIn sets f to be called, from the switch's goroutine, when a turn
+// changes whether a stand-in plays in the camera's place: the camera was
+// turned off, came back, or could not be opened and the demo reel plays
+// instead. The games follow what plays (the hunt's items, the demo's
+// autoplay), and the screen's DEMO badge.
+func (s *Switch) OnStandIn(f func(standIn bool)) {
+	s.mu.Lock()
+	s.onStand = f
 	s.mu.Unlock()
 }
 

@@ -22,6 +22,9 @@ type switchRig struct {
 	cams  []*visiontest.Source
 	reels []*visiontest.Source
 	gate  chan struct{} // when set, opening a side waits for it
+	// broken makes the camera fail to open: the reel stands in for it,
+	// as kiosk.WatchedSource does.
+	broken bool
 }
 
 func (r *switchRig) opened(cam bool) []*visiontest.Source {
@@ -33,12 +36,15 @@ func (r *switchRig) opened(cam bool) []*visiontest.Source {
 	return append([]*visiontest.Source(nil), r.reels...)
 }
 
-func (r *switchRig) open(ctx context.Context, on bool) (*vision.Watchdog, error) {
+func (r *switchRig) open(ctx context.Context, on bool) (*vision.Watchdog, bool, error) {
 	r.mu.Lock()
-	gate := r.gate
+	gate, broken := r.gate, r.broken
 	r.mu.Unlock()
 	if gate != nil {
 		<-gate
+	}
+	if broken {
+		on = false
 	}
 	return vision.NewWatchdog(ctx, func() (vision.FrameSource, error) {
 		r.mu.Lock()
@@ -51,7 +57,7 @@ func (r *switchRig) open(ctx context.Context, on bool) (*vision.Watchdog, error)
 		s := visiontest.NewSource(32, 24, 25)
 		r.reels = append(r.reels, s)
 		return s, nil
-	}, vision.WatchdogConfig{StallSeconds: 30}, r.clk, nil), nil
+	}, vision.WatchdogConfig{StallSeconds: 30}, r.clk, nil), !on, nil
 }
 
 // readFrom reads until a frame of the side wanted comes (a turn may
@@ -77,9 +83,9 @@ func TestSwitchClosesTheCameraAndOpensItAgain(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := &switchRig{clk: newFakeClock()}
-	first, err := r.open(ctx, true)
+	first, _, err := r.open(ctx, true)
 	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, first, true, "", r.open, r.clk, nil)
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, r.open, r.clk, nil)
 	dst := gocv.NewMat()
 	defer dst.Close()
 
@@ -116,9 +122,9 @@ func TestSwitchSetDoesNotWaitForTheDevice(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := &switchRig{clk: newFakeClock()}
-	first, err := r.open(ctx, false) // started with the camera off
+	first, _, err := r.open(ctx, false) // started with the camera off
 	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, first, false, "source.enabled = false", r.open, r.clk, nil)
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, StandIn: true, By: "source.enabled = false"}, r.open, r.clk, nil)
 	defer s.Close()
 	assert.Equal(t, "source.enabled = false", s.State().OffBy)
 	dst := gocv.NewMat()
@@ -148,4 +154,66 @@ func TestSwitchSetDoesNotWaitForTheDevice(t *testing.T) {
 		t.Fatal("no camera frame after the turn")
 	}
 	assert.True(t, r.opened(false)[0].Closed())
+}
+
+// What plays is told as it changes: the reel standing in when the camera
+// is turned off, and when it is turned on but cannot be opened (the DEMO
+// badge and the games' demo settings follow it); the camera again once it
+// opens.
+func TestSwitchTellsWhenTheReelStandsIn(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &switchRig{clk: newFakeClock()}
+	first, _, err := r.open(ctx, true)
+	require.NoError(t, err)
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, r.open, r.clk, nil)
+	defer s.Close()
+	told := make(chan bool, 8)
+	s.OnStandIn(func(standIn bool) { told <- standIn })
+	next := func() bool {
+		t.Helper()
+		select {
+		case v := <-told:
+			return v
+		case <-time.After(20 * time.Second):
+			t.Fatal("not told")
+			return false
+		}
+	}
+	dst := gocv.NewMat()
+	defer dst.Close()
+	readFrom(t, s, &dst, true)
+	assert.False(t, s.State().StandIn)
+
+	s.Set(false, "key K")
+	assert.True(t, next(), "off: the reel stands in")
+	readFrom(t, s, &dst, false)
+	assert.True(t, s.State().StandIn)
+
+	r.mu.Lock()
+	r.broken = true
+	r.mu.Unlock()
+	s.Set(true, "key K")
+	readFrom(t, s, &dst, false) // the reel again, opened as the camera's side
+	st := s.State()
+	assert.False(t, st.Off, "asked on")
+	assert.True(t, st.StandIn, "but the camera could not be opened: the reel still stands in")
+	assert.Len(t, r.opened(true), 1, "only the first camera was ever opened")
+
+	r.mu.Lock()
+	r.broken = false
+	r.mu.Unlock()
+	s.Set(false, "key K")
+	s.Set(true, "key K")
+	// The off turn may be skipped (only the latest wish counts) or done:
+	// either way the last word is the camera.
+	for next() {
+	}
+	readFrom(t, s, &dst, true)
+	assert.False(t, s.State().StandIn)
+	select {
+	case v := <-told:
+		t.Fatalf("told %v once more with nothing changed", v)
+	default:
+	}
 }

@@ -103,6 +103,9 @@ type CameraState struct {
 	Off    bool
 	OffBy  string
 	Turned time.Time
+	// StandIn is true while the demo reel plays in the camera's place:
+	// the camera is off, or it could not be opened when it was turned on.
+	StandIn bool
 }
 
 // errWatchdogClosed is what Read returns once Close has been called.

@@ -122,14 +122,21 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		ses.Note(e)
 	})
 	defer board.Close()
+	// While the demo reel plays in the camera's place the games follow it
+	// (its items as it shows them, the attract screen's autoplay). Its item
+	// list is read now, so that the camera key finds it ready; a reel
+	// played as the source (a clip with an item list) is played as one.
 	games := l.Game
-	if !demo {
-		games.DemoAutoplaySeconds = 0
+	reel := l.Source.Demo
+	if r := kiosk.DemoReel(l, source); !demo && len(r.Items) > 0 {
+		reel = source
 	}
-	if items := kiosk.DemoItems(l, source); len(items) > 0 {
-		games.Hunt.Items = items
-		games.Demo = kiosk.DemoSchedule(l, source)
-		log.Info("playing the demo reel: the hunt asks for what it shows, as it comes", "items", items, "schedule", len(games.Demo.Spans) > 0)
+	games.Demo = kiosk.DemoReel(l, reel)
+	playsReel := demo || reel == source
+	if len(games.Demo.Items) == 0 {
+		log.Warn("the demo reel has no item list beside it: while it plays the hunt asks for [game.hunt] items; 'make run' (kiosk reel) writes it", "reel", reel)
+	} else if playsReel {
+		log.Info("playing the demo reel: the hunt asks for what it shows, as it comes", "items", games.Demo.Items, "schedule", len(games.Demo.Spans) > 0)
 	}
 	// Each scene runs only what it needs, capped by the power level; an
 	// idle attract screen sleeps lightly.
@@ -138,8 +145,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	defer stopPower()
 	// The games' random source is seeded from the clock, so rounds differ
 	// from day to day; a recording keeps the seed.
-	ses = game.NewSession(kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano())), board,
-		&kiosk.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
+	booth := kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano()))
+	booth.Demo = playsReel
+	ses = game.NewSession(booth, board, &kiosk.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
 	ses.Listen(game.NewEventLog(log).Hear)
 	carrier := kiosk.StartLink(l, ses, log)
 	if carrier != nil {
@@ -147,6 +155,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	}
 	ses.Script(job.Keys)
 	src.OnChange(func(st vision.CameraState) { ses.Note(kiosk.CameraEvent(src.Name(), st)) })
+	src.OnStandIn(func(standIn bool) { ses.Note(kiosk.DemoEvent(standIn)) })
 	if job.Record != "" {
 		tape, err := record.Create(job.Record, ses.Setup(), board.Days())
 		if err != nil {
@@ -166,7 +175,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		Camera: func() screen.CameraStatus {
 			st := src.State()
 			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
-				Off: st.Off, OffBy: st.OffBy, Turned: st.Turned}
+				Off: st.Off, OffBy: st.OffBy, Turned: st.Turned, StandIn: st.StandIn}
 		}}
 	if job.Command == "screenshot" {
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}

@@ -140,16 +140,17 @@ type noteRec struct {
 	File    string    `json:"file,omitempty"`
 	Game    string    `json:"game,omitempty"`
 	Battle  string    `json:"battle,omitempty"`
+	Mode    string    `json:"mode,omitempty"` // the demo reel's "on" or "off"
 }
 
 func noteOf(e game.Event) noteRec {
 	return noteRec{Kind: e.Kind, Source: e.Source, Reason: e.Reason, Outages: e.Outages, Back: e.Back, Err: e.Err, File: e.File,
-		Game: e.Game, Battle: e.Battle}
+		Game: e.Game, Battle: e.Battle, Mode: e.Mode}
 }
 
 func (n noteRec) event() game.Event {
 	return game.Event{Kind: n.Kind, Source: n.Source, Reason: n.Reason, Outages: n.Outages, Back: n.Back, Err: n.Err, File: n.File,
-		Game: n.Game, Battle: n.Battle}
+		Game: n.Game, Battle: n.Battle, Mode: n.Mode}
 }
 
 func detOf(d sight.Detection) det {
@@ -431,8 +432,22 @@ func Open(path string) (*Recording, error) {
 	dec := json.NewDecoder(zr)
 	dec.DisallowUnknownFields()
 	var h header
-	if err := dec.Decode(&h); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return nil, bad("the header cannot be read (%v)", err)
+	}
+	hdec := json.NewDecoder(bytes.NewReader(raw))
+	hdec.DisallowUnknownFields()
+	if err := hdec.Decode(&h); err != nil {
+		return nil, bad("the header cannot be read (%v)", err)
+	}
+	// A recording made before the setup said whether the demo reel
+	// played: the game settings tell (see game.Setup.LegacyDemo).
+	var keys struct{ Setup map[string]json.RawMessage }
+	if json.Unmarshal(raw, &keys) == nil {
+		if _, ok := keys.Setup["demo"]; !ok {
+			h.Setup.Demo = h.Setup.LegacyDemo()
+		}
 	}
 	if h.Format != Format {
 		return nil, bad("it is not a %s file (format %q)", Format, h.Format)

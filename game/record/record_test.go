@@ -20,14 +20,16 @@ import (
 const tps = 30
 
 // scriptedSession plays a minute of a scripted booth: a person with a cup,
-// a face that moves, an arm that waves, keys, a camera outage and a scene
-// that fails while drawn. It records into path when path is set, and
+// a face that moves, an arm that waves, keys, a camera outage, a scene
+// that fails while drawn, and the demo reel standing in for the camera
+// (its hunt asks for the reel's items). It records into path when path is set, and
 // returns the events as JSON lines.
 func scriptedSession(t *testing.T, path string) []string {
 	t.Helper()
 	setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps,
 		Mirror: true, Privacy: "live", Seed: 42}
 	setup.Game.Hunt.Items = []string{"cup", "book"}
+	setup.Game.Demo = game.DemoReel{Items: []string{"book"}}
 	board := game.NewLeaderboard(map[string]map[string][]game.Entry{
 		"2026-12-01": {"bubbles": {{Name: "Early Bird", Score: 90}}},
 	})
@@ -99,6 +101,10 @@ func scriptedSession(t *testing.T, path string) []string {
 		case 41 * tps:
 			ses.Press("Q")
 			ses.Press("Digit4")
+		case 44 * tps:
+			ses.Note(game.Event{Kind: game.KindDemo, Mode: "on"})
+		case 50 * tps:
+			ses.Press("Digit1")
 		}
 		ses.Step(&o)
 	}
@@ -118,6 +124,27 @@ func TestRecordAndReplayGiveTheSameEvents(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(60*tps), rec.Ticks)
 	assert.Equal(t, len(want), rec.Events)
+	var demoAt float64
+	var prompts []string
+	for _, l := range want {
+		var e struct {
+			T    float64
+			Type string
+			Item string
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &e))
+		switch {
+		case e.Type == "demo":
+			demoAt = e.T
+		case e.Type == "prompt" && demoAt > 0:
+			prompts = append(prompts, e.Item)
+		}
+	}
+	require.NotZero(t, demoAt, "the demo note is heard")
+	require.NotEmpty(t, prompts, "a hunt played after it")
+	for _, p := range prompts {
+		assert.Equal(t, "book", p, "with the reel standing in, the hunt asks for the reel's items")
+	}
 	for range 3 {
 		var got []string
 		ses, same := rec.Replay(func(e game.Event) {
@@ -256,4 +283,41 @@ func TestRecordKeepsABattle(t *testing.T) {
 	})
 	assert.True(t, same)
 	assert.Equal(t, want, got)
+}
+
+// A recording made before the setup said whether the demo reel played
+// (no "demo" in its header): the game settings tell, as that kiosk set
+// them only for the reel.
+func TestOlderRecordingsKnowTheirDemo(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		edit     func(*game.Setup)
+		wantDemo bool
+	}{
+		{"camera", func(s *game.Setup) { s.Game.DemoAutoplaySeconds = 0 }, false},
+		{"reel with a schedule", func(s *game.Setup) {
+			s.Game.DemoAutoplaySeconds = 0
+			s.Game.Demo = game.DemoReel{Seconds: 60, Spans: []game.ReelSpan{{Label: "dog", From: 1, To: 9}}}
+		}, true},
+		{"reel standing in", func(s *game.Setup) { s.Game.DemoAutoplaySeconds = 20 }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps, Seed: 1}
+			tc.edit(&setup)
+			path := filepath.Join(t.TempDir(), "old.rec")
+			w, err := record.Create(path, setup, nil)
+			require.NoError(t, err)
+			ses := game.NewSession(setup, nil, nil)
+			ses.Record(w)
+			ses.Listen(w.Hear)
+			ses.Step(nil)
+			require.NoError(t, w.Close())
+			raw := gunzip(t, path)
+			require.Contains(t, string(raw), `"demo":false,`)
+			writeGzip(t, path, bytes.Replace(raw, []byte(`"demo":false,`), nil, 1))
+			rec, err := record.Open(path)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantDemo, rec.Setup.Demo)
+		})
+	}
 }

@@ -113,6 +113,9 @@ type CameraStatus struct {
 	Off    bool
 	OffBy  string
 	Turned time.Time
+	// StandIn is true while the demo reel plays in the camera's place
+	// (off, or it could not be opened when turned on): the DEMO badge.
+	StandIn bool
 }
 
 // Shot asks for a screenshot once the clip has played At.
@@ -351,14 +354,14 @@ func (a *App) pullFrame() {
 }
 
 // showDemo says whether a clip stands in for the camera: one played since
-// the start (until the presenter turns the camera on), or while the camera
-// is turned off.
+// the start (until the presenter turns the camera on), while the camera is
+// turned off, or when it could not be opened again.
 func (a *App) showDemo() bool {
 	if a.deps.Camera == nil {
 		return a.deps.Demo
 	}
 	st := a.deps.Camera()
-	return st.Off || a.deps.Demo && st.Turned.IsZero()
+	return st.Off || st.StandIn || a.deps.Demo && st.Turned.IsZero()
 }
 
 // Layout uses the window's own pixels; the canvas follows the rotation.

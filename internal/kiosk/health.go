@@ -74,7 +74,10 @@ func WatchHealth(srv *health.Server, p HealthParts) {
 		if p.Camera != nil {
 			cs := p.Camera.State()
 			c.Up, c.Outages, c.Recoveries = cs.Live, cs.Outages, cs.Recoveries
-			c.Demo = c.Demo || cs.Off // the reel plays while the camera is off
+			// The reel plays while the camera is off, or in its place
+			// when it could not be opened again; a clip that played
+			// from the start until the camera was turned on.
+			c.Demo = cs.Off || cs.StandIn || p.Demo && cs.Turned.IsZero()
 		}
 		return c
 	})

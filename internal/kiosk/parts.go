@@ -116,13 +116,13 @@ func WatchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger)
 // until the key asks. demo reports whether the demo clip plays at start
 // (the camera is off, or could not be opened).
 func SwitchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger) (*vision.Switch, bool, error) {
-	open := func(ctx context.Context, on bool) (*vision.Watchdog, error) {
+	open := func(ctx context.Context, on bool) (*vision.Watchdog, bool, error) {
 		s := l.Source.Demo
 		if on {
 			s = spec
 		}
-		w, _, err := WatchedSource(ctx, l, s, log)
-		return w, err
+		w, demo, err := WatchedSource(ctx, l, s, log)
+		return w, demo || !on, err
 	}
 	on, by := l.Source.Enabled, ""
 	if !on {
@@ -137,7 +137,8 @@ func SwitchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger
 	if err != nil {
 		return nil, false, err
 	}
-	return vision.NewSwitch(ctx, first, on, by, open, nil, log), demo || !on, nil
+	demo = demo || !on
+	return vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: on, StandIn: demo, By: by}, open, nil, log), demo, nil
 }
 
 // OpenSource opens spec, falling back to the demo clip when a camera cannot

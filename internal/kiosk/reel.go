@@ -223,18 +223,13 @@ func coverCrop(src gocv.Mat, dst *gocv.Mat, zoom float64) {
 	region.Close()
 }
 
-// DemoItems are the hunt items of the clip src plays, when it is a reel
-// with an item list beside it (see cmdReel); nil otherwise.
-func DemoItems(l Loaded, spec string) []string {
-	items, _ := readReelList(l, spec)
-	return items
-}
-
-// DemoSchedule is what the reel spec plays shows when, from the item list
-// beside it; zero when there is none (or it is an older list of bare
-// labels): the games then play as with a camera.
-func DemoSchedule(l Loaded, spec string) game.DemoReel {
-	_, reel := readReelList(l, spec)
+// DemoReel is what the reel spec plays shows, and when, from the item list
+// beside it (see cmdReel): the hunt's items and the schedule. Its Items
+// are nil when there is no list, and its schedule is zero for an older
+// list of bare labels: the games then play as with a camera.
+func DemoReel(l Loaded, spec string) game.DemoReel {
+	items, reel := readReelList(l, spec)
+	reel.Items = items
 	return reel
 }
 

@@ -131,10 +131,10 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	cfg := l.Game
 	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
-	if items := DemoItems(l, *source); len(items) > 0 {
-		cfg.Hunt.Items = items
-		cfg.Demo = DemoSchedule(l, *source)
-	}
+	// A reel with an item list plays as the demo does (its items, as it
+	// shows them); any other clip as a camera.
+	cfg.Demo = DemoReel(l, *source)
+	demo := len(cfg.Demo.Items) > 0
 	sim := &simulation{
 		pipe: pipe,
 		// As the window does: each scene runs only what it uses (on clip
@@ -146,7 +146,9 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	// The same session the window drives, on clip time, with a board in
 	// memory: ranks as the booth would give them, nothing written.
-	sim.ses = game.NewSession(SessionSetup(l, cfg, *seed), game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
+	setup := SessionSetup(l, cfg, *seed)
+	setup.Demo = demo
+	sim.ses = game.NewSession(setup, game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
 	sim.ses.SetDay("sim")
 	// The games play in what the screen would show: a canvas of the
 	// window's size, turned like the screen.
@@ -208,6 +210,15 @@ func CameraEvent(source string, st vision.CameraState) game.Event {
 		return game.Event{Kind: game.KindCameraBack, Source: source, Outages: st.Outages, Back: st.Recoveries}
 	}
 	return game.Event{Kind: game.KindCameraLost, Source: source, Reason: st.Reason, Outages: st.Outages}
+}
+
+// DemoEvent is the session's note that the demo reel began (standIn) or
+// stopped playing in the camera's place: the games follow it.
+func DemoEvent(standIn bool) game.Event {
+	if standIn {
+		return game.Event{Kind: game.KindDemo, Mode: "on"}
+	}
+	return game.Event{Kind: game.KindDemo, Mode: "off"}
 }
 
 // BoothHost is what a session steers outside the rules: motion's

@@ -290,3 +290,83 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 	assert.Len(t, got, 5, "three keys, a re-calibration and a privacy change")
 	assert.Equal(t, pick(sim), got)
 }
+
+// The camera key switches the games to the demo reel and back as it
+// plays: turned off, the reel stands in (the log says so) and a hunt
+// asks for the reel's items; the window's recording replays alike. A
+// camera that cannot be opened when the key turns it on again leaves the
+// reel playing with its DEMO badge.
+func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
+	testenv.Display(t)
+	testenv.ORTLibrary(t)
+	testenv.Model(t, "yolox_nano.onnx")
+	bin := binaries(t)
+	vtest := testenv.Media(t, "vtest.avi")
+	reel := testenv.Media(t, "demo-reel.avi")
+	reelItems := DemoReel(Loaded{}, "file:"+reel).Items
+	require.NotEmpty(t, reelItems, "the reel's item list")
+	window := func(source, at string, keys string) (image.Image, string, string) {
+		t.Helper()
+		dir := t.TempDir()
+		rec, out := filepath.Join(dir, "window.rec"), filepath.Join(dir, "shot.png")
+		log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
+			"--source", source, "--at", at, "--out", out, "--record", rec, "--keys", keys,
+			"--set", "game.countdown_seconds=1").CombinedOutput()
+		require.NoError(t, err, string(log))
+		f, err := os.Open(out)
+		require.NoError(t, err)
+		defer f.Close()
+		img, err := png.Decode(f)
+		require.NoError(t, err)
+		return img, string(log), rec
+	}
+	events := func(rec string) []map[string]any {
+		t.Helper()
+		code, out, errOut := kiosk(t, "sim", "--replay", rec)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, errOut, "the same as the recorded run")
+		var evs []map[string]any
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var e map[string]any
+			require.NoError(t, json.Unmarshal([]byte(line), &e), line)
+			evs = append(evs, e)
+		}
+		return evs
+	}
+
+	// A clip as the camera; K turns it off, 1 starts a hunt.
+	_, log, rec := window("file:"+vtest, "6", "K@1,Digit1@3")
+	assert.Contains(t, log, "the demo reel plays in the camera's place")
+	demoAt, prompts := -1.0, 0
+	for _, e := range events(rec) {
+		switch e["type"] {
+		case "demo":
+			assert.Equal(t, "on", e["mode"])
+			demoAt = e["t"].(float64)
+		case "prompt":
+			require.GreaterOrEqual(t, demoAt, 0.0, "the reel stood in before the hunt asked")
+			assert.Contains(t, reelItems, e["item"], "the hunt asks for what the reel shows")
+			prompts++
+		}
+	}
+	assert.Positive(t, prompts, "a hunt played on the reel")
+
+	// No camera at all: the reel plays from the start; K off and on again
+	// tries the camera, which still is not there.
+	badge := func(img image.Image) int {
+		b := img.Bounds()
+		n := 0
+		for y := b.Min.Y; y < b.Min.Y+b.Dy()/10; y++ {
+			for x := b.Min.X; x < b.Min.X+b.Dx()/6; x++ {
+				if color.RGBAModel.Convert(img.At(x, y)).(color.RGBA) == (color.RGBA{0xe0, 0x3c, 0x31, 0xff}) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	img, log, _ := window("camera:/dev/video97", "5", "K@1,K@2")
+	assert.Contains(t, log, "opened the stand-in: the camera could not be opened")
+	assert.NotContains(t, log, "the camera plays again", "the games stay on the reel")
+	assert.Greater(t, badge(img), 300, "the DEMO badge stays up")
+}
