@@ -18,6 +18,17 @@ import (
 // Switch calls it on a goroutine of its own.
 type OpenSide func(ctx context.Context, on bool) (w *Watchdog, standIn bool, err error)
 
+// SwitchSides is how a Switch opens its sides.
+type SwitchSides struct {
+	Open OpenSide // on each turn
+	// Camera opens the camera alone, with no stand-in. While the reel
+	// stands in for a camera that could not be opened (not plugged in yet
+	// at start, or when turned on) it is tried every RetryEvery, so that a
+	// camera plugged in later plays without a key. nil never tries.
+	Camera     func(ctx context.Context) (*Watchdog, error)
+	RetryEvery time.Duration
+}
+
 // SwitchStart is the side a Switch starts on, opened already (at start-up,
 // where waiting for the device is fine).
 type SwitchStart struct {
@@ -38,7 +49,7 @@ const switchGrace = time.Second
 // new side's first frame. Frame times keep growing across turns, as a
 // Watchdog's do across reopenings.
 type Switch struct {
-	open   OpenSide
+	sides  SwitchSides
 	clk    Clock
 	log    *slog.Logger
 	parent context.Context
@@ -68,16 +79,16 @@ type Switch struct {
 	onStand  func(standIn bool)
 }
 
-// NewSwitch starts a switch on first's side; open opens a side on each
+// NewSwitch starts a switch on first's side; sides opens a side on each
 // later turn. A nil clk is the SystemClock, a nil log discards.
-func NewSwitch(ctx context.Context, first SwitchStart, open OpenSide, clk Clock, log *slog.Logger) *Switch {
+func NewSwitch(ctx context.Context, first SwitchStart, sides SwitchSides, clk Clock, log *slog.Logger) *Switch {
 	if clk == nil {
 		clk = SystemClock()
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Switch{open: open, clk: clk, log: log, parent: ctx, want: make(chan bool, 1), done: make(chan struct{}),
+	s := &Switch{sides: sides, clk: clk, log: log, parent: ctx, want: make(chan bool, 1), done: make(chan struct{}),
 		cur: first.Side, curOn: first.On, on: first.On, by: first.By, standIn: first.StandIn, changed: make(chan struct{})}
 	if first.By != "" {
 		s.turned = clk.Now()
@@ -103,13 +114,60 @@ func (s *Switch) Set(on bool, by string) {
 
 func (s *Switch) run() {
 	defer close(s.done)
+	var retry <-chan time.Time
+	if s.sides.Camera != nil && s.sides.RetryEvery > 0 {
+		t := time.NewTicker(s.sides.RetryEvery)
+		defer t.Stop()
+		retry = t.C
+	}
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
 		case on := <-s.want:
 			s.turn(on)
+		case <-retry:
+			s.retryCamera()
 		}
+	}
+}
+
+// retryCamera tries the camera again while the reel stands in for it
+// because it could not be opened, and plays it once it opens. Only the
+// switch's goroutine changes sides, so nothing turns meanwhile.
+func (s *Switch) retryCamera() {
+	s.mu.Lock()
+	waiting := s.cur != nil && s.curOn && s.on && s.standIn
+	s.mu.Unlock()
+	if !waiting {
+		return
+	}
+	w, err := s.sides.Camera(s.ctx)
+	if err != nil {
+		s.log.Debug("the camera still cannot be opened; the demo clip plays on", "err", err)
+		return
+	}
+	s.mu.Lock()
+	old := s.cur
+	if s.ctx.Err() != nil || old == nil {
+		s.mu.Unlock()
+		w.Close()
+		return
+	}
+	st := old.State()
+	s.outages += st.Outages
+	s.recovers += st.Recoveries
+	s.cur, s.standIn, s.failed = w, false, ""
+	w.OnChange(s.onChange)
+	s.bump()
+	told := s.onStand
+	s.mu.Unlock()
+	if err := old.Close(); err != nil {
+		s.log.Warn("closing the demo clip failed", "err", err)
+	}
+	s.log.Info("the camera can be opened now: it plays instead of the demo clip", "source", w.Name())
+	if told != nil {
+		told(false)
 	}
 }
 
@@ -142,7 +200,7 @@ func (s *Switch) turn(on bool) {
 	if !on {
 		side = "the stand-in for the camera"
 	}
-	w, standIn, err := s.open(s.ctx, on)
+	w, standIn, err := s.sides.Open(s.ctx, on)
 	s.mu.Lock()
 	var told func(bool) // called once unlocked: it may take the session's lock
 	defer func() {

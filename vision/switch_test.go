@@ -2,6 +2,7 @@ package vision_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func TestSwitchClosesTheCameraAndOpensItAgain(t *testing.T) {
 	r := &switchRig{clk: newFakeClock()}
 	first, _, err := r.open(ctx, true)
 	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, r.open, r.clk, nil)
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, vision.SwitchSides{Open: r.open}, r.clk, nil)
 	dst := gocv.NewMat()
 	defer dst.Close()
 
@@ -124,7 +125,7 @@ func TestSwitchSetDoesNotWaitForTheDevice(t *testing.T) {
 	r := &switchRig{clk: newFakeClock()}
 	first, _, err := r.open(ctx, false) // started with the camera off
 	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, StandIn: true, By: "source.enabled = false"}, r.open, r.clk, nil)
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, StandIn: true, By: "source.enabled = false"}, vision.SwitchSides{Open: r.open}, r.clk, nil)
 	defer s.Close()
 	assert.Equal(t, "source.enabled = false", s.State().OffBy)
 	dst := gocv.NewMat()
@@ -166,7 +167,7 @@ func TestSwitchTellsWhenTheReelStandsIn(t *testing.T) {
 	r := &switchRig{clk: newFakeClock()}
 	first, _, err := r.open(ctx, true)
 	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, r.open, r.clk, nil)
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, vision.SwitchSides{Open: r.open}, r.clk, nil)
 	defer s.Close()
 	told := make(chan bool, 8)
 	s.OnStandIn(func(standIn bool) { told <- standIn })
@@ -216,4 +217,77 @@ func TestSwitchTellsWhenTheReelStandsIn(t *testing.T) {
 		t.Fatalf("told %v once more with nothing changed", v)
 	default:
 	}
+}
+
+// A camera that could not be opened is tried again while the reel stands
+// in for it, and plays once it can be opened (plugged in after the start),
+// with no key; nothing is tried while the camera is off by choice.
+func TestSwitchPicksUpACameraPluggedInLater(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &switchRig{clk: newFakeClock(), broken: true}
+	tried := make(chan struct{}, 1)
+	camera := func(ctx context.Context) (*vision.Watchdog, error) {
+		select {
+		case tried <- struct{}{}:
+		default:
+		}
+		r.mu.Lock()
+		broken := r.broken
+		r.mu.Unlock()
+		if broken {
+			return nil, errors.New("no such device")
+		}
+		w, _, err := r.open(ctx, true)
+		return w, err
+	}
+	first, standIn, err := r.open(ctx, true)
+	require.NoError(t, err)
+	require.True(t, standIn, "the camera could not be opened: the reel stands in")
+	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true, StandIn: true},
+		vision.SwitchSides{Open: r.open, Camera: camera, RetryEvery: 5 * time.Millisecond}, r.clk, nil)
+	defer s.Close()
+	told := make(chan bool, 4)
+	s.OnStandIn(func(v bool) { told <- v })
+	dst := gocv.NewMat()
+	defer dst.Close()
+	readFrom(t, s, &dst, false)
+	for range 3 { // tried, and still missing
+		select {
+		case <-tried:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the camera is not tried again")
+		}
+	}
+	assert.True(t, s.State().StandIn)
+	assert.Empty(t, r.opened(true))
+
+	r.mu.Lock()
+	r.broken = false
+	r.mu.Unlock()
+	select {
+	case v := <-told:
+		assert.False(t, v, "the camera plays")
+	case <-time.After(20 * time.Second):
+		t.Fatal("the camera plugged in is not picked up")
+	}
+	readFrom(t, s, &dst, true)
+	assert.False(t, s.State().StandIn)
+	assert.True(t, r.opened(false)[0].Closed(), "the reel is closed")
+
+	// Off by the key: the reel plays and the camera is left alone.
+	s.Set(false, "key K")
+	readFrom(t, s, &dst, false)
+	for len(tried) > 0 {
+		<-tried
+	}
+	r.mu.Lock()
+	r.broken = true
+	r.mu.Unlock()
+	select {
+	case <-tried:
+		t.Fatal("a camera turned off is not tried")
+	case <-time.After(100 * time.Millisecond):
+	}
+	assert.Len(t, r.opened(true), 1, "the camera was opened once")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/model"
@@ -99,6 +100,11 @@ func WatchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger)
 	if demo {
 		sp, _ = parseSpec(l.Source.Demo)
 	}
+	return watched(ctx, l, sp, first, log), demo, nil
+}
+
+// watched is sp behind a watchdog that starts on first, already open.
+func watched(ctx context.Context, l Loaded, sp vision.Spec, first vision.FrameSource, log *slog.Logger) *vision.Watchdog {
 	open := func() (vision.FrameSource, error) {
 		if first != nil {
 			src := first
@@ -107,8 +113,13 @@ func WatchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger)
 		}
 		return vision.Open(sp, l.SourceFor(sp.String()), l.Base)
 	}
-	return vision.NewWatchdog(ctx, open, l.Watchdog, nil, log), demo, nil
+	return vision.NewWatchdog(ctx, open, l.Watchdog, nil, log)
 }
+
+// cameraRetry is how often a camera that could not be opened is tried
+// again while the demo clip stands in for it: a camera plugged in after
+// the start plays within this long, with no key.
+const cameraRetry = 10 * time.Second
 
 // SwitchedSource is WatchedSource behind a switch the presenter's camera
 // key turns: off, the camera's device is closed and the demo clip plays.
@@ -138,7 +149,18 @@ func SwitchedSource(ctx context.Context, l Loaded, spec string, log *slog.Logger
 		return nil, false, err
 	}
 	demo = demo || !on
-	return vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: on, StandIn: demo, By: by}, open, nil, log), demo, nil
+	sides := vision.SwitchSides{Open: open}
+	if sp, err := parseSpec(spec); err == nil && sp.Kind == "camera" {
+		sides.RetryEvery = cameraRetry
+		sides.Camera = func(ctx context.Context) (*vision.Watchdog, error) {
+			src, err := vision.Open(sp, l.SourceFor(spec), l.Base)
+			if err != nil {
+				return nil, err
+			}
+			return watched(ctx, l, sp, src, log), nil
+		}
+	}
+	return vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: on, StandIn: demo, By: by}, sides, nil, log), demo, nil
 }
 
 // OpenSource opens spec, falling back to the demo clip when a camera cannot
