@@ -319,9 +319,15 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 		if !cs.Turned.IsZero() {
 			turned = cs.Turned.Unix()
 		}
-		o.line(overlayFigures{on: cs.Live, bad: cs.Off, s: why, a: cs.Outages, b: cs.Recoveries, up: turned}, func(b []byte, f overlayFigures) []byte {
+		standIn := 0 // the demo clip plays though the camera is on: it cannot be opened
+		if cs.StandIn && !cs.Off {
+			standIn = 1
+		}
+		o.line(overlayFigures{on: cs.Live, bad: cs.Off, s: why, a: cs.Outages, b: cs.Recoveries, c: standIn, up: turned}, func(b []byte, f overlayFigures) []byte {
 			b = append(b, "         "...)
 			switch {
+			case f.c == 1:
+				b = append(b, "demo clip: the camera cannot be opened; tried again"...)
 			case f.bad:
 				b = append(b, "OFF by "...)
 				b = append(b, f.s...)
