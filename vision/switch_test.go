@@ -61,6 +61,14 @@ func (r *switchRig) open(ctx context.Context, on bool) (*vision.Watchdog, bool, 
 	}, vision.WatchdogConfig{StallSeconds: 30}, r.clk, nil), !on, nil
 }
 
+// cameraOn starts a switch on the rig's camera, opened.
+func (r *switchRig) cameraOn(t *testing.T, ctx context.Context) *vision.Switch {
+	t.Helper()
+	first, _, err := r.open(ctx, true)
+	require.NoError(t, err)
+	return vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, vision.SwitchSides{Open: r.open}, r.clk, nil)
+}
+
 // readFrom reads until a frame of the side wanted comes (a turn may
 // still hand out a frame or two of the old side), and returns its time.
 func readFrom(t *testing.T, s *vision.Switch, dst *gocv.Mat, camera bool) time.Duration {
@@ -84,9 +92,7 @@ func TestSwitchClosesTheCameraAndOpensItAgain(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := &switchRig{clk: newFakeClock()}
-	first, _, err := r.open(ctx, true)
-	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, vision.SwitchSides{Open: r.open}, r.clk, nil)
+	s := r.cameraOn(t, ctx)
 	dst := gocv.NewMat()
 	defer dst.Close()
 
@@ -113,7 +119,7 @@ func TestSwitchClosesTheCameraAndOpensItAgain(t *testing.T) {
 
 	require.NoError(t, s.Close())
 	assert.True(t, r.opened(true)[1].Closed())
-	_, err = s.Read(&dst)
+	_, err := s.Read(&dst)
 	assert.Error(t, err, "a closed switch reads nothing")
 }
 
@@ -165,9 +171,7 @@ func TestSwitchTellsWhenTheReelStandsIn(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := &switchRig{clk: newFakeClock()}
-	first, _, err := r.open(ctx, true)
-	require.NoError(t, err)
-	s := vision.NewSwitch(ctx, vision.SwitchStart{Side: first, On: true}, vision.SwitchSides{Open: r.open}, r.clk, nil)
+	s := r.cameraOn(t, ctx)
 	defer s.Close()
 	told := make(chan bool, 8)
 	s.OnStandIn(func(standIn bool) { told <- standIn })

@@ -39,13 +39,19 @@ func shoot(t *testing.T, clip, at string, flags ...string) image.Image {
 // shootLog is shoot that also returns the kiosk's log.
 func shootLog(t *testing.T, clip, at string, flags ...string) (image.Image, string) {
 	t.Helper()
+	return shootSource(t, "file:"+clip, at, flags...)
+}
+
+// shootSource is shootLog on any source: a camera that is not there, say.
+func shootSource(t *testing.T, source, at string, flags ...string) (image.Image, string) {
+	t.Helper()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	bin := binaries(t)
 	out := filepath.Join(t.TempDir(), "shot.png")
 	args := append([]string{"screenshot", "--config", testenv.Path("config.toml"),
-		"--source", "file:" + clip, "--at", at, "--out", out}, flags...)
+		"--source", source, "--at", at, "--out", out}, flags...)
 	log, err := exec.Command(filepath.Join(bin, "kiosk"), args...).CombinedOutput()
 	require.NoError(t, err, string(log))
 	f, err := os.Open(out)
@@ -264,9 +270,7 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 		"--source", "file:"+vtest, "--at", "6", "--out", out, "--record", rec, "--keys", keys).CombinedOutput()
 	require.NoError(t, err, string(log))
 
-	code, window, errOut := kiosk(t, "sim", "--replay", rec)
-	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, errOut, "the same as the recorded run")
+	windowEvents := replayEvents(t, rec)
 	assertNoPicture(t, rec)
 
 	sim := simEvents(t, "--game", "hunt", "--source", "file:"+vtest+"?loop=0", "--seconds", "5", "--keys", keys)
@@ -279,12 +283,6 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 			}
 		}
 		return out
-	}
-	var windowEvents []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(window), "\n") {
-		var e map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &e), line)
-		windowEvents = append(windowEvents, e)
 	}
 	got := pick(windowEvents)
 	assert.Len(t, got, 5, "three keys, a re-calibration and a privacy change")
@@ -300,45 +298,17 @@ func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
-	bin := binaries(t)
 	vtest := testenv.Media(t, "vtest.avi")
 	reel := testenv.Media(t, "demo-reel.avi")
 	reelItems := DemoReel(Loaded{}, "file:"+reel).Items
 	require.NotEmpty(t, reelItems, "the reel's item list")
-	window := func(source, at string, keys string) (image.Image, string, string) {
-		t.Helper()
-		dir := t.TempDir()
-		rec, out := filepath.Join(dir, "window.rec"), filepath.Join(dir, "shot.png")
-		log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
-			"--source", source, "--at", at, "--out", out, "--record", rec, "--keys", keys,
-			"--set", "game.countdown_seconds=1").CombinedOutput()
-		require.NoError(t, err, string(log))
-		f, err := os.Open(out)
-		require.NoError(t, err)
-		defer f.Close()
-		img, err := png.Decode(f)
-		require.NoError(t, err)
-		return img, string(log), rec
-	}
-	events := func(rec string) []map[string]any {
-		t.Helper()
-		code, out, errOut := kiosk(t, "sim", "--replay", rec)
-		require.Equal(t, 0, code, errOut)
-		assert.Contains(t, errOut, "the same as the recorded run")
-		var evs []map[string]any
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			var e map[string]any
-			require.NoError(t, json.Unmarshal([]byte(line), &e), line)
-			evs = append(evs, e)
-		}
-		return evs
-	}
 
 	// A clip as the camera; K turns it off, 1 starts a hunt.
-	_, log, rec := window("file:"+vtest, "6", "K@1,Digit1@3")
+	rec := filepath.Join(t.TempDir(), "window.rec")
+	_, log := shootLog(t, vtest, "6", "--record", rec, "--keys", "K@1,Digit1@3", "--set", "game.countdown_seconds=1")
 	assert.Contains(t, log, "the demo reel plays in the camera's place")
 	demoAt, prompts := -1.0, 0
-	for _, e := range events(rec) {
+	for _, e := range replayEvents(t, rec) {
 		switch e["type"] {
 		case "demo":
 			assert.Equal(t, "on", e["mode"])
@@ -365,8 +335,24 @@ func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
 		}
 		return n
 	}
-	img, log, _ := window("camera:/dev/video97", "5", "K@1,K@2")
+	img, log := shootSource(t, "camera:/dev/video97", "5", "--keys", "K@1,K@2")
 	assert.Contains(t, log, "opened the stand-in: the camera could not be opened")
 	assert.NotContains(t, log, "the camera plays again", "the games stay on the reel")
 	assert.Greater(t, badge(img), 300, "the DEMO badge stays up")
+}
+
+// replayEvents plays a window's recording in the simulator, checks it
+// plays as recorded, and returns its events.
+func replayEvents(t *testing.T, rec string) []map[string]any {
+	t.Helper()
+	code, out, errOut := kiosk(t, "sim", "--replay", rec)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "the same as the recorded run")
+	var evs []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &e), line)
+		evs = append(evs, e)
+	}
+	return evs
 }
