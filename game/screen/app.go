@@ -276,6 +276,9 @@ func (a *App) Update() error {
 	}
 	a.pullFrame()
 	a.deps.Eyes.Observe(&a.obs, &a.status)
+	if a.deps.Setup != nil {
+		a.setupFocus()
+	}
 	// Every key counts, bound or not: someone is at the kiosk.
 	a.pressed = inpututil.AppendJustPressedKeys(a.pressed[:0])
 	for _, k := range a.pressed {
