@@ -18,7 +18,8 @@ type Config struct {
 	CountdownSeconds int `toml:"countdown_seconds"`
 	// ResultsSeconds the score and today's board stay up.
 	ResultsSeconds float64 `toml:"results_seconds"`
-	// DataDir is the folder the leaderboard is kept in.
+	// DataDir is the folder the leaderboard (and the camera mount check's
+	// verdict) is kept in.
 	DataDir string `toml:"data_dir"`
 	// PreviewSeconds each game is previewed for on the attract screen.
 	PreviewSeconds float64 `toml:"preview_seconds"`

@@ -47,6 +47,23 @@ func (t MountTally) Hint() (rotation int, ok bool) {
 	return best * 90, true
 }
 
+// Upright is true when the frames as given find at least mountMinPeople,
+// and at least 1.5 times as many as every turn (Hint's margin the other
+// way round): people are in view and the camera stands as it should. Hint
+// and Upright are never both true; with neither the look says nothing
+// (nobody in view, or no way round clearly ahead) and is worth doing again.
+func (t MountTally) Upright() bool {
+	if t.People[0] < mountMinPeople {
+		return false
+	}
+	for _, n := range t.People[1:] {
+		if 3*n > 2*t.People[0] {
+			return false
+		}
+	}
+	return true
+}
+
 // CheckMount looks at n of the capture's frames, one every gap, with det
 // (a detector of its own: the pipeline's is not shared), upright and
 // turned. It returns early, with what it has, when ctx ends.

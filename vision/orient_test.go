@@ -124,24 +124,30 @@ func TestTurnableTurnsWhileItPlays(t *testing.T) {
 
 func TestMountHint(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		people [4]int
-		rot    int
-		ok     bool
+		name    string
+		people  [4]int
+		rot     int
+		ok      bool
+		upright bool
 	}{
 		// Counts as vtest.avi gave them, 8 frames.
-		{"upright already", [4]int{48, 0, 21, 1}, 0, false},
-		{"upside down", [4]int{19, 0, 44, 0}, 180, true},
-		{"sideways", [4]int{0, 20, 1, 45}, 270, true},
-		{"nobody in view", [4]int{0, 0, 0, 0}, 0, false},
-		{"too few to tell", [4]int{0, 4, 0, 0}, 0, false},
-		{"found as given nearly as often", [4]int{32, 0, 44, 0}, 0, false},
-		{"two turns alike", [4]int{0, 30, 0, 40}, 0, false},
+		{"upright already", [4]int{48, 0, 21, 1}, 0, false, true},
+		{"upside down", [4]int{19, 0, 44, 0}, 180, true, false},
+		{"sideways", [4]int{0, 20, 1, 45}, 270, true, false},
+		{"nobody in view", [4]int{0, 0, 0, 0}, 0, false, false},
+		{"too few to tell", [4]int{0, 4, 0, 0}, 0, false, false},
+		{"too few to tell upright", [4]int{4, 0, 0, 0}, 0, false, false},
+		{"found as given nearly as often", [4]int{32, 0, 44, 0}, 0, false, false},
+		{"found turned nearly as often", [4]int{44, 0, 32, 0}, 0, false, false},
+		{"as given and turned alike", [4]int{20, 0, 20, 0}, 0, false, false},
+		{"two turns alike", [4]int{0, 30, 0, 40}, 0, false, false},
 	} {
-		rot, ok := vision.MountTally{Frames: 10, People: tc.people}.Hint()
+		tally := vision.MountTally{Frames: 10, People: tc.people}
+		rot, ok := tally.Hint()
 		assert.Equal(t, tc.ok, ok, tc.name)
 		if ok {
 			assert.Equal(t, tc.rot, rot, tc.name)
 		}
+		assert.Equal(t, tc.upright, tally.Upright(), tc.name)
 	}
 }

@@ -4,10 +4,11 @@
 # does nothing when its result is already in place.
 source "$(dirname "$0")/common.sh"
 
-# Build: OpenCV for gocv; X11/GL/ALSA headers for Ebitengine. Tests: Xvfb.
+# Build: OpenCV for gocv; X11/GL/ALSA headers for Ebitengine. Tests: Xvfb,
+# and xdotool to press keys in the real window (the setup helper's test).
 packages=(build-essential pkg-config libopencv-dev
 	libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev
-	libgl1-mesa-dev libxxf86vm-dev libasound2-dev xvfb xauth curl ca-certificates)
+	libgl1-mesa-dev libxxf86vm-dev libasound2-dev xvfb xauth xdotool curl ca-certificates)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -16,12 +16,11 @@ import (
 	"image/png"
 	"log/slog"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/atomicfile"
 	"github.com/carrierarcade/kiosk/internal/meter"
 	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
@@ -280,6 +279,9 @@ func (a *App) Update() error {
 	}
 	a.pullFrame()
 	a.deps.Eyes.Observe(&a.obs, &a.status)
+	if a.deps.Setup != nil {
+		a.setupFocus()
+	}
 	// Every key counts, bound or not: someone is at the kiosk.
 	a.pressed = inpututil.AppendJustPressedKeys(a.pressed[:0])
 	for _, k := range a.pressed {
@@ -526,23 +528,10 @@ func writePNG(path string, img image.Image) error {
 	if err := png.Encode(&buf, img); err != nil {
 		return fmt.Errorf("screenshot: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".shot-*.png")
-	if err != nil {
-		return fmt.Errorf("screenshot: cannot write into the folder of %s: %w", path, err)
+	if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("screenshot: cannot write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // across is today's board of one game across the linked carriers, as the

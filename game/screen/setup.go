@@ -23,7 +23,8 @@ type SetupMode struct {
 	// Keep is set when the presenter pressed Enter.
 	Keep bool
 
-	done bool
+	done     bool
+	keyboard bool // the window has had the keyboard (said once in the log)
 }
 
 // Press carries out one key, by Ebitengine's name: the arrows turn the
@@ -58,6 +59,20 @@ func (s *SetupMode) Press(key string) bool {
 
 // Done is true once Enter or Escape ended the setup.
 func (s *SetupMode) Done() bool { return s.done }
+
+// setupFocus says once, in the log, when the window first has the
+// keyboard: before that no key reaches the setup (a window manager may
+// not give it the keyboard at once), and a key pressed in the moment the
+// window appears can be lost, so the presenter (or a test pressing keys)
+// waits for it.
+func (a *App) setupFocus() {
+	s := a.deps.Setup
+	if s.keyboard || !ebiten.IsFocused() {
+		return
+	}
+	s.keyboard = true
+	a.deps.Log.Info("setup: the window has the keyboard")
+}
 
 // setupKey hands a key to the setup and turns the screen as it says.
 func (a *App) setupKey(k ebiten.Key) {

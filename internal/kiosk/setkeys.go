@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/carrierarcade/kiosk/internal/atomicfile"
 )
 
 // KeySet is one key of config.toml and its new value in TOML syntax:
@@ -165,8 +165,8 @@ func put(m map[string]any, path []string, v any) {
 }
 
 // WriteKeys sets keys in the config file at path and writes it
-// atomically: a temporary file beside it, synced, renamed over it. A
-// failure at any point leaves the file as it was.
+// atomically (internal/atomicfile), keeping its mode. A failure at any
+// point leaves the file as it was.
 func WriteKeys(path string, sets []KeySet) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -183,33 +183,5 @@ func WriteKeys(path string, sets []KeySet) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".setup-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing to remove
-	if _, err := tmp.Write(out); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// The rename itself survives a power cut once the folder is synced.
-	if dir, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = dir.Sync()
-		dir.Close()
-	}
-	return nil
+	return atomicfile.Write(path, out, info.Mode().Perm())
 }

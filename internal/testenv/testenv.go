@@ -5,6 +5,7 @@ package testenv
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -60,4 +61,15 @@ func Display(t testing.TB) {
 	if os.Getenv("DISPLAY") == "" {
 		Missing(t, "no DISPLAY for window tests; run them under xvfb-run (make test does)")
 	}
+}
+
+// Program is the path of a program make deps installs from a Debian
+// package (xdotool); without it the test skips, or fails in CI.
+func Program(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, name+" is not installed; run 'make deps'")
+	}
+	return p
 }
