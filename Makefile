@@ -8,7 +8,7 @@ MODELS_FROM ?=
 CONFIG      ?= config.toml
 ARGS        ?=
 BIN         := bin/kiosk
-XVFB        := xvfb-run -a -s "-screen 0 1280x800x24"
+XVFB        := xvfb-run -a -s "-screen 0 1280x800x24 -noreset"
 
 .PHONY: all deps models build run test fuzz test-kill faults bench bench-power bench-scenes bench-draw bench-link install-service image image-packages clean
 

@@ -213,6 +213,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	ses.Shutdown()
 	if err == nil && setup != nil && setup.Keep {
 		kiosk.KeepSetup(job.Config, kiosk.SetupKeys(setup.CameraRotation, setup.Flip, setup.ScreenRotation), os.Stdout, log)
+		if !demo {
+			kiosk.KeepMountLooked(l, source, vision.Orientation{Rotation: setup.CameraRotation, Flip: setup.Flip}, log)
+		}
 	}
 	return err
 }

@@ -172,6 +172,11 @@ func (m mountCheck) save(v mountVerdict) {
 	}
 }
 
+// cameraMountCheck is the mount check of camera sp, kept in l's data folder.
+func cameraMountCheck(l Loaded, sp vision.Spec, log *slog.Logger) mountCheck {
+	return mountCheck{camera: sp.String(), file: filepath.Join(l.Resolve(l.Game.DataDir), mountFile), dataDir: l.Game.DataDir, log: log}
+}
+
 // mountDetector is a person detector of the mount check's own, on the
 // runtime dets opened: a light one, beside the pipeline's.
 func mountDetector(l Loaded, dets *Detectors) (model.Detector, error) {
@@ -210,7 +215,22 @@ func WatchMount(ctx context.Context, l Loaded, spec string, dets *Detectors, c *
 		defer det.Close()
 		return vision.CheckMount(ctx, c, det, mountFrames, mountGap)
 	}
-	m := mountCheck{camera: sp.String(), file: filepath.Join(l.Resolve(l.Game.DataDir), mountFile), dataDir: l.Game.DataDir,
-		look: look, frames: mountFrames, now: time.Now, log: log}
+	m := cameraMountCheck(l, sp, log)
+	m.look, m.frames, m.now = look, mountFrames, time.Now
 	return m.start(ctx)
+}
+
+// KeepMountLooked records that the presenter looked at the camera spec in
+// 'kiosk setup' and kept its frames as given (rotation 0, no flip): the
+// mount check's verdict becomes upright, so a turned verdict found before
+// (a crowd walking past upside down in a poster, say) no longer warns at
+// every start. Nothing for a clip, or a camera kept turned (the check
+// does not run then).
+func KeepMountLooked(l Loaded, spec string, o vision.Orientation, log *slog.Logger) {
+	sp, err := parseSpec(spec)
+	if err != nil || sp.Kind != "camera" || !o.Upright() {
+		return
+	}
+	m := cameraMountCheck(l, sp, log)
+	m.save(mountVerdict{Camera: m.camera, Verdict: mountUpright, LookedAt: time.Now()})
 }

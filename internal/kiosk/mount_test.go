@@ -269,3 +269,30 @@ func TestMountCheckLooksAgain(t *testing.T) {
 		})
 	}
 }
+
+// A presenter who keeps the camera as given in 'kiosk setup' has looked:
+// a turned verdict kept from before becomes upright, and later starts
+// neither warn nor look. A clip, or a camera kept turned, leaves the file.
+func TestSetupKeepsTheMountLooked(t *testing.T) {
+	dir := t.TempDir()
+	l := Loaded{Config: defaultConfig()}
+	l.Game.DataDir = dir
+	log, lines := logLines(t)
+	var looks int
+	m := newMountCheck(dir, vision.MountTally{}, &looks, log)
+	m.save(mountVerdict{Camera: "camera:0", Verdict: mountTurned, Rotation: 180, Frames: 10, People: [4]int{2, 0, 30, 0}, LookedAt: lookedAt})
+
+	KeepMountLooked(l, "file:clip.avi", vision.Orientation{}, log)
+	KeepMountLooked(l, "camera:0", vision.Orientation{Rotation: 90}, log)
+	v, ok := m.load()
+	require.True(t, ok)
+	assert.Equal(t, mountTurned, v.Verdict, "a clip, or a camera kept turned, changes nothing")
+
+	KeepMountLooked(l, "camera:0", vision.Orientation{}, log)
+	v, ok = m.load()
+	require.True(t, ok)
+	assert.Equal(t, mountUpright, v.Verdict)
+	m.start(context.Background())()
+	assert.Zero(t, looks, "no look")
+	assert.Empty(t, warnings(lines()), "no warning")
+}
