@@ -12,26 +12,35 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// A camera mounted turned, with no source.rotation set, finds people only
-// when its frames are turned: the mount check names the turn; an upright
-// camera gets no hint.
-func TestMountCheckFindsTheTurn(t *testing.T) {
+// mountParts are the mount check's own person detector on the shipped
+// config's model, and vtest.avi turned each quarter turn (by degrees),
+// all closed when the test ends.
+func mountParts(t *testing.T) (model.Detector, map[int]string) {
+	t.Helper()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	l, err := loadConfig(testenv.Path("config.toml"), nil)
 	require.NoError(t, err)
 	dets, err := OpenDetectors(l, "objects")
 	require.NoError(t, err)
-	defer dets.Close()
+	t.Cleanup(dets.Close)
 	det, err := mountDetector(l, dets)
 	require.NoError(t, err)
-	defer det.Close()
-	clips := turnedClips(t, testenv.Media(t, "vtest.avi"), 2, 4)
+	t.Cleanup(func() { det.Close() })
+	return det, turnedClips(t, testenv.Media(t, "vtest.avi"), 2, 4)
+}
+
+// A camera mounted turned, with no source.rotation set, finds people only
+// when its frames are turned: the mount check names the turn; an upright
+// camera gets no hint.
+func TestMountCheckFindsTheTurn(t *testing.T) {
+	det, clips := mountParts(t)
 	for _, r := range []int{0, 90, 180, 270} {
 		src, err := vision.Open(vision.Spec{Kind: "file", Path: clips[r], Loop: true}, vision.DefaultSourceConfig(), "")
 		require.NoError(t, err)
@@ -155,17 +164,7 @@ func TestMountVerdictKept(t *testing.T) {
 // and later starts say nothing. The looks are the real detector on
 // vtest.avi turned.
 func TestMountCheckRunsOnce(t *testing.T) {
-	testenv.ORTLibrary(t)
-	testenv.Model(t, "yolox_nano.onnx")
-	l, err := loadConfig(testenv.Path("config.toml"), nil)
-	require.NoError(t, err)
-	dets, err := OpenDetectors(l, "objects")
-	require.NoError(t, err)
-	defer dets.Close()
-	det, err := mountDetector(l, dets)
-	require.NoError(t, err)
-	defer det.Close()
-	clips := turnedClips(t, testenv.Media(t, "vtest.avi"), 2, 4)
+	det, clips := mountParts(t)
 	for _, r := range []int{180, 0} {
 		dir := t.TempDir()
 		log, lines := logLines(t)
