@@ -258,24 +258,38 @@ func TestLeaderboardFaultsNeverStopTheKiosk(t *testing.T) {
 // while, through its results, and returns the score.
 func playBubblesRound(t *testing.T, board *game.Leaderboard) int {
 	t.Helper()
+	ses, results := startBubblesRound(t, board)
+	waveThrough(ses)
+	require.Len(t, *results, 1, "the round ended with its results")
+	return (*results)[0].Score
+}
+
+// startBubblesRound starts a 5 s round of Bubble Pop on board; results
+// gathers the round's results events as they come.
+func startBubblesRound(t *testing.T, board *game.Leaderboard) (ses *game.Session, results *[]game.Event) {
+	t.Helper()
 	setup := testSetup()
 	setup.Game.Bubbles.RoundSeconds = 5
-	ses := game.NewSession(setup, board, nil)
+	ses = game.NewSession(setup, board, nil)
 	ses.SetDay(testDay)
-	var results []game.Event
+	results = new([]game.Event)
 	ses.Listen(func(e game.Event) {
 		if e.Kind == game.KindResults {
-			results = append(results, e)
+			*results = append(*results, e)
 		}
 	})
 	require.NoError(t, ses.StartGame("bubbles"))
+	return ses, results
+}
+
+// waveThrough waves across the picture through a round's countdown, the
+// round and its results.
+func waveThrough(ses *game.Session) {
 	o := obs()
-	for i := range 20 * 12 { // the countdown, the round and its results
+	for i := range 20 * 12 {
 		moving(o, game.Rect{X0: float32(i%20) / 20, Y0: 0, X1: float32(i%20)/20 + 0.2, Y1: 1})
 		ses.Step(o)
 	}
-	require.Len(t, results, 1, "the round ended with its results")
-	return results[0].Score
 }
 
 // A board that cannot be written keeps its scores, says why, and is

@@ -246,31 +246,18 @@ func TestSessionDrawingFailureCountsOnce(t *testing.T) {
 func TestSessionNeverWaitsForTheLeaderboard(t *testing.T) {
 	release := make(chan struct{})
 	board := game.SavingLeaderboard(func([]byte) error { <-release; return nil }, nil)
-	setup := testSetup()
-	setup.Game.Bubbles.RoundSeconds = 5
-	ses := game.NewSession(setup, board, nil)
-	ses.SetDay(testDay)
-	var results []game.Event
-	ses.Listen(func(e game.Event) {
-		if e.Kind == game.KindResults {
-			results = append(results, e)
-		}
-	})
-	require.NoError(t, ses.StartGame("bubbles"))
+	ses, got := startBubblesRound(t, board)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		o := obs()
-		for i := range 20 * 12 { // the countdown, the round and its results
-			moving(o, game.Rect{X0: float32(i%20) / 20, Y0: 0, X1: float32(i%20)/20 + 0.2, Y1: 1})
-			ses.Step(o)
-		}
+		waveThrough(ses)
 	}()
 	select {
 	case <-done:
 	case <-time.After(time.Minute):
 		t.Fatal("the session waited for the hung disk")
 	}
+	results := *got
 	require.NotEmpty(t, results)
 	assert.Positive(t, results[0].Score)
 	assert.Equal(t, 1, results[0].Rank, "ranked from the board in memory")

@@ -127,14 +127,15 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// list is read now, so that the camera key finds it ready; a reel
 	// played as the source (a clip with an item list) is played as one.
 	games := l.Game
-	reel := l.Source.Demo
-	if r := kiosk.DemoReel(l, source); !demo && len(r.Items) > 0 {
-		reel = source
+	games.Demo = kiosk.DemoReel(l, l.Source.Demo)
+	playsReel := demo
+	if !demo {
+		if r := kiosk.DemoReel(l, source); len(r.Items) > 0 {
+			games.Demo, playsReel = r, true
+		}
 	}
-	games.Demo = kiosk.DemoReel(l, reel)
-	playsReel := demo || reel == source
 	if len(games.Demo.Items) == 0 {
-		log.Warn("the demo reel has no item list beside it: while it plays the hunt asks for [game.hunt] items; 'make run' (kiosk reel) writes it", "reel", reel)
+		log.Warn("the demo reel has no item list beside it: while it plays the hunt asks for [game.hunt] items; 'make run' (kiosk reel) writes it", "reel", l.Source.Demo)
 	} else if playsReel {
 		log.Info("playing the demo reel: the hunt asks for what it shows, as it comes", "items", games.Demo.Items, "schedule", len(games.Demo.Spans) > 0)
 	}

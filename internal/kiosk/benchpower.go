@@ -27,6 +27,19 @@ type PowerLevelResult struct {
 	MachineString string       `json:"machine"`
 }
 
+// withConfig adds to the arguments of a window program a bench starts the
+// config file l came from and the bench's --set overrides, after the
+// bench's own, so that the program plays what the bench was asked to.
+func withConfig(args []string, l Loaded, sets []string) []string {
+	if l.Path != "" {
+		args = append(args, "--config", l.Path)
+	}
+	for _, set := range sets {
+		args = append(args, "--set", set)
+	}
+	return args
+}
+
 // benchPower runs the real kiosk (window, pipeline, games) on the same clip
 // for the same time at each power level, with a simulated battery, and
 // measures the CPU time the whole process used.
@@ -55,13 +68,7 @@ func benchPower(ctx context.Context, l Loaded, sets []string, source string, sec
 			// Nobody scrapes a benchmark, and a kiosk running beside it
 			// may hold the port.
 			"--set", "http.listen=\"\""}
-		if l.Path != "" {
-			args = append(args, "--config", l.Path)
-		}
-		for _, set := range sets { // the bench's own overrides apply to each run
-			args = append(args, "--set", set)
-		}
-		cmd := exec.CommandContext(ctx, prog, args...)
+		cmd := exec.CommandContext(ctx, prog, withConfig(args, l, sets)...)
 		cmd.Stderr = stderr
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("starting %s: %w", prog, err)

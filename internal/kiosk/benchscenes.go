@@ -259,13 +259,7 @@ func windowScene(ctx context.Context, l Loaded, sets []string, clip string, sc b
 			}
 		}
 	}
-	if l.Path != "" {
-		args = append(args, "--config", l.Path)
-	}
-	for _, set := range sets {
-		args = append(args, "--set", set)
-	}
-	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd := exec.CommandContext(ctx, prog, withConfig(args, l, sets)...)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return SceneCPU{}, fmt.Errorf("starting %s: %w", prog, err)

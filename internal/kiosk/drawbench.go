@@ -114,13 +114,7 @@ func benchDraw(ctx context.Context, l Loaded, sets []string, source string, fram
 		return err
 	}
 	args := []string{DrawBenchCommand, "--source", source, "--frames", strconv.Itoa(frames)}
-	if l.Path != "" {
-		args = append(args, "--config", l.Path)
-	}
-	for _, s := range sets {
-		args = append(args, "--set", s)
-	}
-	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd := exec.CommandContext(ctx, prog, withConfig(args, l, sets)...)
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -11,6 +11,29 @@ import (
 	"gocv.io/x/gocv"
 )
 
+// clipFile is a clip (a file source) a command will open, by its key.
+type clipFile struct {
+	key, spec string
+	sp        vision.Spec
+}
+
+// clipFiles are the clips among clips (key to source spec), in the order
+// problems are listed: a camera is not a file, and a spec that does not
+// parse is said by validation or the flag's own check.
+func clipFiles(clips map[string]string) []clipFile {
+	var out []clipFile
+	for _, key := range []string{"source.spec", "source.demo", "--source"} {
+		spec, ok := clips[key]
+		if !ok {
+			continue
+		}
+		if sp, err := vision.ParseSpec(spec); err == nil && sp.Kind == "file" {
+			out = append(out, clipFile{key: key, spec: spec, sp: sp})
+		}
+	}
+	return out
+}
+
 // fileProblems checks the files a command will open, by their keys: the
 // ONNX Runtime library and the model of each enabled detector in slots
 // ("objects", "faces"), and each clip in clips (key to source spec; a
@@ -33,18 +56,10 @@ func (l Loaded) fileProblems(slots []string, clips map[string]string) check.Prob
 		}
 		l.addFileProblem(&ps, "model."+name+".path", cfg.Path, model.CheckModelFile)
 	}
-	for _, key := range []string{"source.spec", "source.demo", "--source"} {
-		spec, ok := clips[key]
-		if !ok {
-			continue
-		}
-		sp, err := vision.ParseSpec(spec)
-		if err != nil || sp.Kind != "file" {
-			continue // validation or the flag's own check says so
-		}
-		l.addFileProblem(&ps, key, sp.Path, func(path string) error {
+	for _, c := range clipFiles(clips) {
+		l.addFileProblem(&ps, c.key, c.sp.Path, func(path string) error {
 			if err := vision.CheckClipFile(path); err != nil {
-				return fmt.Errorf("is %q: the clip %v", spec, err)
+				return fmt.Errorf("is %q: the clip %v", c.spec, err)
 			}
 			return nil
 		})
@@ -142,17 +157,9 @@ func (l Loaded) checkDeep(clips map[string]string) check.Problems {
 			ps = append(ps, p)
 		}
 	}
-	for _, key := range []string{"source.spec", "source.demo", "--source"} {
-		spec, ok := clips[key]
-		if !ok {
-			continue
-		}
-		sp, err := vision.ParseSpec(spec)
-		if err != nil || sp.Kind != "file" {
-			continue
-		}
-		if err := readOneFrame(l, sp); err != nil {
-			ps.Addf(key, "is %q: %v", spec, strings.TrimPrefix(err.Error(), vision.ErrSource.Error()+": "))
+	for _, c := range clipFiles(clips) {
+		if err := readOneFrame(l, c.sp); err != nil {
+			ps.Addf(c.key, "is %q: %v", c.spec, strings.TrimPrefix(err.Error(), vision.ErrSource.Error()+": "))
 		}
 	}
 	return ps

@@ -28,12 +28,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
-	l, err := c.load()
+	l, err := c.loadWindow(*windowed, *source)
 	if err != nil {
 		return err
-	}
-	if *windowed {
-		l.Display.Fullscreen = false
 	}
 	if *monitors {
 		// Only the window program can ask the graphics library.
@@ -41,9 +38,6 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window)
 			return errNoDisplay
 		}
 		return window(ctx, WindowJob{Command: "run", Args: args, Config: l, ListMonitors: true}, stderr)
-	}
-	if err := checkSource(*source); err != nil {
-		return err
 	}
 	keys, err := parseKeys(*keysFlag, l.Keys)
 	if err != nil {
@@ -65,14 +59,8 @@ func cmdSetup(ctx context.Context, args []string, stderr io.Writer, window Windo
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
-	l, err := c.load()
+	l, err := c.loadWindow(*windowed, *source)
 	if err != nil {
-		return err
-	}
-	if *windowed {
-		l.Display.Fullscreen = false
-	}
-	if err := checkSource(*source); err != nil {
 		return err
 	}
 	return startWindow(ctx, WindowJob{Command: "setup", Args: args, Config: l, Source: *source, Setup: true}, stderr, window)
@@ -126,11 +114,8 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	if *out == "" || filepath.Ext(*out) != ".png" {
 		return fmt.Errorf("%w: --out wants a .png file name", errUsage)
 	}
-	l, err := c.load()
+	l, err := c.loadWindow(false, *source)
 	if err != nil {
-		return err
-	}
-	if err := checkSource(*source); err != nil {
 		return err
 	}
 	keys, err := parseKeys(*keysFlag, l.Keys)
@@ -151,6 +136,19 @@ func checkStart(l Loaded, source string) error {
 		clips = map[string]string{"--source": source}
 	}
 	return l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips))
+}
+
+// loadWindow loads the configuration of a command that opens the window:
+// --windowed turns full screen off, and --source must be a source.
+func (c *common) loadWindow(windowed bool, source string) (Loaded, error) {
+	l, err := c.load()
+	if err != nil {
+		return l, err
+	}
+	if windowed {
+		l.Display.Fullscreen = false
+	}
+	return l, checkSource(source)
 }
 
 func checkSource(spec string) error {
