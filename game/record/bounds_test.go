@@ -253,6 +253,18 @@ func TestRecordingStopsAtTheFirstWriteFailure(t *testing.T) {
 	}
 }
 
+// A recording made read-only is not written over, even by root.
+func TestRecordingLeavesAReadOnlyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kept.rec")
+	require.NoError(t, os.WriteFile(path, []byte("kept"), 0o444))
+	setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps}
+	_, err := record.Create(path, setup, nil, nil)
+	require.ErrorContains(t, err, path+" is read-only (mode -r--r--r--)")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "kept", string(data))
+}
+
 // A recording keeps no folder of the machine that made it: not data_dir,
 // not the board's file, not a clip's folder, not the source files in a
 // panic's stack; only the names. A device keeps its path. The replay gives

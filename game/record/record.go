@@ -236,6 +236,11 @@ const handEvery = time.Second
 // session made with setup and starting from board (nil: none); log (nil:
 // slog's default) hears a failure to write it.
 func Create(path string, setup game.Setup, board map[string]map[string][]game.Entry, log *slog.Logger) (*Writer, error) {
+	// Written in place, through a link and keeping hard links; a file
+	// made read-only is kept, even from root.
+	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o222 == 0 {
+		return nil, fmt.Errorf("recording: %s is read-only (mode %v): it is left as it was; give --record another file, or 'chmod u+w %s'", path, info.Mode().Perm(), path)
+	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w (give --record a file in a folder the kiosk may write)", err)
