@@ -16,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/carrierarcade/kiosk/internal/atomicfile"
 )
 
 // Entry is one line of a leaderboard.
@@ -145,9 +147,10 @@ func (lb *Leaderboard) load() {
 // a socket: nothing the kiosk would open (a FIFO would hang it).
 var errNotRegular = errors.New("not a regular file")
 
-// readRegular reads a regular file of at most limit bytes.
+// readRegular reads a regular file of at most limit bytes, through a
+// symbolic link (a board kept elsewhere, linked into data_dir).
 func readRegular(path string, limit int64) ([]byte, error) {
-	info, err := os.Lstat(path)
+	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
@@ -292,34 +295,52 @@ func (lb *Leaderboard) Days() map[string]map[string][]Entry {
 
 func (lb *Leaderboard) path() string { return filepath.Join(lb.dir, lb.file) }
 
-// removeTemps deletes files a crash left between writing and renaming;
-// the board they were to replace is still whole.
+// target is where the board really is: path, or the file it links to, so
+// that a board linked into data_dir from elsewhere is written there and
+// the link stays.
+func (lb *Leaderboard) target() (string, error) { return atomicfile.Target(lb.path()) }
+
+// removeTemps deletes files a crash left between writing and renaming, in
+// data_dir and, for a linked board, in its target's folder; the board they
+// were to replace is still whole.
 func (lb *Leaderboard) removeTemps() {
-	entries, err := os.ReadDir(lb.dir)
-	if err != nil {
-		return
+	dirs := []string{lb.dir}
+	if t, err := lb.target(); err == nil && filepath.Dir(t) != filepath.Clean(lb.dir) {
+		dirs = append(dirs, filepath.Dir(t))
 	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), boardTemp) {
-			if err := os.Remove(filepath.Join(lb.dir, e.Name())); err != nil {
-				lb.log.Warn("leaderboard: cannot remove a leftover temporary file", "file", e.Name(), "err", err)
+	for _, dir := range dirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), boardTemp) {
+				if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+					lb.log.Warn("leaderboard: cannot remove a leftover temporary file", "file", filepath.Join(dir, e.Name()), "err", err)
+				}
 			}
 		}
 	}
 }
 
-// setAside renames a damaged board out of the way, keeping it for a look.
+// setAside renames a damaged board out of the way, keeping it for a look
+// (where it really is: a link to it stays, and the next write makes a new
+// board there).
 func (lb *Leaderboard) setAside(why error) {
+	path, err := lb.target()
+	if err != nil {
+		path = lb.path()
+	}
 	for n := 1; ; n++ {
-		aside := lb.path() + ".damaged-" + strconv.Itoa(n)
+		aside := path + ".damaged-" + strconv.Itoa(n)
 		if _, err := os.Lstat(aside); !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := os.Rename(lb.path(), aside); err != nil {
-			lb.log.Error("leaderboard: damaged and cannot be set aside, starting empty", "file", lb.path(), "why", why, "err", err)
+		if err := os.Rename(path, aside); err != nil {
+			lb.log.Error("leaderboard: damaged and cannot be set aside, starting empty", "file", path, "why", why, "err", err)
 			return
 		}
-		lb.log.Warn("leaderboard: damaged, set aside, starting empty", "file", lb.path(), "aside", aside, "why", why)
+		lb.log.Warn("leaderboard: damaged, set aside, starting empty", "file", path, "aside", aside, "why", why)
 		return
 	}
 }
@@ -390,9 +411,16 @@ func (lb *Leaderboard) put(day, game string, top []Entry) {
 
 // replace writes the file atomically: a temporary file in the same
 // folder, synced, renamed over the old one, then the folder synced so the
-// rename itself survives a power cut.
+// rename itself survives a power cut. (Not internal/atomicfile: the
+// temporary files' names are what opening a board cleans up.) A board
+// linked from elsewhere is written where it is.
 func (lb *Leaderboard) replace(data []byte) error {
-	tmp, err := os.CreateTemp(lb.dir, boardTemp+"*")
+	path, err := lb.target()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, boardTemp+"*")
 	if err != nil {
 		return err
 	}
@@ -410,10 +438,10 @@ func (lb *Leaderboard) replace(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), lb.path()); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	d, err := os.Open(lb.dir)
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}

@@ -126,6 +126,45 @@ func TestLeaderboardSurvivesACrashBeforeTheRename(t *testing.T) {
 	assert.Equal(t, []string{"leaderboard.json"}, files(t, dir), "the leftover is cleared away")
 }
 
+// A board linked into data_dir from elsewhere (a USB stick, a synced
+// folder) is read and written there: the link stays a link, a crash's
+// leftover beside the real file is cleared, and a damaged real file is set
+// aside where it is, the next write making a new board there.
+func TestLeaderboardWritesThroughALink(t *testing.T) {
+	root := t.TempDir()
+	dataDir, stick := filepath.Join(root, "data"), filepath.Join(root, "stick")
+	require.NoError(t, os.MkdirAll(dataDir, 0o755))
+	require.NoError(t, os.MkdirAll(stick, 0o755))
+	real := filepath.Join(stick, "scores.json")
+	require.NoError(t, os.WriteFile(real, []byte(`{"version":1,"days":{"2025-06-01":{"hunt":[{"name":"Old Otter","score":120}]}}}`), 0o644))
+	link := filepath.Join(dataDir, "leaderboard.json")
+	require.NoError(t, os.Symlink("../stick/scores.json", link))
+	require.NoError(t, os.WriteFile(filepath.Join(stick, "leaderboard.json.tmp-777"), []byte("cut short"), 0o644))
+
+	lb := game.OpenLeaderboard(dataDir, nil, nil)
+	assert.Equal(t, []game.Entry{{Name: "Old Otter", Score: 120}}, lb.Top("hunt", testDay), "read through the link")
+	lb.Add("hunt", testDay, "New Newt", 90)
+	lb.Close()
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeSymlink, info.Mode().Type(), "the link stays a link")
+	data, err := os.ReadFile(real)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "New Newt", "written where the board really is")
+	assert.Equal(t, []string{"scores.json"}, files(t, stick), "no temporary file left, the crash's cleared")
+	assert.Equal(t, []string{"leaderboard.json"}, files(t, dataDir))
+
+	require.NoError(t, os.WriteFile(real, []byte(`{"days": broken`), 0o644))
+	lb = game.OpenLeaderboard(dataDir, nil, nil)
+	assert.Empty(t, lb.Top("hunt", testDay))
+	lb.Add("hunt", testDay, "Fresh Fox", 10)
+	lb.Close()
+	assert.Equal(t, []string{"scores.json", "scores.json.damaged-1"}, files(t, stick), "set aside beside the real file")
+	data, err = os.ReadFile(link)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "Fresh Fox", "a new board behind the same link")
+}
+
 func TestLeaderboardSetsADamagedFileAside(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "leaderboard.json")

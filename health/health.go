@@ -152,16 +152,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	// The method first: OPTIONS * and CONNECT host:port name no path, and
+	// are no more allowed than a POST.
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.Set("Allow", "GET, HEAD")
+		text(w, http.StatusMethodNotAllowed, "GET or HEAD only\n")
+		return
+	}
 	path := r.URL.Path
 	switch path {
 	case LivePath, ReadyPath, MetricsPath:
 	default:
 		text(w, http.StatusNotFound, "not found: this kiosk serves "+strings.Join(Paths(), ", ")+"\n")
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.Set("Allow", "GET, HEAD")
-		text(w, http.StatusMethodNotAllowed, "GET or HEAD only\n")
 		return
 	}
 	if r.Method == http.MethodHead {

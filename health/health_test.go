@@ -1,6 +1,7 @@
 package health_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -357,6 +358,37 @@ func TestServeAndStop(t *testing.T) {
 	stop() // twice is harmless
 	_, err = net.DialTimeout("tcp", addr.String(), time.Second)
 	assert.Error(t, err, "nothing listens once stopped")
+}
+
+// Every method but GET and HEAD is 405 with an Allow header, as the README
+// promises, through the real server: also "OPTIONS *" (which net/http would
+// answer 200 by itself) and CONNECT (which names no path, so was a 404).
+func TestServeRefusesOtherMethods(t *testing.T) {
+	addr, stop, err := health.New(health.Options{}).Serve(context.Background(), "127.0.0.1:0")
+	require.NoError(t, err)
+	defer stop()
+	for _, req := range []string{
+		"OPTIONS * HTTP/1.1",
+		"CONNECT 127.0.0.1:9 HTTP/1.1",
+		"OPTIONS /healthz HTTP/1.1",
+		"POST /metrics HTTP/1.1",
+		"DELETE /nowhere HTTP/1.1",
+	} {
+		conn, err := net.Dial("tcp", addr.String())
+		require.NoError(t, err)
+		_, err = io.WriteString(conn, req+"\r\nHost: "+addr.String()+"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		require.NoError(t, err)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: strings.Fields(req)[0]})
+		require.NoError(t, err, req)
+		resp.Body.Close()
+		conn.Close()
+		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, req)
+		assert.Equal(t, "GET, HEAD", resp.Header.Get("Allow"), req)
+	}
+	resp, err := http.Get("http://" + addr.String() + "/nowhere")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "a GET elsewhere is still not found")
 }
 
 func TestServeStopsWithItsContext(t *testing.T) {

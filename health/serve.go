@@ -31,7 +31,10 @@ func (s *Server) Serve(ctx context.Context, addr string) (net.Addr, func(), erro
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    8 << 10,
-		ErrorLog:          slog.NewLogLogger(s.opts.Log.Handler(), slog.LevelDebug),
+		// net/http answers "OPTIONS *" itself with 200; the handler
+		// refuses it as any method but GET and HEAD.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(s.opts.Log.Handler(), slog.LevelDebug),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

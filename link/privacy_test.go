@@ -43,12 +43,13 @@ func TestLinkCarriesOnlySmallEvents(t *testing.T) {
 	for _, file := range []string{"hunt-reel.rec", "bubbles-vtest.rec", "freeze-vtest.rec"} {
 		rec, err := record.Open(filepath.Join("..", "game", "record", "testdata", file))
 		require.NoError(t, err)
-		rec.Replay(func(e game.Event) {
+		_, _, err = rec.Replay(func(e game.Event) {
 			if _, ok := fromEvent(e, ""); ok {
 				sent++
 			}
 			f.carriers[0].Hear(e)
 		})
+		require.NoError(t, err)
 	}
 	require.Positive(t, sent)
 	require.Eventually(t, func() bool { return merged(t, f.carriers[1]) == uint64(sent) }, 60*time.Second, 20*time.Millisecond)

@@ -38,10 +38,16 @@ func FindAmbient(root string) (*AmbientSensor, error) {
 	return nil, fmt.Errorf("no ambient light sensor: no device in %s reads illuminance", dir)
 }
 
-// Lux reads the light now.
+// maxLux is the most light a reading may give: direct sunlight is about
+// 120 000 lux, and the sensors made for laptops stop well before. More is
+// a driver's garbage (a raw value times a scale that overflows to +Inf),
+// so it counts as no reading.
+const maxLux = 1e6
+
+// Lux reads the light now; a reading beyond maxLux is an error, as none.
 func (a *AmbientSensor) Lux() (float64, error) {
 	if v, ok := readFloat(a.Dir, "in_illuminance_input"); ok {
-		return max(v, 0), nil
+		return bounded(v, filepath.Join(a.Dir, "in_illuminance_input"))
 	}
 	raw, ok := readFloat(a.Dir, "in_illuminance_raw")
 	if !ok {
@@ -52,7 +58,15 @@ func (a *AmbientSensor) Lux() (float64, error) {
 		scale = 1
 	}
 	offset, _ := readFloat(a.Dir, "in_illuminance_offset")
-	return max((raw+offset)*scale, 0), nil
+	return bounded((raw+offset)*scale, filepath.Join(a.Dir, "in_illuminance_{raw,offset,scale}"))
+}
+
+// bounded is lux when it is a light a hall can have (below zero: dark).
+func bounded(lux float64, from string) (float64, error) {
+	if math.IsNaN(lux) || lux > maxLux {
+		return 0, fmt.Errorf("the light sensor's reading is out of range (%g lux from %s; at most %g): taken as no reading", lux, from, float64(maxLux))
+	}
+	return max(lux, 0), nil
 }
 
 // readFloat parses dir/name as a decimal number (IIO scales are "0.1").

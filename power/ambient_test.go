@@ -55,6 +55,38 @@ func TestAmbientSensorReadsLux(t *testing.T) {
 	assert.ErrorContains(t, err, "no ambient light sensor")
 }
 
+// A raw value times its scale that overflows (or is merely absurd) is no
+// reading, with a message naming the files, never +Inf, which 'kiosk power
+// --json' could not print (internal/kiosk's TestPowerReadsFixtures runs that).
+func TestAmbientSensorRefusesAReadingOutOfRange(t *testing.T) {
+	root, sensor := lightRoot(t)
+	a, err := power.FindAmbient(root)
+	require.NoError(t, err)
+	write := func(name, v string) {
+		require.NoError(t, os.WriteFile(filepath.Join(sensor, name), []byte(v+"\n"), 0o644))
+	}
+	for _, tc := range []struct{ raw, scale string }{
+		{"1e308", "10"},   // overflows to +Inf
+		{"4e18", "1"},     // finite, but no hall is that bright
+		{"-1e308", "-10"}, // overflows the other way round
+	} {
+		write("in_illuminance_raw", tc.raw)
+		write("in_illuminance_scale", tc.scale)
+		lux, err := a.Lux()
+		require.Error(t, err, "%s x %s", tc.raw, tc.scale)
+		assert.ErrorContains(t, err, "out of range")
+		assert.ErrorContains(t, err, sensor)
+		assert.Zero(t, lux)
+	}
+	write("in_illuminance_input", "2e6")
+	_, err = a.Lux()
+	assert.ErrorContains(t, err, "in_illuminance_input")
+	write("in_illuminance_input", "100000")
+	lux, err := a.Lux()
+	require.NoError(t, err)
+	assert.Equal(t, 100000.0, lux, "sunlight is a reading")
+}
+
 func TestBrightnessFollowsTheLightWithoutPumping(t *testing.T) {
 	f := power.NewLightFollower()
 	now := time.Now()

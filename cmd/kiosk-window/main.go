@@ -158,18 +158,16 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	src.OnChange(func(st vision.CameraState) { ses.Note(kiosk.CameraEvent(src.Name(), st)) })
 	src.OnStandIn(func(standIn bool) { ses.Note(kiosk.DemoEvent(standIn)) })
 	if job.Record != "" {
-		tape, err := record.Create(job.Record, ses.Setup(), board.Days())
+		tape, err := record.Create(job.Record, ses.Setup(), board.Days(), log)
 		if err != nil {
 			return err
 		}
 		log.Info("recording the session (observations and keys, never a picture)", "file", job.Record)
 		ses.Record(tape)
 		ses.Listen(tape.Hear)
-		defer func() {
-			if err := tape.Close(); err != nil {
-				log.Error("the recording is not whole", "err", err)
-			}
-		}()
+		// A failure to write it was logged when it happened: the
+		// booth played on without it.
+		defer tape.Close()
 	}
 	deps := screen.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
 		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,

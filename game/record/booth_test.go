@@ -28,7 +28,8 @@ func replayed(t *testing.T, path string) map[game.Kind][]game.Event {
 	rec, err := record.Open(path)
 	require.NoError(t, err)
 	byKind := map[game.Kind][]game.Event{}
-	_, same := rec.Replay(func(e game.Event) { byKind[e.Kind] = append(byKind[e.Kind], e) })
+	_, same, err := rec.Replay(func(e game.Event) { byKind[e.Kind] = append(byKind[e.Kind], e) })
+	require.NoError(t, err)
 	require.True(t, same, "%s replays differently from the run that recorded it; if the rules changed on purpose, record it again:\n  %s", path, recorded[path])
 	return byKind
 }

@@ -24,9 +24,11 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
@@ -199,10 +201,14 @@ func motionOf(frame sight.Frame, g *sight.MotionGrid) *motion {
 // when the session ends. Take and Hear run on the session's goroutine (the
 // window's frame loop) and only encode into memory; a goroutine of the
 // writer's own compresses and writes, so the game never waits on the disk.
+// The first failure (a full disk, /dev/full, a value JSON cannot hold)
+// stops the recording there with one ERROR line naming the file and the
+// reason; the booth plays on, and Close returns that failure.
 type Writer struct {
-	path string
-	f    *os.File
-	err  error // encoding's, on the session's goroutine
+	path    string
+	log     *slog.Logger
+	f       *os.File
+	stopped atomic.Bool // the recording failed: Take and Hear do nothing
 
 	pending bytes.Buffer // encoded, not yet handed to the disk goroutine
 	enc     *json.Encoder
@@ -215,7 +221,7 @@ type Writer struct {
 
 	mu   sync.Mutex
 	disk [][]byte // handed over, not yet written
-	werr error    // the disk goroutine's first error
+	werr error    // the first failure, encoding's or the disk's
 	wake chan struct{}
 	stop chan struct{}
 	done chan struct{}
@@ -227,24 +233,47 @@ type Writer struct {
 const handEvery = time.Second
 
 // Create starts a recording at path (replacing any file there) of a
-// session made with setup and starting from board (nil: none).
-func Create(path string, setup game.Setup, board map[string]map[string][]game.Entry) (*Writer, error) {
+// session made with setup and starting from board (nil: none); log (nil:
+// slog's default) hears a failure to write it.
+func Create(path string, setup game.Setup, board map[string]map[string][]game.Entry, log *slog.Logger) (*Writer, error) {
+	// Written in place, through a link and keeping hard links; a file
+	// made read-only is kept, even from root.
+	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o222 == 0 {
+		return nil, fmt.Errorf("recording: %s is read-only (mode %v): it is left as it was; give --record another file, or 'chmod u+w %s'", path, info.Mode().Perm(), path)
+	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w (give --record a file in a folder the kiosk may write)", err)
 	}
-	w := &Writer{path: path, f: f, digest: newEventDigest(),
+	w := &Writer{path: path, log: cmp.Or(log, slog.Default()), f: f, digest: newEventDigest(),
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	w.enc = json.NewEncoder(&w.pending)
+	setup.Game.DataDir = local(setup.Game.DataDir)
 	w.put(header{Format: Format, Version: Version, Setup: setup, Board: board, Made: time.Now().UTC().Format(time.RFC3339)})
 	go w.write()
-	return w, w.err
+	return w, nil
 }
 
 func (w *Writer) put(v any) {
-	if w.err == nil {
-		w.err = w.enc.Encode(v)
+	if w.stopped.Load() {
+		return
 	}
+	if err := w.enc.Encode(v); err != nil {
+		w.fail(err)
+	}
+}
+
+// fail stops the recording at its first failure, and says so once.
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.werr != nil {
+		return
+	}
+	w.werr = err
+	w.stopped.Store(true)
+	w.disk = nil
+	w.log.Error("recording stopped: the file cannot be written; the booth plays on without it", "file", w.path, "reason", err)
 }
 
 // hand gives what is pending to the disk goroutine.
@@ -263,41 +292,38 @@ func (w *Writer) hand() {
 }
 
 // write compresses and writes what it is handed, flushing after each
-// batch, until Close.
+// batch, until Close; a failure stops it.
 func (w *Writer) write() {
 	defer close(w.done)
 	zw := gzip.NewWriter(w.f)
-	batch := func() {
+	batch := func() error {
 		w.mu.Lock()
 		chunks := w.disk
 		w.disk = nil
-		failed := w.werr != nil
 		w.mu.Unlock()
-		var err error
+		if len(chunks) == 0 || w.stopped.Load() {
+			return nil
+		}
 		for _, c := range chunks {
-			if err == nil && !failed {
-				_, err = zw.Write(c)
+			if _, err := zw.Write(c); err != nil {
+				return err
 			}
 		}
-		if err == nil && !failed && len(chunks) > 0 {
-			err = zw.Flush()
-		}
-		if err != nil {
-			w.mu.Lock()
-			w.werr = err
-			w.mu.Unlock()
-		}
+		return zw.Flush()
 	}
 	for {
 		select {
 		case <-w.wake:
-			batch()
+			if err := batch(); err != nil {
+				w.fail(err)
+			}
 		case <-w.stop:
-			batch()
-			if err := zw.Close(); err != nil {
-				w.mu.Lock()
-				w.werr = cmp.Or(w.werr, err)
-				w.mu.Unlock()
+			err := batch()
+			if err == nil && !w.stopped.Load() {
+				err = zw.Close()
+			}
+			if err != nil {
+				w.fail(err)
 			}
 			return
 		}
@@ -306,13 +332,16 @@ func (w *Writer) write() {
 
 // Take records one tick's intake: the parts that changed.
 func (w *Writer) Take(in *game.Intake) {
-	l := line{Tick: in.Tick, Keys: in.Keys, Failures: in.Failures, Start: in.Start, Shutdown: in.Shutdown, Battle: in.Battle, BattleGo: in.BattleGo, Canvas: in.Canvas}
+	if w.stopped.Load() {
+		return
+	}
+	l := line{Tick: in.Tick, Keys: in.Keys, Failures: localFailures(in.Failures), Start: in.Start, Shutdown: in.Shutdown, Battle: in.Battle, BattleGo: in.BattleGo, Canvas: in.Canvas}
 	if in.Day != w.day || in.Tick == 0 {
 		day := in.Day
 		l.Day, w.day = &day, in.Day
 	}
 	for _, n := range in.Notes {
-		l.Notes = append(l.Notes, noteOf(n))
+		l.Notes = append(l.Notes, noteOf(localEvent(n)))
 	}
 	if in.Obs != nil {
 		l.Obs = w.changes(in.Obs)
@@ -357,22 +386,29 @@ func (w *Writer) changes(o *sight.Observation) *obsRec {
 	return &r
 }
 
-// Hear adds an event to the digest the end line carries.
-func (w *Writer) Hear(e game.Event) { w.digest.add(e) }
+// Hear adds an event to the digest the end line carries, as its replay
+// will emit it (from notes with no folders in them).
+func (w *Writer) Hear(e game.Event) {
+	if !w.stopped.Load() {
+		w.digest.add(localEvent(e))
+	}
+}
 
 // Close writes the end line, waits for the disk goroutine and closes the
-// file. The recording is whole only once Close has returned without error.
+// file. The recording is whole only once Close has returned without error;
+// a failure it returns has been logged already, when it happened.
 func (w *Writer) Close() error {
 	w.put(line{Tick: w.tick, End: true, Events: w.digest.n, Digest: w.digest.sum()})
 	w.hand()
 	close(w.stop)
 	<-w.done
-	err := cmp.Or(w.err, w.werr)
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
+	if err := w.f.Close(); err != nil {
+		w.fail(err)
 	}
-	if err != nil {
-		return fmt.Errorf("recording %s: %w", w.path, err)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.werr != nil {
+		return fmt.Errorf("recording %s: %w", w.path, w.werr)
 	}
 	return nil
 }
@@ -399,7 +435,8 @@ func (d *eventDigest) add(e game.Event) {
 func (d *eventDigest) sum() string { return hex.EncodeToString(d.h.Sum(nil)) }
 
 // Recording is a recording read back: its setup, the board it started
-// from, and each tick's intake.
+// from, and what its end line says. Its ticks stay in the file: Replay
+// reads them again as it plays, one line at a time.
 type Recording struct {
 	Path   string
 	Setup  game.Setup
@@ -408,39 +445,20 @@ type Recording struct {
 	Ticks  uint64 // ticks the session played
 	Events int    // events it emitted
 	Digest string // sha256 of their JSON lines
-	lines  []line
 }
 
 // ErrRecording marks a file that is not a whole recording this kiosk can
-// play: damaged, cut short, or from a newer kiosk.
+// play: damaged, cut short, too big to be one, or from a newer kiosk.
 var ErrRecording = errors.New("not a recording this kiosk can play")
 
-// Open reads a whole recording.
+// Open reads a recording through once, checking every line, and keeps its
+// header and end: memory that does not grow with its length.
 func Open(path string) (*Recording, error) {
-	f, err := os.Open(path)
+	rd, h, raw, err := openReader(path)
 	if err != nil {
-		return nil, fmt.Errorf("recording: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("recording %s: %s: %w", path, fmt.Sprintf(format, a...), ErrRecording)
-	}
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, bad("not a gzip file (%v); make one with 'kiosk run --record FILE' or 'kiosk sim --record FILE'", err)
-	}
-	dec := json.NewDecoder(zr)
-	dec.DisallowUnknownFields()
-	var h header
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return nil, bad("the header cannot be read (%v)", err)
-	}
-	hdec := json.NewDecoder(bytes.NewReader(raw))
-	hdec.DisallowUnknownFields()
-	if err := hdec.Decode(&h); err != nil {
-		return nil, bad("the header cannot be read (%v)", err)
-	}
+	defer rd.close()
 	// A recording made before the setup said whether the demo reel
 	// played: the game settings tell (see game.Setup.LegacyDemo).
 	var keys struct{ Setup map[string]json.RawMessage }
@@ -450,34 +468,28 @@ func Open(path string) (*Recording, error) {
 		}
 	}
 	if h.Format != Format {
-		return nil, bad("it is not a %s file (format %q)", Format, h.Format)
+		return nil, rd.bad("it is not a %s file (format %q)", Format, h.Format)
 	}
 	if h.Version != Version {
-		return nil, bad("it is version %d and this kiosk reads version %d; play it with the kiosk that made it, or a newer one", h.Version, Version)
+		return nil, rd.bad("it is version %d and this kiosk reads version %d; play it with the kiosk that made it, or a newer one", h.Version, Version)
+	}
+	if h.Setup.TPS < 0 || h.Setup.TPS > 10000 {
+		return nil, rd.bad("a logic rate of %d ticks a second", h.Setup.TPS)
 	}
 	r := &Recording{Path: path, Setup: h.Setup, Board: h.Board, Made: h.Made}
 	for {
-		var l line
-		err := dec.Decode(&l)
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		l, err := rd.line()
 		if err != nil {
-			return nil, bad("cut short or damaged after tick %d of play (%v); the kiosk that wrote it did not close it", lastTick(r.lines), cause(err))
+			return nil, err
 		}
 		if l.End {
 			r.Ticks, r.Events, r.Digest = l.Tick, l.Events, l.Digest
+			if r.Duration() > maxDays*24*time.Hour {
+				return nil, rd.bad("it says it holds %.0f days of play; a recording holds at most %d", r.Duration().Hours()/24, maxDays)
+			}
 			return r, nil
 		}
-		if n := len(r.lines); n > 0 && l.Tick <= r.lines[n-1].Tick {
-			return nil, bad("tick %d comes after tick %d", l.Tick, r.lines[n-1].Tick)
-		}
-		if err := l.check(); err != nil {
-			return nil, bad("tick %d: %v", l.Tick, err)
-		}
-		r.lines = append(r.lines, l)
 	}
-	return nil, bad("cut short after tick %d of play: it has no end line; the kiosk that wrote it did not close it", lastTick(r.lines))
 }
 
 // cause names a gzip stream that ends early as such.
@@ -488,13 +500,6 @@ func cause(err error) error {
 	return err
 }
 
-func lastTick(ls []line) uint64 {
-	if len(ls) == 0 {
-		return 0
-	}
-	return ls[len(ls)-1].Tick
-}
-
 // Duration is the game time the recording covers.
 func (r *Recording) Duration() time.Duration {
 	return time.Duration(r.Ticks) * (time.Second / time.Duration(max(r.Setup.TPS, 1)))
@@ -502,8 +507,15 @@ func (r *Recording) Duration() time.Duration {
 
 // Replay plays the recording through a new session (no camera, no model,
 // no hardware), with listen hearing every event, and returns the session.
-// It reports whether the events matched the recorded run's digest.
-func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
+// It reports whether the events matched the recorded run's digest. It
+// reads the file again as it plays, one line at a time; an error is a file
+// that changed since Open.
+func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool, error) {
+	rd, _, _, err := openReader(r.Path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rd.close()
 	board := game.NewLeaderboard(r.Board)
 	ses := game.NewSession(r.Setup, board, game.NoHost{})
 	digest := newEventDigest()
@@ -513,17 +525,20 @@ func (r *Recording) Replay(listen func(game.Event)) (*game.Session, bool) {
 	}
 	var obs sight.Observation
 	in := game.Intake{Obs: &obs}
-	next := 0
+	next, err := rd.line()
 	for t := uint64(0); t < r.Ticks; t++ {
+		if err != nil {
+			return ses, false, fmt.Errorf("%w (was it changed while it played?)", err)
+		}
 		in.Tick, in.Keys, in.Notes, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo, in.Canvas = t, nil, nil, nil, "", false, nil, "", nil
-		if next < len(r.lines) && r.lines[next].Tick == t {
-			r.lines[next].apply(&in, &obs)
-			next++
+		if !next.End && next.Tick == t {
+			next.apply(&in, &obs)
+			next, err = rd.line()
 		}
 		ses.Play(&in)
 	}
 	same := digest.n == r.Events && digest.sum() == r.Digest
-	return ses, same
+	return ses, same, nil
 }
 
 // check decodes the motion grid's levels into energies, and refuses a

@@ -26,6 +26,13 @@ const tps = 30
 // returns the events as JSON lines.
 func scriptedSession(t *testing.T, path string) []string {
 	t.Helper()
+	return scriptedSessionFor(t, path, 60)
+}
+
+// scriptedSessionFor plays the script for seconds (its events all come in
+// the first minute; after it the people stay and the arm keeps waving).
+func scriptedSessionFor(t *testing.T, path string, seconds int) []string {
+	t.Helper()
 	setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps,
 		Mirror: true, Privacy: "live", Seed: 42}
 	setup.Game.Hunt.Items = []string{"cup", "book"}
@@ -43,7 +50,7 @@ func scriptedSession(t *testing.T, path string) []string {
 	var w *record.Writer
 	if path != "" {
 		var err error
-		w, err = record.Create(path, setup, board.Days())
+		w, err = record.Create(path, setup, board.Days(), nil)
 		require.NoError(t, err)
 		ses.Record(w)
 		ses.Listen(w.Hear)
@@ -52,7 +59,7 @@ func scriptedSession(t *testing.T, path string) []string {
 	require.NoError(t, ses.StartGame("hunt"))
 	var o sight.Observation
 	o.Motion = sight.MotionGrid{W: 32, H: 24, Energy: make([]float32, 32*24), Calibrated: true}
-	for i := range 60 * tps {
+	for i := range seconds * tps {
 		o.Frame = sight.Frame{Seq: uint64(i/3 + 1), Time: time.Duration(i/3) * 100 * time.Millisecond, W: 640, H: 480}
 		if i%6 == 0 { // a detector at 5 Hz
 			o.ObjectsFrame = o.Frame
@@ -147,11 +154,12 @@ func TestRecordAndReplayGiveTheSameEvents(t *testing.T) {
 	}
 	for range 3 {
 		var got []string
-		ses, same := rec.Replay(func(e game.Event) {
+		ses, same, err := rec.Replay(func(e game.Event) {
 			b, err := json.Marshal(e)
 			require.NoError(t, err)
 			got = append(got, string(b))
 		})
+		require.NoError(t, err)
 		assert.True(t, same, "the digest matches")
 		assert.Equal(t, want, got)
 		assert.Equal(t, uint64(60*tps), ses.Tick())
@@ -242,7 +250,7 @@ func TestRecordKeepsABattle(t *testing.T) {
 	setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps, Seed: 3}
 	path := filepath.Join(t.TempDir(), "battle.rec")
 	ses := game.NewSession(setup, nil, nil)
-	w, err := record.Create(path, setup, nil)
+	w, err := record.Create(path, setup, nil, nil)
 	require.NoError(t, err)
 	ses.Record(w)
 	ses.Listen(w.Hear)
@@ -276,11 +284,12 @@ func TestRecordKeepsABattle(t *testing.T) {
 	rec, err := record.Open(path)
 	require.NoError(t, err)
 	var got []string
-	_, same := rec.Replay(func(e game.Event) {
+	_, same, err := rec.Replay(func(e game.Event) {
 		b, err := json.Marshal(e)
 		require.NoError(t, err)
 		got = append(got, string(b))
 	})
+	require.NoError(t, err)
 	assert.True(t, same)
 	assert.Equal(t, want, got)
 }
@@ -305,7 +314,7 @@ func TestOlderRecordingsKnowTheirDemo(t *testing.T) {
 			setup := game.Setup{Game: game.DefaultConfig(), Keys: game.DefaultKeyConfig(), TPS: tps, Seed: 1}
 			tc.edit(&setup)
 			path := filepath.Join(t.TempDir(), "old.rec")
-			w, err := record.Create(path, setup, nil)
+			w, err := record.Create(path, setup, nil, nil)
 			require.NoError(t, err)
 			ses := game.NewSession(setup, nil, nil)
 			ses.Record(w)

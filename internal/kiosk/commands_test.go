@@ -226,6 +226,13 @@ func TestPowerReadsFixtures(t *testing.T) {
 	code, out, errOut := kiosk(t, "power", "--config", testenv.Path("config.toml"), "--sysfs", root, "--json")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"ambient_lux":123.4`)
+	// A raw value times its scale that overflows is no reading, not +Inf.
+	require.NoError(t, os.WriteFile(filepath.Join(sensor, "in_illuminance_raw"), []byte("1e308\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(sensor, "in_illuminance_scale"), []byte("10\n"), 0o644))
+	code, out, errOut = kiosk(t, "power", "--config", testenv.Path("config.toml"), "--sysfs", root, "--json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"ambient_lux":null`)
+	assert.Contains(t, errOut, "out of range")
 
 	code, out, errOut = kiosk(t, "power", "--config", testenv.Path("config.toml"), "--set", "power.simulate_percent=15", "--json")
 	require.Equal(t, 0, code, errOut)

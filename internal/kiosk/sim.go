@@ -158,7 +158,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	sim.ses.Listen(sim.print)
 	var tape *record.Writer
 	if *recordTo != "" {
-		if tape, err = record.Create(*recordTo, sim.ses.Setup(), nil); err != nil {
+		if tape, err = record.Create(*recordTo, sim.ses.Setup(), nil, log); err != nil {
 			return err
 		}
 		sim.ses.Record(tape)
@@ -264,11 +264,14 @@ func replaySession(path string, stdout, stderr io.Writer) error {
 	}
 	enc := json.NewEncoder(stdout)
 	var werr error
-	_, same := rec.Replay(func(e game.Event) {
+	_, same, err := rec.Replay(func(e game.Event) {
 		if werr == nil {
 			werr = enc.Encode(e)
 		}
 	})
+	if err != nil {
+		return err
+	}
 	if werr != nil {
 		return werr
 	}
