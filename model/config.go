@@ -75,7 +75,7 @@ func DefaultConfig() Config {
 			Path:         ".cache/models/pose_landmark_lite.onnx",
 		},
 		Hands: HandsConfig{
-			DetectorPath: ".cache/models/palm_detection_lite.onnx",
+			DetectorPath: ".cache/models/palm_detection_full.onnx",
 			Path:         ".cache/models/hand_landmark_lite.onnx",
 		},
 	}

@@ -78,7 +78,10 @@ func modelsConvert(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	data, err := convert.Convert(src, *from, origin)
 	if err != nil {
-		return err
+		// The message names the file and the operator; the package's
+		// error kind in front of it says nothing more.
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), convert.ErrDamaged.Error()+": "), convert.ErrUnsupported.Error()+": ")
+		return errors.New(msg)
 	}
 	took := time.Since(start)
 	if err := atomicfile.Write(*out, data, 0o644); err != nil {

@@ -55,6 +55,14 @@ func (c *conversion) run() error {
 	for _, i := range s.inputs {
 		t := &s.tensors[i]
 		if t.typ != tflite.TensorTypeFLOAT32 {
+			// Named with the operator that reads it: an int8 model's
+			// input is quantized, and that is the reason to give.
+			for k := range s.ops {
+				if slices.Contains(s.ops[k].inputs, i) {
+					c.op = &s.ops[k]
+					return c.typeProblem(t)
+				}
+			}
 			return fmt.Errorf("%w: %s: input %q is %s; the converter takes float32 inputs only", ErrUnsupported, s.file, t.name, typeName(t.typ))
 		}
 		if t.data != nil {

@@ -76,7 +76,7 @@ func readSource(buf []byte, file string) (s *source, err error) {
 			if re, ok := r.(runtime.Error); ok && !isIndexError(re) {
 				panic(r) // a bug of ours, not the file's
 			}
-			s, err = nil, fmt.Errorf("%w: %s could not be read (%v); %s", errDamaged, file, r, fix)
+			s, err = nil, fmt.Errorf("%w: %s could not be read: an offset in it points outside its %d bytes; %s", errDamaged, file, len(buf), fix)
 		}
 	}()
 	if root := int(binary.LittleEndian.Uint32(buf)); root < 8 || root >= len(buf) {
