@@ -46,7 +46,7 @@ func cmdModels(_ context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func modelsConvert(args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("models convert", "models convert --from FILE.tflite --out FILE.onnx [--package NAME@VERSION] [--file PATH]", stderr)
+	fs := fileFlags("models convert", "models convert --from FILE.tflite --out FILE.onnx [--package NAME@VERSION] [--file PATH]", stderr)
 	from := fs.String("from", "", "the TFLite model to convert")
 	out := fs.String("out", "", "the ONNX file to write (replaced whole; left as it is when it is up to date)")
 	pkg := fs.String("package", "", "the package the model came from, NAME@VERSION (for example @mediapipe/pose@0.5.1675469404), recorded in the ONNX file")
@@ -92,6 +92,18 @@ func modelsConvert(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// fileFlags is a flag set for a command that works on files alone: it
+// reads no configuration, so it takes no --config or --set.
+func fileFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: kiosk %s\n\nflags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // readModelSource reads a file to convert, with a message naming it.
 func readModelSource(path string) ([]byte, error) {
 	info, err := os.Stat(path)
@@ -133,7 +145,7 @@ func upToDate(path, sha string, o convert.Origin) bool {
 }
 
 func modelsExtract(args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("models extract", "models extract --loader NAME_loader.js [--data NAME.data] --name FILE.tflite --out FILE.tflite", stderr)
+	fs := fileFlags("models extract", "models extract --loader NAME_loader.js [--data NAME.data] --name FILE.tflite --out FILE.tflite", stderr)
 	loader := fs.String("loader", "", "the Emscripten file package's loader script (for example pose_solution_packed_assets_loader.js)")
 	dataPath := fs.String("data", "", "its data file (default: beside the loader, NAME.data for NAME_loader.js)")
 	name := fs.String("name", "", "the file to take out (for example pose_detection.tflite)")

@@ -24,10 +24,22 @@ import (
 // The four models the kiosk uses, converted here from the TFLite files
 // 'make models' takes from npm, and run on the people photos.
 
+// shared is a path in the project's shared folder: beside the repository
+// (../shared, as CI lays it out), or beside the folder of a worktree.
+func shared(parts ...string) string {
+	for _, up := range []string{"..", filepath.Join("..", "..")} {
+		p := filepath.Join(append([]string{testenv.Root(), up, "shared"}, parts...)...)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return filepath.Join(append([]string{testenv.Root(), "..", "shared"}, parts...)...)
+}
+
 // peoplePhotos are the photos of ../shared/testdata/people.
 func peoplePhotos(t *testing.T) []string {
 	t.Helper()
-	dir := filepath.Join(testenv.Root(), "..", "..", "shared", "testdata", "people")
+	dir := shared("testdata", "people")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.jpg"))
 	if len(files) == 0 {
 		testenv.Missing(t, "no photos in "+dir+" (../shared/testdata/people)")
@@ -38,8 +50,11 @@ func peoplePhotos(t *testing.T) []string {
 // reference is one of the independent conversions in ../shared/models/reference.
 func reference(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(testenv.Root(), "..", "..", "shared", "models", "reference", name)
-	return testenv.Need(t, p, "models (the reference conversions are in ../shared/models/reference)")
+	p := shared("models", "reference", name)
+	if _, err := os.Stat(p); err != nil {
+		testenv.Missing(t, p+" is missing: the reference conversions come with the project's shared folder (../shared/models/reference)")
+	}
+	return p
 }
 
 // converted converts a TFLite file make models keeps in .cache/models/mediapipe.
