@@ -25,6 +25,12 @@ func (c *conversion) convert(op *operator) error {
 	if len(op.inputs) == 0 {
 		return c.fail("has no inputs")
 	}
+	biased := op.code == tflite.BuiltinOperatorCONV_2D || op.code == tflite.BuiltinOperatorDEPTHWISE_CONV_2D || op.code == tflite.BuiltinOperatorFULLY_CONNECTED
+	for k, i := range op.inputs {
+		if i < 0 && !(biased && k == 2) {
+			return c.fail("its input %d is left out; only a bias may be", k)
+		}
+	}
 	out := &c.s.tensors[op.outputs[0]]
 	// DEQUANTIZE and DENSIFY of constants are folded: their outputs are
 	// constants, whatever their type; every other output is float32.
@@ -215,10 +221,9 @@ func (c *conversion) conv(op *operator, depthwise bool) error {
 		if err := c.options(op, tflite.BuiltinOptionsDepthwiseConv2DOptions); err != nil {
 			return err
 		}
-		o := new(tflite.DepthwiseConv2DOptions)
-		o.Init(op.options.Bytes, op.options.Pos)
-		win = window{kh: w.shape[1], kw: w.shape[2], sh: int(o.StrideH()), sw: int(o.StrideW()), dh: int(o.DilationHFactor()), dw: int(o.DilationWFactor()), same: o.Padding() == tflite.PaddingSAME}
-		fused = o.FusedActivationFunction()
+		o := op.opts
+		win = window{kh: w.shape[1], kw: w.shape[2], sh: int(o.strideH), sw: int(o.strideW), dh: int(o.dilationH), dw: int(o.dilationW), same: o.padding == tflite.PaddingSAME}
+		fused = o.fused
 		// Filter [1, KH, KW, C*M]: output channel c*M+m reads input
 		// channel c, as ONNX's group = C gives.
 		outC, group = w.shape[3], inC
@@ -231,10 +236,9 @@ func (c *conversion) conv(op *operator, depthwise bool) error {
 		if err := c.options(op, tflite.BuiltinOptionsConv2DOptions); err != nil {
 			return err
 		}
-		o := new(tflite.Conv2DOptions)
-		o.Init(op.options.Bytes, op.options.Pos)
-		win = window{kh: w.shape[1], kw: w.shape[2], sh: int(o.StrideH()), sw: int(o.StrideW()), dh: int(o.DilationHFactor()), dw: int(o.DilationWFactor()), same: o.Padding() == tflite.PaddingSAME}
-		fused = o.FusedActivationFunction()
+		o := op.opts
+		win = window{kh: w.shape[1], kw: w.shape[2], sh: int(o.strideH), sw: int(o.strideW), dh: int(o.dilationH), dw: int(o.dilationW), same: o.padding == tflite.PaddingSAME}
+		fused = o.fused
 		// Filter [O, KH, KW, I] becomes ONNX's [O, I, KH, KW].
 		outC, group = w.shape[0], 1
 		if w.shape[3] != inC {
@@ -275,9 +279,8 @@ func (c *conversion) maxPool(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsPool2DOptions); err != nil {
 		return err
 	}
-	o := new(tflite.Pool2DOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
-	win := window{kh: int(o.FilterHeight()), kw: int(o.FilterWidth()), sh: int(o.StrideH()), sw: int(o.StrideW()), dh: 1, dw: 1, same: o.Padding() == tflite.PaddingSAME}
+	o := op.opts
+	win := window{kh: int(o.filterH), kw: int(o.filterW), sh: int(o.strideH), sw: int(o.strideW), dh: 1, dw: 1, same: o.padding == tflite.PaddingSAME}
 	if err := c.checkWindow(win); err != nil {
 		return err
 	}
@@ -286,7 +289,7 @@ func (c *conversion) maxPool(op *operator) error {
 	if err := c.checkOut(op, []int{xs[0], oh, ow, xs[3]}); err != nil {
 		return err
 	}
-	return c.fused(o.FusedActivationFunction(), c.define(op.outputs[0]), func(dst string) {
+	return c.fused(o.fused, c.define(op.outputs[0]), func(dst string) {
 		c.node("MaxPool", []string{x}, []string{dst}, attrs...)
 	})
 }
@@ -336,8 +339,7 @@ func (c *conversion) add(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsAddOptions); err != nil {
 		return err
 	}
-	o := new(tflite.AddOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
+	o := op.opts
 	out := c.s.tensors[op.outputs[0]]
 	if err := c.checkOut(op, broadcastShape(c.tensor(op.inputs[0]).shape, c.tensor(op.inputs[1]).shape)); err != nil {
 		return err
@@ -351,7 +353,7 @@ func (c *conversion) add(op *operator) error {
 	if err != nil {
 		return err
 	}
-	return c.fused(o.FusedActivationFunction(), c.define(op.outputs[0]), func(dst string) {
+	return c.fused(o.fused, c.define(op.outputs[0]), func(dst string) {
 		c.node("Add", []string{a, b}, []string{dst})
 	})
 }
@@ -483,15 +485,14 @@ func (c *conversion) resize(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsResizeBilinearOptions); err != nil {
 		return err
 	}
-	o := new(tflite.ResizeBilinearOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
+	o := op.opts
 	mode := "asymmetric"
 	switch {
-	case o.AlignCorners() && o.HalfPixelCenters():
+	case o.alignCorners && o.halfPixelCenters:
 		return c.fail("align_corners and half_pixel_centers are both set, which TFLite refuses too")
-	case o.AlignCorners():
+	case o.alignCorners:
 		mode = "align_corners"
-	case o.HalfPixelCenters():
+	case o.halfPixelCenters:
 		mode = "half_pixel"
 	}
 	want := []int{xs[0], int(size[0]), int(size[1]), xs[3]}
@@ -513,9 +514,8 @@ func (c *conversion) depthToSpace(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsDepthToSpaceOptions); err != nil {
 		return err
 	}
-	o := new(tflite.DepthToSpaceOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
-	bs := int(o.BlockSize())
+	o := op.opts
+	bs := int(o.blockSize)
 	if bs < 1 || xs[3]%(bs*bs) != 0 {
 		return c.fail("block size %d does not divide %d channels", bs, xs[3])
 	}
@@ -553,16 +553,15 @@ func (c *conversion) concat(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsConcatenationOptions); err != nil {
 		return err
 	}
-	o := new(tflite.ConcatenationOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
+	o := op.opts
 	first := c.tensor(op.inputs[0])
 	rank := len(first.shape)
-	axis := int(o.Axis())
+	axis := int(o.axis)
 	if axis < 0 {
 		axis += rank
 	}
 	if axis < 0 || axis >= rank {
-		return c.fail("axis %d is outside rank %d", o.Axis(), rank)
+		return c.fail("axis %d is outside rank %d", o.axis, rank)
 	}
 	want := slices.Clone(first.shape)
 	want[axis] = 0
@@ -594,7 +593,7 @@ func (c *conversion) concat(op *operator) error {
 	if rank == 4 {
 		at = axis4(axis)
 	}
-	return c.fused(o.FusedActivationFunction(), c.define(op.outputs[0]), func(dst string) {
+	return c.fused(o.fused, c.define(op.outputs[0]), func(dst string) {
 		c.node("Concat", names, []string{dst}, onnx.IntAttr("axis", int64(at)))
 	})
 }
@@ -614,8 +613,7 @@ func (c *conversion) mean(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsReducerOptions); err != nil {
 		return err
 	}
-	o := new(tflite.ReducerOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
+	o := op.opts
 	rank := len(x.shape)
 	reduced := make([]bool, rank)
 	for _, a := range axes {
@@ -632,7 +630,7 @@ func (c *conversion) mean(op *operator) error {
 		switch {
 		case !reduced[a]:
 			want, kept = append(want, x.shape[a]), append(kept, a)
-		case o.KeepDims():
+		case o.keepDims:
 			want = append(want, 1)
 		}
 	}
@@ -655,11 +653,11 @@ func (c *conversion) mean(op *operator) error {
 	}
 	slices.Sort(onnxAxes)
 	keep := int64(0)
-	if o.KeepDims() {
+	if o.keepDims {
 		keep = 1
 	}
 	out := c.define(op.outputs[0])
-	if rank != 4 || o.KeepDims() {
+	if rank != 4 || o.keepDims {
 		c.node("ReduceMean", []string{xn}, []string{out}, onnx.IntsAttr("axes", onnxAxes...), onnx.IntAttr("keepdims", keep))
 		return nil
 	}
@@ -699,9 +697,8 @@ func (c *conversion) fullyConnected(op *operator) error {
 	if err := c.options(op, tflite.BuiltinOptionsFullyConnectedOptions); err != nil {
 		return err
 	}
-	o := new(tflite.FullyConnectedOptions)
-	o.Init(op.options.Bytes, op.options.Pos)
-	if o.WeightsFormat() != tflite.FullyConnectedOptionsWeightsFormatDEFAULT {
+	o := op.opts
+	if o.weightsFormat != tflite.FullyConnectedOptionsWeightsFormatDEFAULT {
 		return c.fail("its weights are shuffled for int8 kernels; the converter takes float models only")
 	}
 	if len(op.inputs) < 2 {
@@ -722,7 +719,7 @@ func (c *conversion) fullyConnected(op *operator) error {
 	}
 	batch := n / depth
 	want := []int{batch, units}
-	if o.KeepNumDims() {
+	if o.keepNumDims {
 		want = append(slices.Clone(x.shape[:len(x.shape)-1]), units)
 	}
 	if err := c.checkOut(op, want); err != nil {
@@ -754,11 +751,11 @@ func (c *conversion) fullyConnected(op *operator) error {
 	}
 	gemm := func(dst string) { c.node("Gemm", ins, []string{dst}, onnx.IntAttr("transB", 1)) }
 	if len(want) == 2 {
-		return c.fused(o.FusedActivationFunction(), c.define(op.outputs[0]), gemm)
+		return c.fused(o.fused, c.define(op.outputs[0]), gemm)
 	}
 	// keep_num_dims: the [B, O] product takes the output's shape.
 	prod := c.unique(c.s.tensors[op.outputs[0]].name + "/gemm")
-	if err := c.fused(o.FusedActivationFunction(), prod, gemm); err != nil {
+	if err := c.fused(o.fused, prod, gemm); err != nil {
 		return err
 	}
 	c.fromLogical(prod, []int{batch, units}, op.outputs[0])

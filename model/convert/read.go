@@ -44,7 +44,67 @@ type operator struct {
 	inputs  []int  // -1 for an optional input left out
 	outputs []int
 	optType tflite.BuiltinOptions
-	options flatbuffers.Table // valid when optType is not NONE
+	opts    options
+}
+
+// options are the fields of an operator's builtin options the converter
+// reads, taken out of the flatbuffer with everything else in readSource.
+type options struct {
+	padding               tflite.Padding
+	strideH, strideW      int32
+	dilationH, dilationW  int32
+	filterH, filterW      int32
+	fused                 tflite.ActivationFunctionType
+	alignCorners          bool
+	halfPixelCenters      bool
+	blockSize             int32
+	axis                  int32
+	keepDims, keepNumDims bool
+	weightsFormat         tflite.FullyConnectedOptionsWeightsFormat
+}
+
+// readOptions reads the builtin options of the kinds the converter takes.
+func readOptions(typ tflite.BuiltinOptions, t flatbuffers.Table) options {
+	var o options
+	switch typ {
+	case tflite.BuiltinOptionsConv2DOptions:
+		v := new(tflite.Conv2DOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.padding, o.strideH, o.strideW, o.dilationH, o.dilationW, o.fused = v.Padding(), v.StrideH(), v.StrideW(), v.DilationHFactor(), v.DilationWFactor(), v.FusedActivationFunction()
+	case tflite.BuiltinOptionsDepthwiseConv2DOptions:
+		v := new(tflite.DepthwiseConv2DOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.padding, o.strideH, o.strideW, o.dilationH, o.dilationW, o.fused = v.Padding(), v.StrideH(), v.StrideW(), v.DilationHFactor(), v.DilationWFactor(), v.FusedActivationFunction()
+	case tflite.BuiltinOptionsPool2DOptions:
+		v := new(tflite.Pool2DOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.padding, o.strideH, o.strideW, o.filterH, o.filterW, o.fused = v.Padding(), v.StrideH(), v.StrideW(), v.FilterHeight(), v.FilterWidth(), v.FusedActivationFunction()
+	case tflite.BuiltinOptionsAddOptions:
+		v := new(tflite.AddOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.fused = v.FusedActivationFunction()
+	case tflite.BuiltinOptionsResizeBilinearOptions:
+		v := new(tflite.ResizeBilinearOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.alignCorners, o.halfPixelCenters = v.AlignCorners(), v.HalfPixelCenters()
+	case tflite.BuiltinOptionsDepthToSpaceOptions:
+		v := new(tflite.DepthToSpaceOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.blockSize = v.BlockSize()
+	case tflite.BuiltinOptionsConcatenationOptions:
+		v := new(tflite.ConcatenationOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.axis, o.fused = v.Axis(), v.FusedActivationFunction()
+	case tflite.BuiltinOptionsReducerOptions:
+		v := new(tflite.ReducerOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.keepDims = v.KeepDims()
+	case tflite.BuiltinOptionsFullyConnectedOptions:
+		v := new(tflite.FullyConnectedOptions)
+		v.Init(t.Bytes, t.Pos)
+		o.fused, o.weightsFormat, o.keepNumDims = v.FusedActivationFunction(), v.WeightsFormat(), v.KeepNumDims()
+	}
+	return o
 }
 
 func (o *operator) name() string {
@@ -96,6 +156,9 @@ func readSource(buf []byte, file string) (s *source, err error) {
 		tt := tensor{name: string(t.Name()), typ: t.Type()}
 		for j := 0; j < t.ShapeLength(); j++ {
 			tt.shape = append(tt.shape, int(t.Shape(j)))
+		}
+		if err := checkShape(tt.shape); err != nil {
+			return nil, fmt.Errorf("%w: %s: tensor %q has shape %v: %v", ErrUnsupported, file, tt.name, tt.shape, err)
 		}
 		if q := t.Quantization(nil); q != nil && q.ScaleLength() > 0 {
 			tt.quantized = true
@@ -170,7 +233,10 @@ func readSource(buf []byte, file string) (s *source, err error) {
 			o.outputs = append(o.outputs, k)
 		}
 		if o.optType != tflite.BuiltinOptionsNONE {
-			op.BuiltinOptions(&o.options)
+			var t flatbuffers.Table
+			if op.BuiltinOptions(&t) {
+				o.opts = readOptions(o.optType, t)
+			}
 		}
 		s.ops = append(s.ops, o)
 	}
@@ -237,6 +303,25 @@ func checkConstSize(t *tensor) error {
 	}
 	if len(t.data) != want {
 		return fmt.Errorf("constant tensor %q of shape %v holds %d bytes, not %d", t.name, t.shape, len(t.data), want)
+	}
+	return nil
+}
+
+// checkShape keeps shapes to what a vision model has: up to rank 6, each
+// dimension from 1 to 2^20, at most 2^30 elements (TFLite's dynamic -1
+// lives in shape_signature, which the converter does not read).
+func checkShape(shape []int) error {
+	if len(shape) > 6 {
+		return fmt.Errorf("rank %d; the converter takes tensors of rank 6 at most", len(shape))
+	}
+	n := 1
+	for _, d := range shape {
+		if d < 1 || d > 1<<20 {
+			return fmt.Errorf("a dimension of %d; the converter takes fixed shapes of sizes 1 to %d", d, 1<<20)
+		}
+		if n *= d; n > 1<<30 {
+			return fmt.Errorf("more than %d elements", 1<<30)
+		}
 	}
 	return nil
 }
