@@ -17,7 +17,9 @@ all: build
 deps:
 	@assets/setup/deps.sh
 
-models:
+# The MediaPipe models are converted by the kiosk itself, so models needs
+# the build.
+models: build
 	@assets/setup/models.sh "$(MODELS_FROM)"
 
 # Two programs: kiosk (every command) and kiosk-window (the screen, which

@@ -2,20 +2,38 @@ package model
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/carrierarcade/kiosk/sight"
 
 	"github.com/carrierarcade/kiosk/internal/check"
 )
 
-// Config is the [model] section: where ONNX Runtime lives and the two
-// detectors the kiosk runs.
+// Config is the [model] section: where ONNX Runtime lives, the two
+// detectors the kiosk runs, and the body and hand models (MediaPipe's,
+// converted from TFLite by 'make models').
 type Config struct {
 	// Library is libonnxruntime.so (1.24 or newer), relative to the config
 	// file's folder when not absolute.
 	Library string         `toml:"library"`
 	Objects DetectorConfig `toml:"objects"`
 	Faces   DetectorConfig `toml:"faces"`
+	Pose    PoseConfig     `toml:"pose"`
+	Hands   HandsConfig    `toml:"hands"`
+}
+
+// PoseConfig is [model.pose]: BlazePose's person detector and its landmark
+// model (33 body points).
+type PoseConfig struct {
+	DetectorPath string `toml:"detector_path"` // ONNX file, relative to the config file's folder
+	Path         string `toml:"path"`
+}
+
+// HandsConfig is [model.hands]: MediaPipe's palm detector and its hand
+// landmark model (21 points).
+type HandsConfig struct {
+	DetectorPath string `toml:"detector_path"`
+	Path         string `toml:"path"`
 }
 
 // DetectorConfig configures one detector.
@@ -52,6 +70,14 @@ func DefaultConfig() Config {
 			Threads: 1,
 			Classes: []string{},
 		},
+		Pose: PoseConfig{
+			DetectorPath: ".cache/models/pose_detection.onnx",
+			Path:         ".cache/models/pose_landmark_lite.onnx",
+		},
+		Hands: HandsConfig{
+			DetectorPath: ".cache/models/palm_detection_full.onnx",
+			Path:         ".cache/models/hand_landmark_lite.onnx",
+		},
 	}
 }
 
@@ -63,7 +89,44 @@ func (c Config) Validate() check.Problems {
 	}
 	ps = append(ps, c.Objects.validate(true).Under("objects")...)
 	ps = append(ps, c.Faces.validate(false).Under("faces")...)
+	for _, s := range c.Slots()[2:] {
+		if s.Path == "" {
+			ps.Addf(strings.TrimPrefix(s.Key, "model."), "is empty; set it to the %s model, an ONNX file ('make models' converts MediaPipe's into .cache/models)", s.Name)
+		}
+	}
 	return ps
+}
+
+// Slot is one place in [model] that names a model file, and the families
+// of model it takes.
+type Slot struct {
+	Name    string // "objects", "faces", "pose detector", "pose landmarks", "palm detector", "hand landmarks"
+	Key     string // its configuration key, "model.pose.detector_path"
+	Path    string // as configured
+	Enabled bool   // objects and faces can be turned off
+	Wants   []Kind
+}
+
+// The slots' names, as 'kiosk models list' shows them.
+const (
+	SlotObjects       = "objects"
+	SlotFaces         = "faces"
+	SlotPoseDetector  = "pose detector"
+	SlotPoseLandmarks = "pose landmarks"
+	SlotPalmDetector  = "palm detector"
+	SlotHandLandmarks = "hand landmarks"
+)
+
+// Slots are every model the configuration names, in the order of config.toml.
+func (c Config) Slots() []Slot {
+	return []Slot{
+		{Name: SlotObjects, Key: "model.objects.path", Path: c.Objects.Path, Enabled: c.Objects.Enabled, Wants: []Kind{KindYOLOX, KindUltralytics}},
+		{Name: SlotFaces, Key: "model.faces.path", Path: c.Faces.Path, Enabled: c.Faces.Enabled, Wants: []Kind{KindBlazeFace}},
+		{Name: SlotPoseDetector, Key: "model.pose.detector_path", Path: c.Pose.DetectorPath, Enabled: true, Wants: []Kind{KindPoseDetector}},
+		{Name: SlotPoseLandmarks, Key: "model.pose.path", Path: c.Pose.Path, Enabled: true, Wants: []Kind{KindPoseLandmarks}},
+		{Name: SlotPalmDetector, Key: "model.hands.detector_path", Path: c.Hands.DetectorPath, Enabled: true, Wants: []Kind{KindPalmDetector}},
+		{Name: SlotHandLandmarks, Key: "model.hands.path", Path: c.Hands.Path, Enabled: true, Wants: []Kind{KindHandLandmarks}},
+	}
 }
 
 func (c DetectorConfig) validate(coco bool) check.Problems {

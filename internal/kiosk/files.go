@@ -3,6 +3,7 @@ package kiosk
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/carrierarcade/kiosk/internal/check"
@@ -35,26 +36,23 @@ func clipFiles(clips map[string]string) []clipFile {
 }
 
 // fileProblems checks the files a command will open, by their keys: the
-// ONNX Runtime library and the model of each enabled detector in slots
-// ("objects", "faces"), and each clip in clips (key to source spec; a
-// camera is not looked at). It only looks at the files (existence, kind,
-// ELF symbols), so every command can afford it before it starts.
+// ONNX Runtime library and the model of each enabled slot in slots
+// (model.Slot names: "objects", "faces", "pose detector", ...), and each
+// clip in clips (key to source spec; a camera is not looked at). It only
+// looks at the files (existence, kind, ELF symbols), so every command can
+// afford it before it starts.
 func (l Loaded) fileProblems(slots []string, clips map[string]string) check.Problems {
 	var ps check.Problems
 	lib := false
-	for _, name := range slots {
-		cfg := l.Model.Objects
-		if name == "faces" {
-			cfg = l.Model.Faces
-		}
-		if !cfg.Enabled || cfg.Path == "" {
+	for _, s := range l.Model.Slots() {
+		if !slices.Contains(slots, s.Name) || !s.Enabled || s.Path == "" {
 			continue
 		}
 		if !lib && l.Model.Library != "" {
 			lib = true
 			l.addFileProblem(&ps, "model.library", l.Model.Library, model.CheckLibrary)
 		}
-		l.addFileProblem(&ps, "model."+name+".path", cfg.Path, model.CheckModelFile)
+		l.addFileProblem(&ps, s.Key, s.Path, model.CheckModelFile)
 	}
 	for _, c := range clipFiles(clips) {
 		l.addFileProblem(&ps, c.key, c.sp.Path, func(path string) error {
@@ -125,16 +123,13 @@ func keyedProblem(err error, keys ...string) (check.Problem, bool) {
 
 // checkDeep opens what check-config cannot judge by looking: it loads ONNX
 // Runtime and reads each enabled model's tensors (the family and the slot,
-// as the kiosk does at start), and opens each clip and reads a frame.
+// as the kiosk does at start, and as 'kiosk models list' does for the body
+// and hand models), and opens each clip and reads a frame.
 func (l Loaded) checkDeep(clips map[string]string) check.Problems {
 	var ps check.Problems
 	var rt *model.Runtime
-	for _, name := range []string{"objects", "faces"} {
-		cfg := l.Model.Objects
-		if name == "faces" {
-			cfg = l.Model.Faces
-		}
-		if !cfg.Enabled {
+	for _, s := range l.Model.Slots() {
+		if !s.Enabled {
 			continue
 		}
 		if rt == nil {
@@ -148,11 +143,16 @@ func (l Loaded) checkDeep(clips map[string]string) check.Problems {
 			}
 			defer rt.Close()
 		}
-		if _, err := model.Inspect(rt, name, l.Resolve(cfg.Path)); err != nil {
-			key := "model." + name + ".path"
-			p, ok := keyedProblem(err, key)
+		var err error
+		if s.Name == model.SlotObjects || s.Name == model.SlotFaces {
+			_, err = model.Inspect(rt, s.Name, l.Resolve(s.Path))
+		} else {
+			_, err = model.InspectSlot(rt, s, l.Resolve(s.Path))
+		}
+		if err != nil {
+			p, ok := keyedProblem(err, s.Key)
 			if !ok {
-				p = check.Problem{Key: key, Msg: err.Error()}
+				p = check.Problem{Key: s.Key, Msg: err.Error()}
 			}
 			ps = append(ps, p)
 		}

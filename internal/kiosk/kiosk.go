@@ -44,6 +44,8 @@ commands:
   reel           build the demo reel the kiosk plays with no camera (make run does)
   hub            run the hub that links carriers ([hub] in the config)
   link           link keygen --out FILE: a carrier's key; link status: this carrier's link
+  models         models list [--json]: every model the config names, its family, source and whether
+                 it loads; models convert --from F.tflite --out F.onnx, models extract: what 'make models' does
 
 Every command takes --config FILE (default: config.toml when present) and
 any number of --set key=value overrides in TOML value syntax, one key each,
@@ -117,6 +119,7 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		"sim":          cmdSim,
 		"hub":          cmdHub,
 		"link":         cmdLink,
+		"models":       cmdModels,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -247,7 +250,11 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	// The files the kiosk will open, as it opens them at start: by look
 	// first, then the library loaded and the models and clips read.
 	clips := map[string]string{"source.spec": l.Source.Spec, "source.demo": l.Source.Demo}
-	if err := l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips)); err != nil {
+	var slots []string
+	for _, s := range l.Model.Slots() {
+		slots = append(slots, s.Name)
+	}
+	if err := l.problemsErr(l.fileProblems(slots, clips)); err != nil {
 		return err
 	}
 	if err := l.problemsErr(l.checkDeep(clips)); err != nil {
