@@ -70,7 +70,7 @@ func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	hub, err := link.StartHub(link.HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: pubs}, quiet)
+	hub, err := link.StartHub(link.HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: link.CarrierKeys(pubs...)}, quiet)
 	if err != nil {
 		return err
 	}
