@@ -91,6 +91,9 @@ type Deps struct {
 	// Setup, when set, makes the window 'kiosk setup': the keys turn the
 	// camera and the screen instead of steering the session.
 	Setup *SetupMode
+	// BoardURL is the hub's public board page (hub.public_url): the
+	// results screen shows it as a QR code; empty: no code.
+	BoardURL string
 }
 
 // Meter hears what the frame loop does. It is called on the frame loop,
@@ -188,6 +191,7 @@ type App struct {
 	shotPixels []byte
 	shotDone   bool
 	probe      DrawProbe // nil but in 'kiosk bench --draw'
+	code       *boardCode // the board page's QR code, nil for none
 	err        error     // from Draw, returned by the next Update
 }
 
@@ -206,6 +210,11 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	}
 	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now(),
 		white: whiteImage(), lettering: map[letterKey]*lettering{}}
+	if deps.BoardURL != "" {
+		if a.code, err = newBoardCode(deps.BoardURL); err != nil {
+			return nil, err
+		}
+	}
 	a.drawers = newDrawers(a)
 	a.art.reset()
 	deps.Session.SetOverlay(cfg.Overlay)

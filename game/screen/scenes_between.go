@@ -434,6 +434,9 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 		y += hs[i]
 	}
 
+	if a.code != nil {
+		ty1 = a.code.place(a, g, l, tx0, ty0, tx1, ty1)
+	}
 	if bb := &a.battleBoard; s.Battle() != "" && len(bb.rows) > 0 {
 		// A battle's results: who won across the carriers, below this
 		// carrier's own board.

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/carrierarcade/kiosk/link"
@@ -189,14 +190,23 @@ func (p *Page) Watchers() int {
 	return p.watchers
 }
 
-// Serve serves the page on addr (hub.http_listen) until the returned stop
-// is called; stop ends every stream and waits for the server. A port in
-// use is an error naming hub.http_listen and the address.
-func Serve(addr string, src Source, log *slog.Logger) (net.Addr, func(), error) {
+// Listen takes the page's address (hub.http_listen) before the hub starts,
+// so that a port in use is one error naming the setting and the address.
+func Listen(addr string) (net.Listener, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("hub.http_listen %s: cannot serve the page there: %w", addr, err)
+		why := err.Error()
+		if errors.Is(err, syscall.EADDRINUSE) {
+			why = "the address is in use: stop what listens there or choose another port"
+		}
+		return nil, fmt.Errorf("hub.http_listen %s: cannot serve the board page there: %s", addr, why)
 	}
+	return l, nil
+}
+
+// Serve serves the page on l until the returned stop is called; stop ends
+// every stream and waits for the server.
+func Serve(l net.Listener, src Source, log *slog.Logger) (stop func()) {
 	p := New(src)
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)}
@@ -207,12 +217,11 @@ func Serve(addr string, src Source, log *slog.Logger) (net.Addr, func(), error) 
 			log.Error("hub page stopped", "err", err)
 		}
 	}()
-	stop := func() {
+	return func() {
 		p.stopOnce.Do(func() { close(p.stop) })
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 		<-done
 	}
-	return l.Addr(), stop, nil
 }

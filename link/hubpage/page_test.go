@@ -47,10 +47,10 @@ func newBooth(t *testing.T) *booth {
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	c.Tell(func() link.Condition { return link.Condition{Battery: 64, Camera: true} })
-	addr, stop, err := hubpage.Serve("127.0.0.1:0", hub, quiet)
+	l, err := hubpage.Listen("127.0.0.1:0")
 	require.NoError(t, err)
-	t.Cleanup(stop)
-	return &booth{hub: hub, carrier: c, pub: pub, url: "http://" + addr.String() + "/"}
+	t.Cleanup(hubpage.Serve(l, hub, quiet))
+	return &booth{hub: hub, carrier: c, pub: pub, url: "http://" + l.Addr().String() + "/"}
 }
 
 // stored has the carrier play a round and waits, on the hub's own change
