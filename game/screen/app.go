@@ -190,9 +190,9 @@ type App struct {
 
 	shotPixels []byte
 	shotDone   bool
-	probe      DrawProbe // nil but in 'kiosk bench --draw'
+	probe      DrawProbe  // nil but in 'kiosk bench --draw'
 	code       *boardCode // the board page's QR code, nil for none
-	err        error     // from Draw, returned by the next Update
+	err        error      // from Draw, returned by the next Update
 }
 
 // NewApp prepares the app; Run shows it.
