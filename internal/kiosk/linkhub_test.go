@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/link"
@@ -143,8 +144,29 @@ func TestHubCommandPortInUse(t *testing.T) {
 	defer taken.Close()
 	addr := taken.Addr().String()
 	carriers := "hub.carriers=[\"" + pub + "\"]"
+	// A hub that did not exit would run until the test process ends: wait
+	// for it with a deadline instead.
+	hub := func(args ...string) (int, string, string) {
+		t.Helper()
+		type result struct {
+			code     int
+			out, err string
+		}
+		done := make(chan result, 1)
+		go func() {
+			code, out, errOut := kiosk(t, append([]string{"hub", "--set", carriers}, args...)...)
+			done <- result{code, out, errOut}
+		}()
+		select {
+		case r := <-done:
+			return r.code, r.out, r.err
+		case <-time.After(60 * time.Second):
+			t.Fatalf("kiosk hub %s kept running", strings.Join(args, " "))
+			return 0, "", ""
+		}
+	}
 
-	code, out, errOut := kiosk(t, "hub", "--set", carriers, "--listen", addr)
+	code, out, errOut := hub("--listen", addr)
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
 	assert.Equal(t, 1, strings.Count(errOut, "\n"), "one message: %s", errOut)
@@ -152,7 +174,7 @@ func TestHubCommandPortInUse(t *testing.T) {
 	assert.Contains(t, errOut, "in use")
 
 	free := "127.0.0.1:" + strconv.Itoa(freeLocalPort(t))
-	code, _, errOut = kiosk(t, "hub", "--set", carriers, "--listen", free, "--set", "hub.http_listen="+strconv.Quote(addr))
+	code, _, errOut = hub("--listen", free, "--set", "hub.http_listen="+strconv.Quote(addr))
 	assert.Equal(t, 1, code)
 	assert.Equal(t, 1, strings.Count(errOut, "\n"), "one message: %s", errOut)
 	assert.Contains(t, errOut, "hub.http_listen "+addr)
