@@ -190,9 +190,8 @@ type App struct {
 
 	shotPixels []byte
 	shotDone   bool
-	probe      DrawProbe  // nil but in 'kiosk bench --draw'
-	code       *boardCode // the board page's QR code, nil for none
-	err        error      // from Draw, returned by the next Update
+	probe      DrawProbe // nil but in 'kiosk bench --draw'
+	err        error     // from Draw, returned by the next Update
 }
 
 // NewApp prepares the app; Run shows it.
@@ -210,12 +209,15 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	}
 	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now(),
 		white: whiteImage(), lettering: map[letterKey]*lettering{}}
+	a.drawers = newDrawers(a)
 	if deps.BoardURL != "" {
-		if a.code, err = newBoardCode(deps.BoardURL); err != nil {
+		// The results screen's QR code of the hub's board page.
+		code, err := newBoardCode(deps.BoardURL)
+		if err != nil {
 			return nil, err
 		}
+		a.drawers["results"].(*resultsDrawer).code = code
 	}
-	a.drawers = newDrawers(a)
 	a.art.reset()
 	deps.Session.SetOverlay(cfg.Overlay)
 	deps.Session.Listen(a.hear)
