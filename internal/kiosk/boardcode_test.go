@@ -26,10 +26,12 @@ func TestResultsShowTheBoardCode(t *testing.T) {
 	key, _ := keygen(t, dir, "c")
 	const page = "http://192.168.1.20:8080/board"
 	for _, rotation := range []string{"270"} {
-		// A ten-second round with no countdown: the results show from
-		// about 10 s of the clip on.
-		img, log := shootLog(t, reel, "13", "--game", "freeze", "--set", "game.freeze.round_seconds=10",
-			"--set", "game.countdown_seconds=0", "--set", "display.rotation="+rotation,
+		// A ten-second round with no countdown, then a minute of results:
+		// they show from about 10 s of the clip on, plus however long the
+		// window took to open (the round starts then, the clip already
+		// plays), so 20 s is well inside them however loaded the machine.
+		img, log := shootLog(t, reel, "20", "--game", "freeze", "--set", "game.freeze.round_seconds=10",
+			"--set", "game.countdown_seconds=0", "--set", "game.results_seconds=60", "--set", "display.rotation="+rotation,
 			"--set", "game.data_dir="+strconv.Quote(filepath.Join(dir, "data"+rotation)),
 			"--set", "link.enabled=true", "--set", `link.hub="nats-leaf://127.0.0.1:`+strconv.Itoa(freeLocalPort(t))+`"`,
 			"--set", "link.key_file="+strconv.Quote(key), "--set", "link.local_port=0",
