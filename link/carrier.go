@@ -87,6 +87,8 @@ type Carrier struct {
 	offset      time.Duration // the hub's clock minus this carrier's
 	clockKnown  bool
 	clockTold   bool // the log said the hub does not tell the time
+
+	condition func() Condition // for the heartbeat (condition.go)
 }
 
 // peer is another carrier as last heard.
@@ -615,6 +617,10 @@ var linkPatience = 20 * time.Second
 
 func (c *Carrier) beat() {
 	p := presence{Carrier: c.id, Name: c.name, At: c.now().UTC()}
+	c.mu.Lock()
+	cond := c.condition
+	c.mu.Unlock()
+	p.withCondition(cond)
 	if data, err := json.Marshal(p); err == nil {
 		_ = c.nc.Publish(heartbeatSubject(c.id), data) // not stored: presence is now or never
 	}

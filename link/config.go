@@ -9,7 +9,6 @@
 package link
 
 import (
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -84,39 +83,6 @@ func (c Config) DisplayName() string {
 		return h
 	}
 	return "carrier"
-}
-
-// HubConfig is the [hub] section, for 'kiosk hub'.
-type HubConfig struct {
-	// Listen is where carriers connect (host:port).
-	Listen string `toml:"listen"`
-	// Carriers are the public keys allowed in ('kiosk link keygen' prints
-	// each carrier's).
-	Carriers []string `toml:"carriers"`
-	// TLSCert and TLSKey make the hub speak TLS (carriers then use
-	// tls://); both or neither.
-	TLSCert string `toml:"tls_cert"`
-	TLSKey  string `toml:"tls_key"`
-}
-
-// DefaultHubConfig listens on the leaf node port on every address.
-func DefaultHubConfig() HubConfig { return HubConfig{Listen: "0.0.0.0:7422", Carriers: []string{}} }
-
-// Validate reports every bad value, keyed relative to [hub].
-func (c HubConfig) Validate() check.Problems {
-	var ps check.Problems
-	if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
-		ps.Addf("listen", "is %q, want host:port, for example \"0.0.0.0:7422\"", c.Listen)
-	}
-	for i, k := range c.Carriers {
-		if !isPublicUserKey(k) {
-			ps.Addf("carriers", "entry %d (%q) is not a carrier's public key (56 characters starting with U, as 'kiosk link keygen' prints)", i+1, k)
-		}
-	}
-	if (c.TLSCert == "") != (c.TLSKey == "") {
-		ps.Addf("tls_cert", "and tls_key go together: give both files, or neither")
-	}
-	return ps
 }
 
 func checkURL(s string, schemes ...string) string {

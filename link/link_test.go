@@ -70,7 +70,7 @@ func startHub(t *testing.T, port int, log *syncLog, keys ...string) *Hub {
 	if log != nil {
 		out = slog.New(slog.NewTextHandler(log, nil))
 	}
-	h, err := StartHub(HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: keys}, out)
+	h, err := StartHub(HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: CarrierKeys(keys...)}, out)
 	require.NoError(t, err)
 	return h
 }
@@ -249,7 +249,9 @@ func TestLinkOnlyCarriersSpeakAndOnlyForThemselves(t *testing.T) {
 		KeyFile: strangerKey}, filepath.Join(f.dir, "stranger"), slog.New(slog.NewTextHandler(&strangerLog, nil)))
 	require.NoError(t, err)
 	t.Cleanup(stranger.Close)
-	require.Eventually(t, func() bool { return strings.Contains(hubLog.String(), "authentication error") },
+	require.Eventually(t, func() bool {
+		return strings.Contains(hubLog.String(), "refused a carrier that is not in [hub] carriers")
+	},
 		30*time.Second, 20*time.Millisecond, "the hub refuses the stranger: %s", hubLog.String())
 	assert.False(t, stranger.Status().Up)
 	assert.Zero(t, h.Carriers())

@@ -65,11 +65,14 @@ func fromEvent(e game.Event, day string) (Message, bool) {
 	return Message{}, false
 }
 
-// presence is the heartbeat: who is online (not stored).
+// presence is the heartbeat: who is online (not stored), and how it is
+// for the hub's public page (Condition).
 type presence struct {
 	Carrier string    `json:"carrier"`
 	Name    string    `json:"name"`
 	At      time.Time `json:"at"`
+	Battery *int      `json:"battery,omitempty"` // percent; absent with no battery
+	Camera  *bool     `json:"camera,omitempty"`  // the camera is up; absent when not told
 }
 
 func heartbeatSubject(carrier string) string { return "arcade.hb." + carrier }

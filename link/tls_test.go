@@ -48,7 +48,7 @@ func TestLinkOverTLS(t *testing.T) {
 	k1, p1 := newKey(t, dir, "a")
 	k2, p2 := newKey(t, dir, "b")
 	port := freePort(t)
-	h, err := StartHub(HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: []string{p1, p2},
+	h, err := StartHub(HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: CarrierKeys(p1, p2),
 		TLSCert: cert, TLSKey: key}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	defer h.Close()

@@ -5,10 +5,13 @@
 source "$(dirname "$0")/common.sh"
 
 # Build: OpenCV for gocv; X11/GL/ALSA headers for Ebitengine. Tests: Xvfb,
-# and xdotool to press keys in the real window (the setup helper's test).
+# and xdotool to press keys in the real window (the setup helper's test);
+# Chromium and its chromedriver to open the hub's public page in a real
+# browser, and zbar-tools to read the results screen's QR code back.
 packages=(build-essential pkg-config libopencv-dev
 	libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev
-	libgl1-mesa-dev libxxf86vm-dev libasound2-dev xvfb xauth xdotool curl ca-certificates)
+	libgl1-mesa-dev libxxf86vm-dev libasound2-dev xvfb xauth xdotool curl ca-certificates
+	chromium chromium-driver zbar-tools)
 
 missing=()
 for p in "${packages[@]}"; do

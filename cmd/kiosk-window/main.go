@@ -154,6 +154,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if carrier != nil {
 		defer carrier.Close()
 	}
+	kiosk.TellCondition(carrier, src, source, ctl)
 	ses.Script(job.Keys)
 	src.OnChange(func(st vision.CameraState) { ses.Note(kiosk.CameraEvent(src.Name(), st)) })
 	src.OnStandIn(func(standIn bool) { ses.Note(kiosk.DemoEvent(standIn)) })
@@ -180,6 +181,9 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
 	deps.Setup = setup
+	if carrier != nil {
+		deps.BoardURL = l.Hub.PublicURL // the hub's board page, where this carrier's results go
+	}
 	if srv != nil {
 		ses.Listen(srv.Hear)
 		kiosk.WatchHealth(srv, kiosk.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,

@@ -91,6 +91,9 @@ type Deps struct {
 	// Setup, when set, makes the window 'kiosk setup': the keys turn the
 	// camera and the screen instead of steering the session.
 	Setup *SetupMode
+	// BoardURL is the hub's public board page (hub.public_url): the
+	// results screen shows it as a QR code; empty: no code.
+	BoardURL string
 }
 
 // Meter hears what the frame loop does. It is called on the frame loop,
@@ -207,6 +210,14 @@ func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
 	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now(),
 		white: whiteImage(), lettering: map[letterKey]*lettering{}}
 	a.drawers = newDrawers(a)
+	if deps.BoardURL != "" {
+		// The results screen's QR code of the hub's board page.
+		code, err := newBoardCode(deps.BoardURL)
+		if err != nil {
+			return nil, err
+		}
+		a.drawers["results"].(*resultsDrawer).code = code
+	}
 	a.art.reset()
 	deps.Session.SetOverlay(cfg.Overlay)
 	deps.Session.Listen(a.hear)

@@ -338,7 +338,8 @@ type resultsDrawer struct {
 	scoreWords, rankWords                          count
 	next                                           sign // "Next player in", the seconds lettered after it
 	digits                                         []byte
-	own, across                                    topTable // today's boards: this carrier's, every carrier's
+	own, across                                    topTable   // today's boards: this carrier's, every carrier's
+	code                                           *boardCode // the hub's board page as a QR code, nil for none
 }
 
 // topTable is the signs of one top-ten table, kept between frames.
@@ -434,6 +435,9 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 		y += hs[i]
 	}
 
+	if d.code != nil {
+		ty1 = d.code.place(a, g, l, tx0, ty0, tx1, ty1)
+	}
 	if bb := &a.battleBoard; s.Battle() != "" && len(bb.rows) > 0 {
 		// A battle's results: who won across the carriers, below this
 		// carrier's own board.

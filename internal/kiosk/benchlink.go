@@ -6,10 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -18,18 +16,27 @@ import (
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/meter"
-	"github.com/carrierarcade/kiosk/link"
 )
 
 // LinkBench is what 'kiosk bench --link' measures: a hub and three
 // carriers in this process, on 127.0.0.1.
 type LinkBench struct {
 	Carriers int `json:"carriers"`
-	// Bytes per hour on the wire per carrier (in and out of the hub,
-	// divided among the carriers), with nobody playing and in constant
-	// play (a find every 10 s and a result every 30 s on every carrier).
-	IdleBytesPerHour float64 `json:"idle_bytes_per_hour_per_carrier"`
-	PlayBytesPerHour float64 `json:"play_bytes_per_hour_per_carrier"`
+	// Bytes per hour on the wire per carrier, with nobody playing and in
+	// constant play (a find every 10 s and a result every 30 s on every
+	// carrier): the TCP bytes between each carrier and the hub, both ways,
+	// counted by a proxy on 127.0.0.1 between them, so the NATS protocol
+	// and JetStream's own messages count too. The mean of the carriers,
+	// and the busiest one.
+	IdleBytesPerHour    float64 `json:"idle_bytes_per_hour_per_carrier"`
+	IdleBytesPerHourMax float64 `json:"idle_bytes_per_hour_busiest_carrier"`
+	PlayBytesPerHour    float64 `json:"play_bytes_per_hour_per_carrier"`
+	PlayBytesPerHourMax float64 `json:"play_bytes_per_hour_busiest_carrier"`
+	// The message bodies alone, as the hub's server counts them (in and
+	// out, divided among the carriers): what this bench reported before
+	// it counted the wire.
+	IdleBodyBytesPerHour float64 `json:"idle_body_bytes_per_hour_per_carrier"`
+	PlayBodyBytesPerHour float64 `json:"play_body_bytes_per_hour_per_carrier"`
 	// From a result stored on one carrier to it on the other carriers'
 	// boards.
 	LatencyP50 float64 `json:"latency_p50_ms"`
@@ -45,6 +52,12 @@ type LinkBench struct {
 	Machine           string  `json:"machine"`
 }
 
+// The link's bandwidth goals per carrier, on the wire (issue 20).
+const (
+	linkIdleGoal = 5e6  // bytes per hour with nobody playing
+	linkPlayGoal = 20e6 // bytes per hour in constant play
+)
+
 func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 	const n = 3
 	dir, err := os.MkdirTemp("", "kiosk-bench-link-")
@@ -55,37 +68,13 @@ func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 	quiet := slog.New(slog.DiscardHandler)
 	runtime.GC()
 	rss0, _ := meter.RSS()
-	var keys, pubs []string
-	for i := range n {
-		k := filepath.Join(dir, fmt.Sprint("carrier", i, ".nk"))
-		pub, err := link.Keygen(k)
-		if err != nil {
-			return err
-		}
-		keys, pubs = append(keys, k), append(pubs, pub)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	rig, err := startLinkRig(n, dir, quiet)
 	if err != nil {
 		return err
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	hub, err := link.StartHub(link.HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(port), Carriers: pubs}, quiet)
-	if err != nil {
-		return err
-	}
-	defer hub.Close()
-	var carriers []*link.Carrier
-	for i := range n {
-		c, err := link.Start(link.Config{Enabled: true, Name: fmt.Sprint("Bench Cat ", i+1), Hub: hub.LeafURL(), KeyFile: keys[i]},
-			filepath.Join(dir, fmt.Sprint("c", i)), quiet)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		carriers = append(carriers, c)
-	}
-	fmt.Fprintf(stderr, "bench --link: a hub and %d carriers on 127.0.0.1, %.0f s a phase\n", n, seconds)
+	defer rig.Close()
+	hub, carriers := rig.hub, rig.carriers
+	fmt.Fprintf(stderr, "bench --link: a hub and %d carriers on 127.0.0.1, each link through a counting proxy, %.0f s a phase\n", n, seconds)
 	if err := waitFor(60*time.Second, func() bool {
 		for _, c := range carriers {
 			if st := c.Status(); !st.Up || st.Sources != n || len(st.Online) != n-1 {
@@ -104,11 +93,14 @@ func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 
 	// Idle: heartbeats and JetStream's own upkeep only.
 	in0, out0 := hub.Traffic()
+	wire0 := rig.wire()
 	cpu0 := cpuTime()
 	time.Sleep(phase)
 	in1, out1 := hub.Traffic()
+	wire1 := rig.wire()
 	res.IdleCPUPerCarrier = math.Round((cpuTime()-cpu0).Seconds()/phase.Seconds()/n*1e4) / 1e4
-	res.IdleBytesPerHour = perHour(in1-in0+out1-out0, phase) / n
+	res.IdleBytesPerHour, res.IdleBytesPerHourMax = wirePerHour(wire0, wire1, phase)
+	res.IdleBodyBytesPerHour = perHour(in1-in0+out1-out0, phase) / n
 
 	// Constant play, with the latency of each result measured.
 	var lat []time.Duration
@@ -130,7 +122,9 @@ func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 		time.Sleep(time.Until(start.Add(time.Duration(tick+1) * 10 * time.Second)))
 	}
 	in2, out2 := hub.Traffic()
-	res.PlayBytesPerHour = perHour(in2-in1+out2-out1, time.Since(start)) / n
+	wire2 := rig.wire()
+	res.PlayBytesPerHour, res.PlayBytesPerHourMax = wirePerHour(wire1, wire2, time.Since(start))
+	res.PlayBodyBytesPerHour = perHour(in2-in1+out2-out1, time.Since(start)) / n
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		res.LatencyP50 = round2(millis(lat[len(lat)/2]))
@@ -141,8 +135,11 @@ func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 		return json.NewEncoder(stdout).Encode(res)
 	}
 	fmt.Fprintf(stdout, "%d carriers and a hub on %s\n", n, res.Machine)
-	fmt.Fprintf(stdout, "on the wire per carrier: idle %.2f MB/hour, constant play %.2f MB/hour\n",
-		res.IdleBytesPerHour/1e6, res.PlayBytesPerHour/1e6)
+	fmt.Fprintf(stdout, "on the wire per carrier (TCP bytes both ways, protocol included): idle %.2f MB/hour (busiest %.2f; goal at most %.0f: %s), constant play %.2f MB/hour (busiest %.2f; goal at most %.0f: %s)\n",
+		res.IdleBytesPerHour/1e6, res.IdleBytesPerHourMax/1e6, linkIdleGoal/1e6, goal(res.IdleBytesPerHourMax, linkIdleGoal),
+		res.PlayBytesPerHour/1e6, res.PlayBytesPerHourMax/1e6, linkPlayGoal/1e6, goal(res.PlayBytesPerHourMax, linkPlayGoal))
+	fmt.Fprintf(stdout, "message bodies alone, as the hub's server counts them: idle %.2f MB/hour, constant play %.2f MB/hour per carrier\n",
+		res.IdleBodyBytesPerHour/1e6, res.PlayBodyBytesPerHour/1e6)
 	fmt.Fprintf(stdout, "a result reaches the other carriers: p50 %.1f ms, p95 %.1f ms (%d results)\n", res.LatencyP50, res.LatencyP95, len(lat))
 	fmt.Fprintf(stdout, "memory %.1f MB per server, idle CPU %.4f s/s per carrier, NATS code %.1f MB of a %.1f MB program\n",
 		res.RSSPerServerMB, res.IdleCPUPerCarrier, float64(res.BinaryNATSBytes)/1e6, float64(res.BinaryBytes)/1e6)
@@ -150,6 +147,26 @@ func benchLink(seconds float64, asJSON bool, stdout, stderr io.Writer) error {
 }
 
 func perHour(bytes int64, d time.Duration) float64 { return round2(float64(bytes) / d.Hours()) }
+
+// wirePerHour is the carriers' wire bytes between two counts, per hour:
+// their mean, and the busiest carrier's.
+func wirePerHour(from, to []int64, d time.Duration) (mean, most float64) {
+	var sum int64
+	for i := range to {
+		b := to[i] - from[i]
+		sum += b
+		most = max(most, perHour(b, d))
+	}
+	return round2(perHour(sum, d) / float64(len(to))), most
+}
+
+// goal says whether a figure is within its goal.
+func goal(v, most float64) string {
+	if v <= most {
+		return "met"
+	}
+	return "NOT MET"
+}
 
 // waitFor polls cond until it holds or d has passed.
 func waitFor(d time.Duration, cond func() bool) error {

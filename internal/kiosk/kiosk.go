@@ -28,8 +28,9 @@ usage: kiosk COMMAND [flags]
 commands:
   run            start the kiosk (what 'make run' does); serves /healthz, /readyz and
                  /metrics on http.listen (default 127.0.0.1:9090)
-  check-config   check a configuration file and the files it names (library, models, clips):
-                 prints "ok" or every problem
+  check-config   check a configuration file and the files it names (library, models, clips,
+                 the link's key; --online: that the hub answers): prints "ok" or every problem;
+                 a file that sets only [hub] is checked as a hub's
   detect         run a detector on still images
   screenshot     run the kiosk on a clip and save what the screen shows
   setup          turn the camera and the screen with the arrow keys until people stand
@@ -42,8 +43,10 @@ commands:
   sim            play a game headless on a clip (or replay a recording) and print its events as JSON;
                  --http ADDR also serves health and metrics
   reel           build the demo reel the kiosk plays with no camera (make run does)
-  hub            run the hub that links carriers ([hub] in the config)
-  link           link keygen --out FILE: a carrier's key; link status: this carrier's link
+  hub            run the hub that links carriers ([hub] in the config), and its public board
+                 page for visitors' phones (hub.http_listen)
+  link           link keygen --out FILE: a carrier's key; link pubkey: its public key;
+                 link status: this carrier's link ('kiosk link --help')
   models         models list [--json]: every model the config names, its family, source and whether
                  it loads; models convert --from F.tflite --out F.onnx, models extract: what 'make models' does
 
@@ -233,7 +236,8 @@ func NewLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 }
 
 func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("check-config", "check-config [--set k=v]... [FILE]", stderr)
+	fs, c := newFlags("check-config", "check-config [--online] [--set k=v]... [FILE]", stderr)
+	online := fs.Bool("online", false, "also ask the hub (link.hub) whether it answers")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -247,6 +251,15 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	if l.hubOnly() {
+		// 'kiosk hub' needs no camera, models or clips.
+		if err := l.problemsErr(l.hubProblems()); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "ok")
+		fmt.Fprintln(stderr, "checked as a hub's configuration ('kiosk hub'): it sets [hub] only")
+		return nil
+	}
 	// The files the kiosk will open, as it opens them at start: by look
 	// first, then the library loaded and the models and clips read.
 	clips := map[string]string{"source.spec": l.Source.Spec, "source.demo": l.Source.Demo}
@@ -254,7 +267,11 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	for _, s := range l.Model.Slots() {
 		slots = append(slots, s.Name)
 	}
-	if err := l.problemsErr(l.fileProblems(slots, clips)); err != nil {
+	look := append(l.fileProblems(slots, clips), l.linkProblems(*online)...)
+	if len(l.Hub.Carriers) > 0 {
+		look = append(look, l.hubProblems()...)
+	}
+	if err := l.problemsErr(look); err != nil {
 		return err
 	}
 	if err := l.problemsErr(l.checkDeep(clips)); err != nil {

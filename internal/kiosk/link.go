@@ -62,11 +62,19 @@ func cmdHub(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	cfg.TLSCert, cfg.TLSKey = l.Resolve(cfg.TLSCert), l.Resolve(cfg.TLSKey)
 	log := NewLogger(l.Log, stderr)
-	h, err := link.StartHub(cfg, log)
+	page, err := listenHubPage(cfg)
 	if err != nil {
 		return err
 	}
+	h, err := link.StartHub(cfg, log)
+	if err != nil {
+		if page != nil {
+			page.Close()
+		}
+		return err
+	}
 	defer h.Close()
+	defer serveHubPage(page, h, cfg, log)()
 	<-ctx.Done()
 	log.Info("hub stopping")
 	return nil
@@ -74,15 +82,21 @@ func cmdHub(ctx context.Context, args []string, _, stderr io.Writer) error {
 
 func cmdLink(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: link keygen --out FILE | link status [--json]", errUsage)
+		fmt.Fprint(stderr, linkUsage)
+		return fmt.Errorf("%w: link needs one of keygen, pubkey, status", errUsage)
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stderr, linkUsage)
+		return nil
 	case "keygen":
 		return cmdLinkKeygen(args[1:], stdout, stderr)
+	case "pubkey":
+		return cmdLinkPubkey(args[1:], stdout, stderr)
 	case "status":
 		return cmdLinkStatus(args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("%w: link has keygen and status, not %q", errUsage, args[0])
+	return fmt.Errorf("%w: link has keygen, pubkey and status, not %q ('kiosk link --help')", errUsage, args[0])
 }
 
 func cmdLinkKeygen(args []string, stdout, stderr io.Writer) error {

@@ -45,7 +45,7 @@ func TestLinkSimResultReachesAnotherCarrier(t *testing.T) {
 	boothKey, boothPub := keygen(t, dir, "booth")
 	hubPort := freeLocalPort(t)
 	hub, err := link.StartHub(link.HubConfig{Listen: "127.0.0.1:" + strconv.Itoa(hubPort),
-		Carriers: []string{simPub, boothPub}}, slog.New(slog.DiscardHandler))
+		Carriers: link.CarrierKeys(simPub, boothPub)}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	defer hub.Close()
 	hubURL := "nats-leaf://127.0.0.1:" + strconv.Itoa(hubPort)

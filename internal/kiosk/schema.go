@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/internal/check"
+	"github.com/carrierarcade/kiosk/link"
 )
 
 // checkShape compares a TOML document, decoded without a destination, with
@@ -43,6 +44,14 @@ func checkShape(doc map[string]any, t reflect.Type, def reflect.Value, prefix st
 }
 
 func checkValue(v any, t reflect.Type, def reflect.Value, key string, ps *check.Problems) {
+	// A setting that takes more than one shape (a carrier's key alone or
+	// a table) says itself what is wrong.
+	if sc, ok := reflect.New(t).Interface().(shapeChecker); ok {
+		if msg := sc.CheckShape(v); msg != "" {
+			ps.Addf(key, "%s", msg)
+		}
+		return
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
@@ -68,7 +77,7 @@ func checkValue(v any, t reflect.Type, def reflect.Value, key string, ps *check.
 				d = def.Index(i)
 			}
 			ik := fmt.Sprintf("%s[%d]", key, i)
-			if t.Elem().Kind() == reflect.Struct {
+			if t.Elem().Kind() == reflect.Struct && !checksShape(t.Elem()) {
 				m, ok := it.(map[string]any)
 				if !ok {
 					ps.Addf(ik, "is %s; each item of %s must be a section of keys (%s)", describeValue(it), key, strings.Join(tagsOf(t.Elem()), ", "))
@@ -106,6 +115,18 @@ func checkValue(v any, t reflect.Type, def reflect.Value, key string, ps *check.
 		// Config holds only the kinds above; a new kind needs words here.
 		ps.Addf(key, "cannot be checked (the kiosk does not know this kind of setting)")
 	}
+}
+
+// shapeChecker is a setting that checks its own shape (link.HubCarrier),
+// and says what it wants.
+type shapeChecker interface {
+	CheckShape(v any) string
+	ShapeWanted() string
+}
+
+func checksShape(t reflect.Type) bool {
+	_, ok := reflect.New(t).Interface().(shapeChecker)
+	return ok
 }
 
 // fieldByTag finds the field a TOML key names, exactly as written: the
@@ -189,6 +210,9 @@ func wants(t reflect.Type, def reflect.Value) string {
 	case reflect.Float64:
 		what = "a number"
 	case reflect.Slice:
+		if sc, ok := reflect.New(t.Elem()).Interface().(shapeChecker); ok {
+			return "a list in [], " + sc.ShapeWanted()
+		}
 		if t.Elem().Kind() == reflect.Struct {
 			return "a list of sections, each with the keys " + strings.Join(tagsOf(t.Elem()), ", ")
 		}
@@ -260,6 +284,9 @@ func describeValue(v any) string {
 	}
 	switch x := v.(type) {
 	case string:
+		if link.LooksSecret(x) {
+			return "a secret key (text, not shown)"
+		}
 		return cut(strconv.Quote(x)) + " (text)"
 	case bool:
 		return strconv.FormatBool(x) + " (true or false)"
@@ -294,6 +321,9 @@ func describeValue(v any) string {
 func briefValue(v any) string {
 	switch x := v.(type) {
 	case string:
+		if link.LooksSecret(x) {
+			return "(a secret key, not shown)"
+		}
 		return strconv.Quote(x)
 	case bool:
 		return strconv.FormatBool(x)
