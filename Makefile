@@ -9,6 +9,8 @@ CONFIG      ?= config.toml
 ARGS        ?=
 BIN         := bin/kiosk
 XVFB        := xvfb-run -a -s "-screen 0 1280x800x24 -noreset"
+# The tests that run the programs use the ones 'make build' just made.
+TESTBIN     := KIOSK_BIN=$(CURDIR)/bin
 
 .PHONY: all deps models build run test fuzz test-kill faults soak bench bench-power bench-scenes bench-draw bench-link install-service image image-packages clean
 
@@ -31,7 +33,7 @@ build: deps
 # the Debian-package media, with the object model to list what it shows,
 # and again when the code that makes it (and its item list) changes.
 REEL := .cache/media/demo-reel.avi
-$(REEL): internal/kiosk/reel.go | deps models build
+$(REEL): internal/reel/reel.go | deps models build
 	$(BIN) reel --config $(CONFIG) --out $(REEL)
 
 run: deps models build $(REEL)
@@ -40,20 +42,21 @@ run: deps models build $(REEL)
 # Every test, under a virtual display so the window tests run too. The rules
 # run again without cgo, as they must build (no OpenCV, no ONNX Runtime); the
 # vision package runs again with gocv's Mat counter to catch leaked Mats.
-# The config decoder's committed fuzz seeds (internal/kiosk/testdata/fuzz) run
+# The config decoder's committed fuzz seeds (internal/config/testdata/fuzz) run
 # in every plain 'go test'; new inputs are searched for by 'make fuzz', not
 # here: a random search can find a new failure on any run, and CI must give
 # the same answer for the same commit. What it finds is committed as seeds.
 FUZZTIME ?= 60s
 test: deps models build $(REEL)
-	$(XVFB) $(GO) test -count=1 ./...
+	$(TESTBIN) $(XVFB) $(GO) test -count=1 ./...
+	cd deploy && $(GO) test -count=1 ./...
 	CGO_ENABLED=0 $(GO) test -count=1 ./game/... ./sight/...
 	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
 
 # Search for config inputs that break the decoder's promises (no panic,
 # bounded output, every rejection naming a key or a line, no Go words).
 fuzz: deps
-	$(GO) test -run '^$$' -fuzz '^FuzzLoadConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/kiosk/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/config/
 
 # The leaderboard's writer killed (kill -9) mid-write many times; 'make
 # test' does 20 kills, this does KILLS.
@@ -65,7 +68,7 @@ test-kill:
 # taken, configs check-config passes that fail at start, messages in Go's
 # words, time and memory per config (a table in the output).
 faults: build
-	$(GO) test -count=1 -run '^TestFaultCounts$$' -v ./internal/kiosk/
+	$(TESTBIN) $(GO) test -count=1 -run '^TestFaultCounts$$' -v ./internal/kiosk/
 
 # The soak (not in 'make test'): the kiosk window under Xvfb on the demo
 # reel with the carrier link on, against a 'kiosk hub' on 127.0.0.1 killed
@@ -122,7 +125,8 @@ image: deps models $(REEL)
 # Derive the image's Debian package list again from what the programs load.
 image-packages: deps
 	deploy/image/build-bins.sh bin/image
-	$(GO) run ./deploy/image/runtimepkgs -dlopen deploy/image/dlopen.txt -out deploy/image/runtime-packages.txt \
+	$(GO) -C deploy build -o ../bin/runtimepkgs ./image/runtimepkgs
+	bin/runtimepkgs -dlopen deploy/image/dlopen.txt -out deploy/image/runtime-packages.txt \
 		bin/image/kiosk bin/image/kiosk-window $$(readlink -f .cache/lib/libonnxruntime.so)
 
 clean:

@@ -1,6 +1,6 @@
 // Package game is what the attendee plays: configuration, layout maths and
 // game rules, all free of the window so they run headless in tests and
-// simulations. Package game/screen draws them.
+// simulations. Package window draws them.
 package game
 
 import (

@@ -11,14 +11,18 @@ import (
 	"os"
 	"time"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
-	"github.com/carrierarcade/kiosk/game/screen"
 	"github.com/carrierarcade/kiosk/health"
+	"github.com/carrierarcade/kiosk/internal/bench"
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/kiosk"
+	"github.com/carrierarcade/kiosk/internal/reel"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/window"
 )
 
 func main() {
@@ -28,7 +32,7 @@ func main() {
 	if os.Getenv("OPENCV_LOG_LEVEL") == "" {
 		vision.QuietOpenCVLog()
 	}
-	if len(os.Args) > 1 && os.Args[1] == kiosk.DrawBenchCommand { // started by 'kiosk bench --draw'
+	if len(os.Args) > 1 && os.Args[1] == bench.DrawBenchCommand { // started by 'kiosk bench --draw'
 		os.Exit(kiosk.DrawBenchMain(os.Args[2:], os.Stdout, os.Stderr, runWindow))
 	}
 	os.Exit(kiosk.Main(os.Args[1:], os.Stdout, os.Stderr, runWindow))
@@ -38,15 +42,15 @@ func main() {
 // takes everything down again in reverse order.
 func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error {
 	if job.ListMonitors {
-		return screen.ListMonitors(os.Stdout)
+		return window.ListMonitors(os.Stdout)
 	}
 	l := job.Config
-	log := kiosk.NewLogger(l.Log, stderr)
+	log := config.NewLogger(l.Log, stderr)
 	source := job.Source
 	if source == "" {
 		source = l.Source.Spec
 	}
-	dets, err := kiosk.OpenDetectors(l, "objects", "faces")
+	dets, err := booth.OpenDetectors(l, "objects", "faces")
 	if err != nil {
 		return err
 	}
@@ -60,18 +64,18 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		l.Source.Rotation, l.Source.Flip = 0, false
 		l.Source.Enabled = true // the camera is what is being set up
 	}
-	src, demo, err := kiosk.SwitchedSource(ctx, l, source, log)
+	src, demo, err := booth.SwitchedSource(ctx, l, source, log)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
 	var feed vision.FrameSource = src
-	var setup *screen.SetupMode
+	var setup *window.SetupMode
 	if job.Setup {
 		turn := vision.NewTurnable(src, mount)
 		defer turn.Close()
 		feed = turn
-		setup = &screen.SetupMode{CameraRotation: mount.Rotation, Flip: mount.Flip, ScreenRotation: l.Display.Rotation,
+		setup = &window.SetupMode{CameraRotation: mount.Rotation, Flip: mount.Flip, ScreenRotation: l.Display.Rotation,
 			TurnCamera: func(r int, flip bool) { turn.Set(vision.Orientation{Rotation: r, Flip: flip}) }}
 		log.Info("setup: turn the camera (left, right, F) and the screen (up, down) until people stand upright and the words read; Enter keeps, Esc leaves")
 		if demo {
@@ -100,13 +104,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if !job.Setup && !demo {
 		// A camera with no orientation set that finds people only turned:
 		// the log names the key.
-		defer kiosk.WatchMount(ctx, l, source, dets, capture, log)()
+		defer booth.WatchMount(ctx, l, source, dets, capture, log)()
 	}
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(capture, vision.PipelineParts{
 		Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror, Log: log,
-		Ran: kiosk.DetectorHook(srv),
+		Ran: booth.DetectorHook(srv),
 	}, l.Budget.Rates())
 	pipe.Start(ctx)
 	defer pipe.Stop()
@@ -127,10 +131,10 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	// list is read now, so that the camera key finds it ready; a reel
 	// played as the source (a clip with an item list) is played as one.
 	games := l.Game
-	games.Demo = kiosk.DemoReel(l, l.Source.Demo)
+	games.Demo = reel.Read(l, l.Source.Demo)
 	playsReel := demo
 	if !demo {
-		if r := kiosk.DemoReel(l, source); len(r.Items) > 0 {
+		if r := reel.Read(l, source); len(r.Items) > 0 {
 			games.Demo, playsReel = r, true
 		}
 	}
@@ -141,14 +145,14 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	}
 	// Each scene runs only what it needs, capped by the power level; an
 	// idle attract screen sleeps lightly.
-	budget := kiosk.NewBudgeter(l.Budget, games.WaveThreshold, pipe.SetBudget)
+	budget := booth.NewBudgeter(l.Budget, games.WaveThreshold, pipe.SetBudget)
 	ctl, stopPower := startPower(ctx, l, budget, log)
 	defer stopPower()
 	// The games' random source is seeded from the clock, so rounds differ
 	// from day to day; a recording keeps the seed.
-	booth := kiosk.SessionSetup(l, games, uint64(time.Now().UnixNano()))
-	booth.Demo = playsReel
-	ses = game.NewSession(booth, board, &kiosk.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
+	sesSetup := booth.SessionSetup(l, games, uint64(time.Now().UnixNano()))
+	sesSetup.Demo = playsReel
+	ses = game.NewSession(sesSetup, board, &booth.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
 	ses.Listen(game.NewEventLog(log).Hear)
 	carrier := kiosk.StartLink(l, ses, log)
 	if carrier != nil {
@@ -156,8 +160,8 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	}
 	kiosk.TellCondition(carrier, src, source, ctl)
 	ses.Script(job.Keys)
-	src.OnChange(func(st vision.CameraState) { ses.Note(kiosk.CameraEvent(src.Name(), st)) })
-	src.OnStandIn(func(standIn bool) { ses.Note(kiosk.DemoEvent(standIn)) })
+	src.OnChange(func(st vision.CameraState) { ses.Note(booth.CameraEvent(src.Name(), st)) })
+	src.OnStandIn(func(standIn bool) { ses.Note(booth.DemoEvent(standIn)) })
 	if job.Record != "" {
 		tape, err := record.Create(job.Record, ses.Setup(), board.Days(), log)
 		if err != nil {
@@ -170,15 +174,15 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		// booth played on without it.
 		defer tape.Close()
 	}
-	deps := screen.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
-		Sounds: screen.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,
-		Camera: func() screen.CameraStatus {
+	deps := window.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
+		Sounds: window.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,
+		Camera: func() window.CameraStatus {
 			st := src.State()
-			return screen.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
+			return window.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
 				Off: st.Off, OffBy: st.OffBy, Turned: st.Turned, StandIn: st.StandIn}
 		}}
 	if job.Command == "screenshot" {
-		deps.Shot = &screen.Shot{At: job.ShotAt, Out: job.ShotOut}
+		deps.Shot = &window.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
 	deps.Setup = setup
 	if carrier != nil {
@@ -186,11 +190,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	}
 	if srv != nil {
 		ses.Listen(srv.Hear)
-		kiosk.WatchHealth(srv, kiosk.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,
+		booth.WatchHealth(srv, booth.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,
 			Levels: l.Power.Levels, Link: carrier})
 		// Stopped before the parts it reads are closed (defers run in
 		// reverse).
-		stopHealth := kiosk.ServeHealth(ctx, srv, "http.listen", l.HTTP.Listen, log)
+		stopHealth := booth.ServeHealth(ctx, srv, "http.listen", l.HTTP.Listen, log)
 		defer stopHealth()
 		deps.Meter = srv
 	}
@@ -199,11 +203,11 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 			return err
 		}
 	}
-	app, err := screen.NewApp(l.Display, deps)
+	app, err := window.NewApp(l.Display, deps)
 	if err != nil {
 		return err
 	}
-	if job.Command == kiosk.DrawBenchCommand {
+	if job.Command == bench.DrawBenchCommand {
 		bench, err := kiosk.NewDrawBench(job, ses, os.Stdout, cancel)
 		if err != nil {
 			return err
@@ -217,7 +221,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if err == nil && setup != nil && setup.Keep {
 		kiosk.KeepSetup(job.Config, kiosk.SetupKeys(setup.CameraRotation, setup.Flip, setup.ScreenRotation), os.Stdout, log)
 		if !demo {
-			kiosk.KeepMountLooked(l, source, vision.Orientation{Rotation: setup.CameraRotation, Flip: setup.Flip}, log)
+			booth.KeepMountLooked(l, source, vision.Orientation{Rotation: setup.CameraRotation, Flip: setup.Flip}, log)
 		}
 	}
 	return err
@@ -227,7 +231,7 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 // budgeter (which caps it by [budget] and the scene's needs), the
 // brightness to the backlight when there is one the kiosk may set. The
 // returned stop ends its goroutine and waits for it.
-func startPower(ctx context.Context, l kiosk.Loaded, budget *kiosk.Budgeter, log *slog.Logger) (*power.Controller, func()) {
+func startPower(ctx context.Context, l config.Loaded, budget *booth.Budgeter, log *slog.Logger) (*power.Controller, func()) {
 	var dimmer *power.Dimmer
 	if bl, err := power.FindBacklight(l.Power.SysfsRoot, l.Power.Backlight); err != nil {
 		log.Info("no screen backlight to set; brightness stays as it is", "reason", err)

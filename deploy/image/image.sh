@@ -34,9 +34,11 @@ deploy/image/build-bins.sh bin/image
 
 step "deriving the runtime packages"
 ort=$(readlink -f .cache/lib/libonnxruntime.so)
-if ! ${GO:-go} run ./deploy/image/runtimepkgs -dlopen deploy/image/dlopen.txt \
+# runtimepkgs is in deploy's own Go module.
+${GO:-go} -C deploy build -o ../bin/runtimepkgs ./image/runtimepkgs
+if ! bin/runtimepkgs -dlopen deploy/image/dlopen.txt \
 	-out deploy/image/runtime-packages.txt -check bin/image/kiosk bin/image/kiosk-window "$ort"; then
-	${GO:-go} run ./deploy/image/runtimepkgs -dlopen deploy/image/dlopen.txt \
+	bin/runtimepkgs -dlopen deploy/image/dlopen.txt \
 		-out deploy/image/runtime-packages.txt bin/image/kiosk bin/image/kiosk-window "$ort"
 	say "deploy/image/runtime-packages.txt changed (git diff shows how); commit it so the Containerfile installs the same"
 fi

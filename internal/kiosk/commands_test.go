@@ -7,14 +7,13 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/carrierarcade/kiosk/sight"
 
+	"github.com/carrierarcade/kiosk/internal/bench"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,36 +132,6 @@ func TestDetectFacesAndBadImage(t *testing.T) {
 	assert.Contains(t, errOut, "(from --set)")
 }
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
-// binaries builds kiosk and kiosk-window once for the tests that run them.
-func binaries(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "kiosk-bin-")
-		if buildErr != nil {
-			return
-		}
-		for _, cmd := range []string{"kiosk", "kiosk-window"} {
-			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, cmd), "github.com/carrierarcade/kiosk/cmd/"+cmd).CombinedOutput()
-			if err != nil {
-				buildErr = &buildError{cmd, string(out)}
-				return
-			}
-		}
-	})
-	require.NoError(t, buildErr)
-	return binDir
-}
-
-type buildError struct{ cmd, out string }
-
-func (e *buildError) Error() string { return "building " + e.cmd + ": " + e.out }
-
 func TestBenchJSON(t *testing.T) {
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -170,7 +139,7 @@ func TestBenchJSON(t *testing.T) {
 	code, out, errOut := kiosk(t, "bench", "--config", testenv.Path("config.toml"),
 		"--source", "file:"+clip, "--frames", "40", "--json", "--compare-opencv")
 	require.Equal(t, 0, code, errOut)
-	var r BenchResult
+	var r bench.BenchResult
 	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
 	assert.Equal(t, 40, r.Frames)
 	assert.Greater(t, r.FPS, 0.0)

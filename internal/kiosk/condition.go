@@ -3,6 +3,7 @@ package kiosk
 import (
 	"math"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/vision"
@@ -12,14 +13,14 @@ import (
 // its camera is up, for the hub's public page (c nil: no link). source is
 // the spec that plays: a clip is never "camera up", nor is the demo reel
 // standing in for the camera. ctl may be nil (no power policy).
-func TellCondition(c *link.Carrier, camera CameraWatch, source string, ctl *power.Controller) {
+func TellCondition(c *link.Carrier, camera booth.CameraWatch, source string, ctl *power.Controller) {
 	if c != nil {
 		c.Tell(conditionOf(camera, source, ctl))
 	}
 }
 
 // conditionOf reads the condition from the parts, at each heartbeat.
-func conditionOf(camera CameraWatch, source string, ctl *power.Controller) func() link.Condition {
+func conditionOf(camera booth.CameraWatch, source string, ctl *power.Controller) func() link.Condition {
 	sp, err := vision.ParseSpec(source)
 	isCamera := err == nil && sp.Kind == "camera"
 	return func() link.Condition {

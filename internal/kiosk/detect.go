@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/sight"
 
@@ -47,7 +48,7 @@ func cmdDetect(_ context.Context, args []string, stdout, stderr io.Writer) error
 	} else {
 		l.Model.Faces.Enabled = true
 	}
-	dets, err := OpenDetectors(l, *which)
+	dets, err := booth.OpenDetectors(l, *which)
 	if err != nil {
 		return err
 	}

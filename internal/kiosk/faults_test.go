@@ -15,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/config"
+	"github.com/carrierarcade/kiosk/internal/config/configtest"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,21 +49,21 @@ func withSets(args []string, sets ...string) []string {
 // process: the configuration loaded and its files checked (cmdRun), the
 // detectors and the source opened, the board opened (kiosk-window).
 func startLikeRun(path string, sets []string) error {
-	l, err := loadConfig(path, sets)
+	l, err := config.Load(path, sets)
 	if err != nil {
 		return err
 	}
 	if err := checkStart(l, ""); err != nil {
 		return err
 	}
-	dets, err := OpenDetectors(l, "objects", "faces")
+	dets, err := booth.OpenDetectors(l, "objects", "faces")
 	if err != nil {
 		return err
 	}
 	defer dets.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	src, _, err := WatchedSource(ctx, l, l.Source.Spec, slog.New(slog.DiscardHandler))
+	src, _, err := booth.WatchedSource(ctx, l, l.Source.Spec, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func TestIssue13Messages(t *testing.T) {
 				assert.Equal(t, "ok\n", out)
 			}
 			if errOut != "" {
-				assert.Empty(t, checkMessage(strings.TrimPrefix(errOut, "kiosk "+tc.args[0]+": ")), errOut)
+				assert.Empty(t, configtest.CheckMessage(strings.TrimPrefix(errOut, "kiosk "+tc.args[0]+": ")), errOut)
 			}
 		})
 	}
@@ -162,7 +165,7 @@ func faultConfigs() []faultConfig {
 	walk = func(t reflect.Type, prefix string) {
 		for i := range t.NumField() {
 			f := t.Field(i)
-			key := joinKey(prefix, f.Tag.Get("toml"))
+			key := config.JoinKey(prefix, f.Tag.Get("toml"))
 			table, leaf := prefix, f.Tag.Get("toml")
 			var bad []string
 			switch f.Type.Kind() {
@@ -195,7 +198,7 @@ func faultConfigs() []faultConfig {
 			out = append(out, faultConfig{name: "file unknown key beside " + key, body: unknown})
 		}
 	}
-	walk(reflect.TypeOf(Config{}), "")
+	walk(reflect.TypeOf(config.Config{}), "")
 	deep := func(open, close string, n int) string {
 		return strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
 	}
@@ -316,7 +319,7 @@ func TestFaultCounts(t *testing.T) {
 			if m == "" {
 				continue
 			}
-			why := checkMessage(m)
+			why := configtest.CheckMessage(m)
 			switch {
 			case why == "":
 			case strings.HasPrefix(why, "Go words"):
@@ -443,7 +446,7 @@ func wrongFamilyAccepted(t *testing.T, real []string) (accepted, cases int) {
 // kiosk's message: the programs quiet OpenCV's log, and a folder never
 // reaches OpenCV at all.
 func TestOpenCVKeepsQuiet(t *testing.T) {
-	bin := binaries(t)
+	bin := testenv.Binaries(t)
 	notVideo := filepath.Join(t.TempDir(), "x.avi")
 	require.NoError(t, os.WriteFile(notVideo, []byte("not a video"), 0o644))
 	for _, source := range []string{"file:" + notVideo + "?loop=0", "file:" + t.TempDir() + "?loop=0"} {

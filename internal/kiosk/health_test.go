@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/health"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
@@ -48,7 +49,7 @@ var servingLine = regexp.MustCompile(`msg="serving health and metrics" addr=(\S+
 // 127.0.0.1) and waits until its health server says where it listens.
 func serveKiosk(t *testing.T, args ...string) *served {
 	t.Helper()
-	s := &served{cmd: exec.Command(filepath.Join(binaries(t), "kiosk"), args...), done: make(chan struct{})}
+	s := &served{cmd: exec.Command(filepath.Join(testenv.Binaries(t), "kiosk"), args...), done: make(chan struct{})}
 	s.cmd.Stdout = io.Discard
 	pipe, err := s.cmd.StderrPipe()
 	require.NoError(t, err)
@@ -350,7 +351,7 @@ func TestHealthPortInUse(t *testing.T) {
 
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	stop := ServeHealth(context.Background(), health.New(health.Options{}), "http.listen", addr, log)
+	stop := booth.ServeHealth(context.Background(), health.New(health.Options{}), "http.listen", addr, log)
 	stop()
 	assert.Contains(t, buf.String(), `level=ERROR msg="health and metrics not served: cannot listen on http.listen \"`+addr+`\"; the kiosk plays on without them"`)
 	assert.Contains(t, buf.String(), "address already in use")

@@ -1,8 +1,10 @@
-// Package kiosk is the shared part of the kiosk's two programs: the
-// configuration, the command line, and the commands that need no window.
-// cmd/kiosk is what users run; cmd/kiosk-window opens the screen. They are
-// two programs because Ebitengine connects to the display as soon as it is
-// loaded, so a program that links it cannot even print its help without one.
+// Package kiosk is the command line of the kiosk's two programs: the
+// flags, and one function per command (the configuration is
+// internal/config's, the running kiosk package booth's, the benchmarks
+// internal/bench's). cmd/kiosk is what users run; cmd/kiosk-window opens
+// the screen. They are two programs because Ebitengine connects to the
+// display as soon as it is loaded, so a program that links it cannot even
+// print its help without one.
 package kiosk
 
 import (
@@ -11,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/config"
 )
 
 const usage = `Carrier Arcade kiosk
@@ -70,7 +72,7 @@ const (
 type WindowJob struct {
 	Command string   // "run", "setup" or "screenshot"
 	Args    []string // the command's own arguments, as given
-	Config  Loaded
+	Config  config.Loaded
 	Source  string // source spec, "" for source.spec
 	// Shot is set for a screenshot: the clip time and the PNG file.
 	ShotAt  time.Duration
@@ -135,7 +137,7 @@ func Main(args []string, stdout, stderr io.Writer, window Window) int {
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.Is(err, errUsage), errors.Is(err, errConfig):
+	case errors.Is(err, errUsage), errors.Is(err, config.ErrConfig):
 		fmt.Fprintf(stderr, "kiosk %s: %v\n", args[0], err)
 		return exitUsage
 	default:
@@ -159,14 +161,14 @@ func (c *common) register(fs *flag.FlagSet) {
 }
 
 // load reads the configuration the flags name.
-func (c *common) load() (Loaded, error) {
+func (c *common) load() (config.Loaded, error) {
 	path := c.config
 	if path == "" {
 		if _, err := os.Stat("config.toml"); err == nil {
 			path = "config.toml"
 		}
 	}
-	return loadConfig(path, c.sets)
+	return config.Load(path, c.sets)
 }
 
 // multiFlag collects a repeatable string flag.
@@ -224,17 +226,6 @@ func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// newLogger builds the process logger from [log].
-func NewLogger(cfg LogConfig, w io.Writer) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.Level)) // validated already
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("check-config", "check-config [--online] [--set k=v]... [FILE]", stderr)
 	online := fs.Bool("online", false, "also ask the hub (link.hub) whether it answers")
@@ -251,9 +242,9 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if l.hubOnly() {
+	if l.HubOnly() {
 		// 'kiosk hub' needs no camera, models or clips.
-		if err := l.problemsErr(l.hubProblems()); err != nil {
+		if err := l.ProblemsErr(l.HubProblems()); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "ok")
@@ -267,14 +258,14 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	for _, s := range l.Model.Slots() {
 		slots = append(slots, s.Name)
 	}
-	look := append(l.fileProblems(slots, clips), l.linkProblems(*online)...)
+	look := append(l.FileProblems(slots, clips), l.LinkProblems(*online)...)
 	if len(l.Hub.Carriers) > 0 {
-		look = append(look, l.hubProblems()...)
+		look = append(look, l.HubProblems()...)
 	}
-	if err := l.problemsErr(look); err != nil {
+	if err := l.ProblemsErr(look); err != nil {
 		return err
 	}
-	if err := l.problemsErr(l.checkDeep(clips)); err != nil {
+	if err := l.ProblemsErr(l.CheckDeep(clips)); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "ok")

@@ -10,13 +10,14 @@ import (
 	"strings"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/link"
 )
 
 // StartLink starts this carrier's link when [link] enables it, and has it
 // hear the session's events. A link that cannot start is one clear log
 // line and nil: the carrier plays alone, as it always may.
-func StartLink(l Loaded, ses *game.Session, log *slog.Logger) *link.Carrier {
+func StartLink(l config.Loaded, ses *game.Session, log *slog.Logger) *link.Carrier {
 	if !l.Link.Enabled {
 		ses.Listen(noBattle(log, "the carrier link is off: set link.enabled = true, link.hub and link.key_file ([link] in config.toml)"))
 		return nil
@@ -61,7 +62,7 @@ func cmdHub(ctx context.Context, args []string, _, stderr io.Writer) error {
 		}
 	}
 	cfg.TLSCert, cfg.TLSKey = l.Resolve(cfg.TLSCert), l.Resolve(cfg.TLSKey)
-	log := NewLogger(l.Log, stderr)
+	log := config.NewLogger(l.Log, stderr)
 	page, err := listenHubPage(cfg)
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func cmdLinkStatus(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	if l.Link.LocalPort == 0 {
-		return fmt.Errorf("%w: link.local_port is 0, so the running kiosk cannot be asked", errConfig)
+		return fmt.Errorf("%w: link.local_port is 0, so the running kiosk cannot be asked", config.ErrConfig)
 	}
 	r, err := link.AskStatus(l.Link.LocalPort)
 	if errors.Is(err, link.ErrNotRunning) && *asJSON {

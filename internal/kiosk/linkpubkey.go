@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/link"
 )
 
@@ -41,7 +42,7 @@ func cmdLinkPubkey(args []string, stdout, stderr io.Writer) error {
 	}
 	pub, err := link.CheckKeyFile(path)
 	if err != nil {
-		return fmt.Errorf("%w: %s %s", errConfig, from, strings.TrimPrefix(err.Error(), "link.key_file "))
+		return fmt.Errorf("%w: %s %s", config.ErrConfig, from, strings.TrimPrefix(err.Error(), "link.key_file "))
 	}
 	fmt.Fprintln(stdout, pub)
 	return nil

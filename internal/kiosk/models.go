@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/internal/atomicfile"
-	"github.com/carrierarcade/kiosk/internal/check"
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/model/convert"
 	"github.com/carrierarcade/kiosk/model/onnx"
@@ -205,7 +205,7 @@ func modelsList(args []string, stdout, stderr io.Writer) error {
 	}
 	var rt *model.Runtime
 	var rtErr error
-	if p := l.modelProblems(model.CheckLibrary, "model.library", l.Model.Library); len(p) > 0 {
+	if p := l.FileProblem(model.CheckLibrary, "model.library", l.Model.Library); len(p) > 0 {
 		rtErr = p.Err()
 	} else if rt, rtErr = model.OpenRuntime(l.Resolve(l.Model.Library)); rtErr == nil {
 		defer rt.Close()
@@ -250,10 +250,10 @@ func modelsList(args []string, stdout, stderr io.Writer) error {
 // describeSlot looks at one slot's file: its bytes (size, sha256, the
 // source its metadata records) in pure Go, then what ONNX Runtime makes
 // of it (whether it loads, its family).
-func describeSlot(rt *model.Runtime, rtErr error, l Loaded, s model.Slot) modelRow {
+func describeSlot(rt *model.Runtime, rtErr error, l config.Loaded, s model.Slot) modelRow {
 	path := l.Resolve(s.Path)
 	r := modelRow{Slot: s.Name, Key: s.Key, File: path, Family: "unknown", Source: "unknown"}
-	if ps := l.modelProblems(model.CheckModelFile, s.Key, s.Path); len(ps) > 0 {
+	if ps := l.FileProblem(model.CheckModelFile, s.Key, s.Path); len(ps) > 0 {
 		r.Problem = strings.TrimPrefix(ps[0].Error(), s.Key+": ")
 		return r
 	}
@@ -306,12 +306,4 @@ func modelSource(data []byte) string {
 		src += " " + file
 	}
 	return src
-}
-
-// modelProblems runs a file check on a configured path, as check-config
-// does, keyed.
-func (l Loaded) modelProblems(look func(string) error, key, value string) check.Problems {
-	var ps check.Problems
-	l.addFileProblem(&ps, key, value, look)
-	return ps
 }

@@ -10,67 +10,20 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/booth"
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/model"
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
+	"github.com/carrierarcade/kiosk/vision/visiontest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gocv.io/x/gocv"
 )
 
-// turnedClips copies seconds of clip from a start time into a temporary
-// folder, upright and as a camera mounted turned would deliver it: for each
-// rotation r, each frame turned r degrees anticlockwise, so that
-// source.rotation = r turns it upright again. The copies are lossless
-// (FFV1), so a turned frame turned back is the upright one, pixel for pixel.
-func turnedClips(t *testing.T, clip string, from, seconds float64) map[int]string {
-	t.Helper()
-	src, err := vision.OpenClip(clip, false)
-	require.NoError(t, err)
-	defer src.Close()
-	dir := t.TempDir()
-	frame, turned := gocv.NewMat(), gocv.NewMat()
-	defer frame.Close()
-	defer turned.Close()
-	writers := map[int]*gocv.VideoWriter{}
-	paths := map[int]string{}
-	defer func() {
-		for _, w := range writers {
-			w.Close()
-		}
-	}()
-	turn := map[int]gocv.RotateFlag{90: gocv.Rotate90CounterClockwise, 180: gocv.Rotate180Clockwise, 270: gocv.Rotate90Clockwise}
-	for {
-		ts, err := src.Read(&frame)
-		if err != nil || ts.Seconds() >= from+seconds {
-			break
-		}
-		if ts.Seconds() < from {
-			continue
-		}
-		for _, r := range []int{0, 90, 180, 270} {
-			out := frame
-			if r != 0 {
-				gocv.Rotate(frame, &turned, turn[r])
-				out = turned
-			}
-			if writers[r] == nil {
-				paths[r] = filepath.Join(dir, fmt.Sprintf("turned-%d.avi", r))
-				w, err := gocv.VideoWriterFile(paths[r], "FFV1", src.FPS(), out.Cols(), out.Rows(), true)
-				require.NoError(t, err)
-				writers[r] = w
-			}
-			require.NoError(t, writers[r].Write(out))
-		}
-	}
-	require.Len(t, paths, 4)
-	return paths
-}
-
-// detectAll runs the object and face detectors on every fifth frame of a
 // clip opened as the kiosk opens source.spec.
-func detectAll(t *testing.T, l Loaded, dets *Detectors, spec string) [][]sight.Detection {
+func detectAll(t *testing.T, l config.Loaded, dets *booth.Detectors, spec string) [][]sight.Detection {
 	t.Helper()
 	sp, err := vision.ParseSpec(spec)
 	require.NoError(t, err)
@@ -132,9 +85,9 @@ func TestTurnedCameraDetectsAsUpright(t *testing.T) {
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
-	l, err := loadConfig(testenv.Path("config.toml"), nil)
+	l, err := config.Load(testenv.Path("config.toml"), nil)
 	require.NoError(t, err)
-	dets, err := OpenDetectors(l, "objects", "faces")
+	dets, err := booth.OpenDetectors(l, "objects", "faces")
 	require.NoError(t, err)
 	defer dets.Close()
 	// People walking, then a face close up.
@@ -142,7 +95,7 @@ func TestTurnedCameraDetectsAsUpright(t *testing.T) {
 		clip     string
 		from, to float64
 	}{{"vtest.avi", 2, 4}, {"Megamind.avi", 1, 3}} {
-		clips := turnedClips(t, testenv.Media(t, part.clip), part.from, part.to-part.from)
+		clips := visiontest.TurnedClips(t, testenv.Media(t, part.clip), part.from, part.to-part.from)
 		upright := detectAll(t, l, dets, "file:"+clips[0]+"?loop=0")
 		labels := map[string]int{}
 		for _, f := range upright {
@@ -170,7 +123,7 @@ func TestTurnedCameraDetectsAsUpright(t *testing.T) {
 // the same moments as on the upright part.
 func TestTurnedCameraHuntsAsUpright(t *testing.T) {
 	reel := testenv.Media(t, "demo-reel.avi")
-	clips := turnedClips(t, reel, 58, 14)
+	clips := visiontest.TurnedClips(t, reel, 58, 14)
 	finds := func(r, rotation int) []map[string]any {
 		events := simEvents(t, "--game", "hunt", "--source", "file:"+clips[r]+"?loop=0",
 			// The two things this part shows for long (the ball passes
@@ -213,7 +166,7 @@ func greyDiff(a, b image.Image) float64 {
 // carrier's turned one (the lid-flipped preset: both rotations 270).
 func TestScreenshotTurnedCamera(t *testing.T) {
 	testenv.Display(t)
-	clips := turnedClips(t, testenv.Media(t, "vtest.avi"), 0, 4)
+	clips := visiontest.TurnedClips(t, testenv.Media(t, "vtest.avi"), 0, 4)
 	for _, screen := range []int{0, 270} {
 		disp := fmt.Sprintf("display.rotation=%d", screen)
 		upright := screenshot(t, clips[0], "2", disp)
@@ -246,10 +199,10 @@ func savePNG(t *testing.T, path string, img image.Image) {
 }
 
 func TestSourceRotationIsChecked(t *testing.T) {
-	_, err := loadConfig("", []string{"source.rotation=45"})
+	_, err := config.Load("", []string{"source.rotation=45"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "source.rotation")
-	l, err := loadConfig("", []string{"source.rotation=90", "source.flip=true"})
+	l, err := config.Load("", []string{"source.rotation=90", "source.flip=true"})
 	require.NoError(t, err)
 	assert.Equal(t, vision.Orientation{Rotation: 90, Flip: true}, l.SourceFor("camera:0").Orientation())
 	assert.True(t, l.SourceFor(l.Source.Demo).Orientation().Upright(), "the demo clip is upright already")

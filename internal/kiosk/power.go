@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/power"
 )
 
@@ -25,7 +26,7 @@ func cmdPower(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if *sysfs != "" {
 		l.Power.SysfsRoot = *sysfs
 	}
-	log := NewLogger(l.Log, stderr)
+	log := config.NewLogger(l.Log, stderr)
 	state, simulated := power.Simulated(l.Power)
 	if !simulated {
 		if state, err = (power.Reader{Root: l.Power.SysfsRoot}).Read(); err != nil {

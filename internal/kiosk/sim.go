@@ -13,11 +13,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
 	"github.com/carrierarcade/kiosk/health"
+	"github.com/carrierarcade/kiosk/internal/config"
+	"github.com/carrierarcade/kiosk/internal/reel"
 	"github.com/carrierarcade/kiosk/link"
-	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
 	"gocv.io/x/gocv"
@@ -80,7 +82,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *source == "" {
 		*source = l.Source.Demo
 	}
-	sp, err := parseSpec(*source)
+	sp, err := vision.ParseSpec(*source)
 	if err != nil {
 		return fmt.Errorf("%w: --source: %v", errUsage, err)
 	}
@@ -94,14 +96,14 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *source == l.Source.Demo {
 		clipKey = "source.demo"
 	}
-	if err := l.problemsErr(l.fileProblems(nil, map[string]string{clipKey: *source})); err != nil {
+	if err := l.ProblemsErr(l.FileProblems(nil, map[string]string{clipKey: *source})); err != nil {
 		return err
 	}
 	presses, err := parseKeys(*keysFlag, l.Keys)
 	if err != nil {
 		return err
 	}
-	dets, err := OpenDetectors(l, "objects", "faces")
+	dets, err := booth.OpenDetectors(l, "objects", "faces")
 	if err != nil {
 		return err
 	}
@@ -119,7 +121,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer src.Close()
-	log := NewLogger(l.Log, stderr)
+	log := config.NewLogger(l.Log, stderr)
 	var srv *health.Server
 	if *httpAddr != "" {
 		srv = health.New(health.Options{Log: log})
@@ -127,28 +129,28 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(nil, vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces,
-		Motion: motion, Mirror: l.Display.Mirror, Ran: DetectorHook(srv)}, l.Budget)
+		Motion: motion, Mirror: l.Display.Mirror, Ran: booth.DetectorHook(srv)}, l.Budget)
 
 	cfg := l.Game
 	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
 	// A reel with an item list plays as the demo does (its items, as it
 	// shows them); any other clip as a camera.
-	cfg.Demo = DemoReel(l, *source)
+	cfg.Demo = reel.Read(l, *source)
 	demo := len(cfg.Demo.Items) > 0
 	sim := &simulation{
 		pipe: pipe,
 		// As the window does: each scene runs only what it uses (on clip
 		// time, so the same clip and seed give the same game).
-		budget: NewBudgeter(l.Budget, cfg.WaveThreshold, pipe.SetBudget),
+		budget: booth.NewBudgeter(l.Budget, cfg.WaveThreshold, pipe.SetBudget),
 		src:    src,
 		enc:    json.NewEncoder(stdout),
 		limit:  time.Duration(*seconds * float64(time.Second)),
 	}
 	// The same session the window drives, on clip time, with a board in
 	// memory: ranks as the booth would give them, nothing written.
-	setup := SessionSetup(l, cfg, *seed)
+	setup := booth.SessionSetup(l, cfg, *seed)
 	setup.Demo = demo
-	sim.ses = game.NewSession(setup, game.NewLeaderboard(nil), &BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
+	sim.ses = game.NewSession(setup, game.NewLeaderboard(nil), &booth.BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
 	sim.ses.SetDay("sim")
 	// The games play in what the screen would show: a canvas of the
 	// window's size, turned like the screen.
@@ -165,7 +167,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		sim.ses.Listen(tape.Hear)
 	}
 	if watch != nil {
-		watch.OnChange(func(st vision.CameraState) { sim.ses.Note(CameraEvent(sp.String(), st)) })
+		watch.OnChange(func(st vision.CameraState) { sim.ses.Note(booth.CameraEvent(sp.String(), st)) })
 	}
 	// With --set link.enabled=true the simulated results go to the other
 	// carriers as the window's do (the link's log goes to stderr).
@@ -176,12 +178,12 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if srv != nil {
 		sim.ses.Listen(srv.Hear)
-		parts := HealthParts{Pipe: pipe, Link: carrier}
+		parts := booth.HealthParts{Pipe: pipe, Link: carrier}
 		if watch != nil { // not a nil *Watchdog in the interface
 			parts.Camera = watch
 		}
-		WatchHealth(srv, parts)
-		stop := ServeHealth(ctx, srv, "--http", *httpAddr, log)
+		booth.WatchHealth(srv, parts)
+		stop := booth.ServeHealth(ctx, srv, "--http", *httpAddr, log)
 		defer stop()
 		sim.meter = srv
 	}
@@ -195,64 +197,6 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	return err
-}
-
-// SessionSetup is a session's setup from the configuration, with the
-// game settings the command decided on (demo items, autoplay).
-func SessionSetup(l Loaded, games game.Config, seed uint64) game.Setup {
-	return game.Setup{Game: games, Keys: l.Keys, TPS: l.Display.TPS, Mirror: l.Display.Mirror,
-		Privacy: l.Display.Privacy, Muted: l.Sound.Mute, Seed: seed, CameraOff: !l.Source.Enabled}
-}
-
-// CameraEvent is the session's note of a change in the camera's state.
-func CameraEvent(source string, st vision.CameraState) game.Event {
-	if st.Live {
-		return game.Event{Kind: game.KindCameraBack, Source: source, Outages: st.Outages, Back: st.Recoveries}
-	}
-	return game.Event{Kind: game.KindCameraLost, Source: source, Reason: st.Reason, Outages: st.Outages}
-}
-
-// DemoEvent is the session's note that the demo reel began (standIn) or
-// stopped playing in the camera's place: the games follow it.
-func DemoEvent(standIn bool) game.Event {
-	if standIn {
-		return game.Event{Kind: game.KindDemo, Mode: "on"}
-	}
-	return game.Event{Kind: game.KindDemo, Mode: "off"}
-}
-
-// BoothHost is what a session steers outside the rules: motion's
-// calibration, the brightness (through the power controller, which writes
-// the backlight on its own goroutine), the camera (through the switch,
-// which turns it on its own goroutine) and quitting. Privacy is read back
-// from the session by the screen, so it needs nothing here.
-type BoothHost struct {
-	Pipe   *vision.Pipeline
-	Power  *power.Controller // nil: no brightness to set
-	Switch *vision.Switch    // nil: no camera to turn off (the simulator)
-	OnQuit func()
-}
-
-func (h *BoothHost) SetCamera(on bool, key string) {
-	if h.Switch != nil {
-		h.Switch.Set(on, "key "+key)
-	}
-}
-
-func (h *BoothHost) Recalibrate() { h.Pipe.Recalibrate() }
-
-func (h *BoothHost) SetPrivacy(string) {}
-
-func (h *BoothHost) Brightness(delta float64) {
-	if h.Power != nil {
-		h.Power.Nudge(delta)
-	}
-}
-
-func (h *BoothHost) Quit() {
-	if h.OnQuit != nil {
-		h.OnQuit()
-	}
 }
 
 // replaySession plays a recording and prints its events as the run that
@@ -296,7 +240,7 @@ type simulation struct {
 	quit   bool
 	err    error
 	link   *link.Carrier // nil when off
-	budget *Budgeter
+	budget *booth.Budgeter
 }
 
 func (s *simulation) print(e game.Event) {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/config"
+	"github.com/carrierarcade/kiosk/vision"
 )
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer, window Window) error {
@@ -68,17 +70,17 @@ func cmdSetup(ctx context.Context, args []string, stderr io.Writer, window Windo
 
 // SetupKeys are the config keys the setup helper writes for an
 // orientation.
-func SetupKeys(cameraRotation int, flip bool, screenRotation int) []KeySet {
-	return []KeySet{{"source.rotation", strconv.Itoa(cameraRotation)}, {"source.flip", strconv.FormatBool(flip)},
-		{"display.rotation", strconv.Itoa(screenRotation)}}
+func SetupKeys(cameraRotation int, flip bool, screenRotation int) []config.KeySet {
+	return []config.KeySet{{Key: "source.rotation", Value: strconv.Itoa(cameraRotation)},
+		{Key: "source.flip", Value: strconv.FormatBool(flip)}, {Key: "display.rotation", Value: strconv.Itoa(screenRotation)}}
 }
 
 // KeepSetup writes what the setup helper chose into the config file; with
 // no config file, or one it cannot write, it prints the --set flags that
 // give the same, to add by hand.
-func KeepSetup(l Loaded, sets []KeySet, stdout io.Writer, log *slog.Logger) {
+func KeepSetup(l config.Loaded, sets []config.KeySet, stdout io.Writer, log *slog.Logger) {
 	if l.Path != "" {
-		err := WriteKeys(l.Path, sets)
+		err := config.WriteKeys(l.Path, sets)
 		if err == nil {
 			log.Info("setup written into the config file", "file", l.Path, "keys", sets)
 			return
@@ -130,17 +132,17 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 // checkStart refuses, before a window opens, what check-config refuses by
 // looking at files: the library, the models, the clip played. The demo
 // clip is not needed while a camera works, so it is not checked here.
-func checkStart(l Loaded, source string) error {
+func checkStart(l config.Loaded, source string) error {
 	clips := map[string]string{"source.spec": l.Source.Spec}
 	if source != "" {
 		clips = map[string]string{"--source": source}
 	}
-	return l.problemsErr(l.fileProblems([]string{"objects", "faces"}, clips))
+	return l.ProblemsErr(l.FileProblems([]string{"objects", "faces"}, clips))
 }
 
 // loadWindow loads the configuration of a command that opens the window:
 // --windowed turns full screen off, and --source must be a source.
-func (c *common) loadWindow(windowed bool, source string) (Loaded, error) {
+func (c *common) loadWindow(windowed bool, source string) (config.Loaded, error) {
 	l, err := c.load()
 	if err != nil {
 		return l, err
@@ -155,7 +157,7 @@ func checkSource(spec string) error {
 	if spec == "" {
 		return nil
 	}
-	if _, err := parseSpec(spec); err != nil {
+	if _, err := vision.ParseSpec(spec); err != nil {
 		return fmt.Errorf("%w: --source: %v", errUsage, err)
 	}
 	return nil

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/internal/reel"
+
+	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,7 +51,7 @@ func shootSource(t *testing.T, source, at string, flags ...string) (image.Image,
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
-	bin := binaries(t)
+	bin := testenv.Binaries(t)
 	out := filepath.Join(t.TempDir(), "shot.png")
 	args := append([]string{"screenshot", "--config", testenv.Path("config.toml"),
 		"--source", source, "--at", at, "--out", out}, flags...)
@@ -237,7 +240,7 @@ func TestCameraOffShowsTheMark(t *testing.T) {
 // the primary, with a log line naming the ones that are.
 func TestMonitors(t *testing.T) {
 	testenv.Display(t)
-	bin := binaries(t)
+	bin := testenv.Binaries(t)
 	out, err := exec.Command(filepath.Join(bin, "kiosk"), "run", "--config", testenv.Path("config.toml"), "--list-monitors").Output()
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
@@ -261,7 +264,7 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
-	bin := binaries(t)
+	bin := testenv.Binaries(t)
 	vtest := testenv.Media(t, "vtest.avi")
 	keys := "C@1,O@2,V@3"
 	rec := filepath.Join(t.TempDir(), "window.rec")
@@ -299,8 +302,8 @@ func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	vtest := testenv.Media(t, "vtest.avi")
-	reel := testenv.Media(t, "demo-reel.avi")
-	reelItems := DemoReel(Loaded{}, "file:"+reel).Items
+	demo := testenv.Media(t, "demo-reel.avi")
+	reelItems := reel.Read(config.Loaded{}, "file:"+demo).Items
 	require.NotEmpty(t, reelItems, "the reel's item list")
 
 	// A clip as the camera; K turns it off, 1 starts a hunt.

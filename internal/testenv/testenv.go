@@ -4,10 +4,12 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -72,4 +74,47 @@ func Program(t testing.TB, name string) string {
 		Missing(t, name+" is not installed; run 'make deps'")
 	}
 	return p
+}
+
+// BinEnv names the folder that holds kiosk and kiosk-window for the tests
+// that run the programs: make test sets it to the bin/ that make build
+// has just made, so no test builds them again.
+const BinEnv = "KIOSK_BIN"
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// Binaries is the folder with kiosk and kiosk-window: $KIOSK_BIN when it
+// is set (both programs must be there), else both built once per test
+// process into a temporary folder.
+func Binaries(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv(BinEnv); dir != "" {
+		for _, p := range []string{"kiosk", "kiosk-window"} {
+			if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+				t.Fatalf("%s=%s has no %s: run 'make build', or unset %s to build them for the test", BinEnv, dir, p, BinEnv)
+			}
+		}
+		return dir
+	}
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "kiosk-bin-")
+		if buildErr != nil {
+			return
+		}
+		for _, cmd := range []string{"kiosk", "kiosk-window"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, cmd), "github.com/carrierarcade/kiosk/cmd/"+cmd).CombinedOutput()
+			if err != nil {
+				buildErr = fmt.Errorf("building %s: %v\n%s", cmd, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
 }
