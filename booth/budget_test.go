@@ -58,7 +58,7 @@ func TestBudgeterIdlesWithNobodyAndWakesAtOnce(t *testing.T) {
 	full := vision.DefaultBudget()
 	full.Idle.AfterSeconds = 2
 	b := NewBudgeter(full, game.DefaultConfig().WaveThreshold, nil)
-	att := game.NewAttract(game.NewBooth(game.DefaultConfig(), nil, true))
+	att := game.NewAttract(game.NewArcade(game.DefaultConfig(), nil, true))
 	still := &sight.Observation{Motion: sight.MotionGrid{W: 4, H: 4, Energy: make([]float32, 16), Calibrated: true}}
 	t0 := time.Now()
 	frame := time.Second / 60
