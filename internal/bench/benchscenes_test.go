@@ -23,6 +23,7 @@ import (
 // rates. What bench --scenes measures, checked for what runs, not for
 // how fast.
 func TestSceneBudgetsOnRealClips(t *testing.T) {
+	t.Parallel()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	l, err := config.Load(testenv.Path("config.toml"), nil)

@@ -20,6 +20,7 @@ import (
 	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/config/configtest"
 	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -75,6 +76,7 @@ func startLikeRun(path string, sets []string) error {
 // Issue 13, item by item: the exact bad input the fault run used, and the
 // words the kiosk must answer with (the key, the value, the fix, where).
 func TestIssue13Messages(t *testing.T) {
+	t.Parallel()
 	real := realFiles(t)
 	face := testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
 	yolox := testenv.Model(t, "yolox_nano.onnx")
@@ -253,6 +255,12 @@ func faultConfigs() []faultConfig {
 // faults' prints the table.
 func TestFaultCounts(t *testing.T) {
 	real := realFiles(t)
+	// One ONNX Runtime environment for the whole run, as a kiosk has one:
+	// each case's check joins it instead of starting and tearing down an
+	// environment of its own.
+	rt, err := model.OpenRuntime(testenv.ORTLibrary(t))
+	require.NoError(t, err)
+	defer rt.Close()
 	var passCheckFailStart, goWordsOrLine0, unplaced, configs, passed int
 	var slowest time.Duration
 	var slowestName string
@@ -446,6 +454,7 @@ func wrongFamilyAccepted(t *testing.T, real []string) (accepted, cases int) {
 // kiosk's message: the programs quiet OpenCV's log, and a folder never
 // reaches OpenCV at all.
 func TestOpenCVKeepsQuiet(t *testing.T) {
+	t.Parallel()
 	bin := testenv.Binaries(t)
 	notVideo := filepath.Join(t.TempDir(), "x.avi")
 	require.NoError(t, os.WriteFile(notVideo, []byte("not a video"), 0o644))

@@ -82,6 +82,7 @@ func iou(a, b sight.Box) float32 {
 // detectors the very picture an upright camera gives: the same people,
 // things and faces, in the same places.
 func TestTurnedCameraDetectsAsUpright(t *testing.T) {
+	t.Parallel()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
@@ -122,6 +123,7 @@ func TestTurnedCameraDetectsAsUpright(t *testing.T) {
 // bicycle) as a turned camera sees it, finds the same things at
 // the same moments as on the upright part.
 func TestTurnedCameraHuntsAsUpright(t *testing.T) {
+	t.Parallel()
 	reel := testenv.Media(t, "demo-reel.avi")
 	clips := visiontest.TurnedClips(t, reel, 58, 14)
 	finds := func(r, rotation int) []map[string]any {
@@ -165,6 +167,7 @@ func greyDiff(a, b image.Image) float64 {
 // an upright one shows: people upright, on an upright screen and on the
 // carrier's turned one (the lid-flipped preset: both rotations 270).
 func TestScreenshotTurnedCamera(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	clips := visiontest.TurnedClips(t, testenv.Media(t, "vtest.avi"), 0, 4)
 	for _, screen := range []int{0, 270} {
@@ -199,6 +202,7 @@ func savePNG(t *testing.T, path string, img image.Image) {
 }
 
 func TestSourceRotationIsChecked(t *testing.T) {
+	t.Parallel()
 	_, err := config.Load("", []string{"source.rotation=45"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "source.rotation")

@@ -28,6 +28,7 @@ import (
 // What the setup helper keeps goes into the config file; with none, or one
 // it cannot write, the --set flags are printed instead.
 func TestKeepSetup(t *testing.T) {
+	t.Parallel()
 	sets := SetupKeys(270, true, 90)
 	log := slog.New(slog.DiscardHandler)
 
@@ -60,6 +61,7 @@ func TestKeepSetup(t *testing.T) {
 // way round, so the picture is the clip upside down), an UP arrow at the
 // top middle.
 func TestSetupScreen(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	img := shoot(t, clip, "3", "--setup", "--set", "source.rotation=180")
 	b := img.Bounds()

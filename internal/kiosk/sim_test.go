@@ -80,6 +80,7 @@ func stillClip(t *testing.T, seconds int) string {
 }
 
 func TestSimStillClipGivesNoPopsAndNoMoves(t *testing.T) {
+	t.Parallel()
 	still := stillClip(t, 20)
 	bubbles := simEvents(t, "--game", "bubbles", "--source", still)
 	require.Len(t, ofType(bubbles, "round_start"), 1)
@@ -92,6 +93,7 @@ func TestSimStillClipGivesNoPopsAndNoMoves(t *testing.T) {
 }
 
 func TestSimOnPeopleWalking(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	bubbles := simEvents(t, "--game", "bubbles", "--source", vtest, "--seconds", "50")
 	starts, ends := ofType(bubbles, "round_start"), ofType(bubbles, "round_end")
@@ -113,6 +115,7 @@ func TestSimOnPeopleWalking(t *testing.T) {
 }
 
 func TestSimHuntOnTheDemoReel(t *testing.T) {
+	t.Parallel()
 	reel := testenv.Media(t, "demo-reel.avi")
 	// A shorter round: each find adds bonus time, and the demo hunt finds
 	// enough to outlast one pass of the reel.
@@ -127,6 +130,7 @@ func TestSimHuntOnTheDemoReel(t *testing.T) {
 }
 
 func TestSimIsReplayable(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	a := simEvents(t, "--game", "bubbles", "--source", vtest, "--seconds", "15", "--seed", "7")
 	b := simEvents(t, "--game", "bubbles", "--source", vtest, "--seconds", "15", "--seed", "7")
@@ -134,6 +138,7 @@ func TestSimIsReplayable(t *testing.T) {
 }
 
 func TestSimScriptedKeys(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	events := simEvents(t, "--game", "hunt", "--source", vtest, "--seconds", "12",
 		"--keys", "V@5,V@6,Digit2@7")
@@ -155,6 +160,7 @@ func TestSimScriptedKeys(t *testing.T) {
 }
 
 func TestSimUsage(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := kiosk(t, "sim", "--game", "chess")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--game is one of hunt, bubbles, freeze, dodge")
@@ -164,6 +170,7 @@ func TestSimUsage(t *testing.T) {
 }
 
 func TestSimCameraLostAndBack(t *testing.T) {
+	t.Parallel()
 	still := stillClip(t, 4)
 	events := simEvents(t, "--game", "bubbles", "--source", still, "--seconds", "12")
 	lost, back := ofType(events, "camera_lost"), ofType(events, "camera_back")
@@ -177,6 +184,7 @@ func TestSimCameraLostAndBack(t *testing.T) {
 // very same events, every time, with no camera, model or runtime; and the
 // recording holds no picture.
 func TestSimRecordAndReplay(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	rec := filepath.Join(t.TempDir(), "walkers.rec")
 	testenv.ORTLibrary(t)
@@ -226,6 +234,7 @@ func assertNoPicture(t *testing.T, path string) {
 }
 
 func TestSimReplayRefusesABadFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.rec")
 	require.NoError(t, os.WriteFile(bad, []byte("not a recording"), 0o644))
@@ -242,6 +251,7 @@ func TestSimReplayRefusesABadFile(t *testing.T) {
 // --keys takes keys as a person types them: 2 is Digit2, = is Equal; the
 // same check applies (a key bound to nothing is refused).
 func TestKeysAsTyped(t *testing.T) {
+	t.Parallel()
 	keys, err := parseKeys("2@3,=@1,N@2", game.DefaultKeyConfig())
 	require.NoError(t, err)
 	assert.Equal(t, []game.ScriptedKey{{Key: "Equal", At: time.Second}, {Key: "N", At: 2 * time.Second}, {Key: "Digit2", At: 3 * time.Second}}, keys)
@@ -252,6 +262,7 @@ func TestKeysAsTyped(t *testing.T) {
 // With no camera the kiosk plays the demo reel, and a hunt started at any
 // point of it finds things: it asks for what the reel is about to show.
 func TestSimDemoHuntScoresFromAnyStart(t *testing.T) {
+	t.Parallel()
 	reel := testenv.Media(t, "demo-reel.avi")
 	for _, start := range []string{"0", "30", "55"} {
 		events := simEvents(t, "--game", "hunt", "--source", "file:"+reel+"?start="+start, "--seconds", "64")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,8 +54,10 @@ func shootSource(t *testing.T, source, at string, flags ...string) (image.Image,
 	testenv.Model(t, "yolox_nano.onnx")
 	bin := testenv.Binaries(t)
 	out := filepath.Join(t.TempDir(), "shot.png")
-	args := append([]string{"screenshot", "--config", testenv.Path("config.toml"),
-		"--source", source, "--at", at, "--out", out}, flags...)
+	// On the clip's time, as fast as its frames are computed and drawn; a
+	// data folder of its own, so that tests in parallel share no board.
+	args := append([]string{"screenshot", "--timedemo", "--config", testenv.Path("config.toml"),
+		"--source", source, "--at", at, "--out", out, "--set", "game.data_dir=" + strconv.Quote(t.TempDir())}, flags...)
 	log, err := exec.Command(filepath.Join(bin, "kiosk"), args...).CombinedOutput()
 	require.NoError(t, err, string(log))
 	f, err := os.Open(out)
@@ -108,6 +111,7 @@ func meanDiff(img image.Image, grey gocv.Mat) float64 {
 }
 
 func TestScreenshotShowsTheClipAndTheBoxes(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	img := screenshot(t, clip, "3", "display.overlay=true") // the overlay shows every detection
 	b := img.Bounds()
@@ -145,6 +149,7 @@ func TestScreenshotShowsTheClipAndTheBoxes(t *testing.T) {
 }
 
 func TestScreenshotRotatedCanvas(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	upright := screenshot(t, clip, "2", "display.overlay=false")
 	turned := screenshot(t, clip, "2", "display.rotation=180", "display.overlay=false")
@@ -183,6 +188,7 @@ func bandDiff(img image.Image, grey gocv.Mat, y0, y1 float64) float64 {
 // Each game draws its own heads-up display over the top of the picture and
 // leaves the camera picture visible below it.
 func TestEachGameDrawsItsHUD(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	for _, g := range []string{"hunt", "bubbles", "freeze", "dodge"} {
 		t.Run(g, func(t *testing.T) {
@@ -209,6 +215,7 @@ func TestEachGameDrawsItsHUD(t *testing.T) {
 // mark at the top middle (red plate), the log names the key; without the
 // key there is no mark. source.enabled = false starts that way.
 func TestCameraOffShowsTheMark(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	testenv.Media(t, "demo-reel.avi")
 	// Pixels of the mark's plate in the top middle of the screen.
@@ -239,6 +246,7 @@ func TestCameraOffShowsTheMark(t *testing.T) {
 // display.monitor can name; a monitor that is not there leaves the kiosk on
 // the primary, with a log line naming the ones that are.
 func TestMonitors(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	bin := testenv.Binaries(t)
 	out, err := exec.Command(filepath.Join(bin, "kiosk"), "run", "--config", testenv.Path("config.toml"), "--list-monitors").Output()
@@ -261,6 +269,7 @@ func TestMonitors(t *testing.T) {
 // privacy mode, O is the operator overlay), and the window's own recording
 // replays to exactly what the window did.
 func TestWindowAndSimHearKeysAlike(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -269,8 +278,9 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 	keys := "C@1,O@2,V@3"
 	rec := filepath.Join(t.TempDir(), "window.rec")
 	out := filepath.Join(t.TempDir(), "shot.png")
-	log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
-		"--source", "file:"+vtest, "--at", "6", "--out", out, "--record", rec, "--keys", keys).CombinedOutput()
+	log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--timedemo", "--config", testenv.Path("config.toml"),
+		"--source", "file:"+vtest, "--at", "6", "--out", out, "--record", rec, "--keys", keys,
+		"--set", "game.data_dir="+strconv.Quote(t.TempDir())).CombinedOutput()
 	require.NoError(t, err, string(log))
 
 	windowEvents := replayEvents(t, rec)
@@ -298,6 +308,7 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 // camera that cannot be opened when the key turns it on again leaves the
 // reel playing with its DEMO badge.
 func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
