@@ -1,7 +1,6 @@
-package kiosk
+package main
 
 import (
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/internal/kiosktest"
 	"github.com/carrierarcade/kiosk/internal/reel"
 
 	"github.com/carrierarcade/kiosk/internal/config"
@@ -284,9 +284,12 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 	require.NoError(t, err, string(log))
 
 	windowEvents := replayEvents(t, rec)
-	assertNoPicture(t, rec)
+	kiosktest.AssertNoPicture(t, rec)
 
-	sim := simEvents(t, "--game", "hunt", "--source", "file:"+vtest+"?loop=0", "--seconds", "5", "--keys", keys)
+	code, out, errOut := kiosktest.Run(t, "sim", "--config", testenv.Path("config.toml"), "--game", "hunt",
+		"--source", "file:"+vtest+"?loop=0", "--seconds", "5", "--keys", keys)
+	require.Equal(t, 0, code, errOut)
+	sim := kiosktest.Events(t, out)
 	pick := func(events []map[string]any) []map[string]any {
 		var out []map[string]any
 		for _, e := range events {
@@ -359,14 +362,8 @@ func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
 // plays as recorded, and returns its events.
 func replayEvents(t *testing.T, rec string) []map[string]any {
 	t.Helper()
-	code, out, errOut := kiosk(t, "sim", "--replay", rec)
+	code, out, errOut := kiosktest.Run(t, "sim", "--replay", rec)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "the same as the recorded run")
-	var evs []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var e map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &e), line)
-		evs = append(evs, e)
-	}
-	return evs
+	return kiosktest.Events(t, out)
 }
