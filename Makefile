@@ -39,8 +39,9 @@ $(REEL): internal/reel/reel.go | deps models build
 run: deps models build $(REEL)
 	$(BIN) run --config $(CONFIG) $(ARGS)
 
-# Every test, under a virtual display so the window tests run too. The rules
-# run again without cgo, as they must build (no OpenCV, no ONNX Runtime); the
+# Every test, under a virtual display so the window tests run too. The rules,
+# the budget and the booth run again without cgo, as they must build (no
+# OpenCV, no ONNX Runtime); the
 # vision package runs again with gocv's Mat counter to catch leaked Mats.
 # The config decoder's committed fuzz seeds (internal/config/testdata/fuzz) run
 # in every plain 'go test'; new inputs are searched for by 'make fuzz', not
@@ -50,7 +51,7 @@ FUZZTIME ?= 60s
 test: deps models build $(REEL)
 	$(TESTBIN) $(XVFB) $(GO) test -count=1 ./...
 	cd deploy && $(GO) test -count=1 ./...
-	CGO_ENABLED=0 $(GO) test -count=1 ./game/... ./sight/...
+	CGO_ENABLED=0 $(GO) test -count=1 ./game/... ./sight/... ./budget/... ./booth/...
 	$(XVFB) $(GO) test -count=1 -tags matprofile ./vision/...
 
 # Search for config inputs that break the decoder's promises (no panic,

@@ -7,34 +7,12 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/health"
-	"github.com/carrierarcade/kiosk/link"
-	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
-	"github.com/carrierarcade/kiosk/vision"
 )
 
 // sourceFresh is how recently a frame must have come for the source to
 // count as delivering: the watchdog's own default stall, plus slack.
 const sourceFresh = 5 * time.Second
-
-// HealthParts are the parts the health server reads when it is asked,
-// each from its probe's goroutine through the part's own lock. Camera,
-// Power and Link may be nil (a clip without a watchdog, no power policy,
-// no link).
-type HealthParts struct {
-	Pipe   *vision.Pipeline
-	Camera CameraWatch
-	Demo   bool // the demo clip plays because the camera could not be opened
-	Power  *power.Controller
-	Levels []power.Level
-	Link   *link.Carrier
-}
-
-// CameraWatch tells the camera's state: a Watchdog, or a Switch that can
-// turn the camera off.
-type CameraWatch interface {
-	State() vision.CameraState
-}
 
 // DetectorHook is a pipeline's Ran for srv; nil (no hook) when srv is nil.
 func DetectorHook(srv *health.Server) func(string, sight.Timings, error) {
@@ -44,10 +22,13 @@ func DetectorHook(srv *health.Server) func(string, sight.Timings, error) {
 	return func(detector string, t sight.Timings, err error) { srv.DetectorRan(detector, t.Inference, err) }
 }
 
-// WatchHealth has srv read the parts at each scrape, and makes readiness
-// wait for a source that delivers frames. Never the link: carriers apart
-// is normal, and a probe that failed on it would restart a working kiosk.
-func WatchHealth(srv *health.Server, p HealthParts) {
+// watchHealth has srv read the booth's parts at each scrape, each from its
+// probe's goroutine through the part's own lock, and makes readiness wait
+// for a source that delivers frames. Never the link's being up: carriers
+// apart is normal, and a probe that failed on it would restart a working
+// kiosk.
+func (b *Booth) watchHealth(srv *health.Server) {
+	eyes, cam := b.parts.Eyes, b.parts.Camera
 	fresh := func(st sight.Status, now time.Time) error {
 		if st.CapturedAt.IsZero() {
 			return fmt.Errorf("no frame yet")
@@ -58,9 +39,9 @@ func WatchHealth(srv *health.Server, p HealthParts) {
 		return nil
 	}
 	srv.ReadyWhen("source", func(now time.Time) error {
-		if err := fresh(p.Pipe.Status(), now); err != nil {
-			if p.Camera != nil {
-				if st := p.Camera.State(); !st.Live && st.Reason != "" {
+		if err := fresh(eyes.Status(), now); err != nil {
+			if cam != nil {
+				if st := cam.State(); !st.Live && st.Reason != "" {
 					return fmt.Errorf("%v (%s)", err, st.Reason)
 				}
 			}
@@ -69,20 +50,16 @@ func WatchHealth(srv *health.Server, p HealthParts) {
 		return nil
 	})
 	srv.WatchCamera(func() health.Camera {
-		st := p.Pipe.Status()
-		c := health.Camera{Up: fresh(st, time.Now()) == nil, Demo: p.Demo, FPS: st.CameraRate}
-		if p.Camera != nil {
-			cs := p.Camera.State()
+		st := eyes.Status()
+		c := health.Camera{Up: fresh(st, time.Now()) == nil, Demo: b.demo.Load(), FPS: st.CameraRate}
+		if cam != nil {
+			cs := cam.State()
 			c.Up, c.Outages, c.Recoveries = cs.Live, cs.Outages, cs.Recoveries
-			// The reel plays while the camera is off, or in its place
-			// when it could not be opened again; a clip that played
-			// from the start until the camera was turned on.
-			c.Demo = cs.Off || cs.StandIn || p.Demo && cs.Turned.IsZero()
 		}
 		return c
 	})
 	srv.WatchDetectors(func() []health.Detector {
-		st := p.Pipe.Status()
+		st := eyes.Status()
 		var ds []health.Detector
 		if st.Objects.On {
 			ds = append(ds, health.Detector{Name: "objects", RunsPerSecond: st.Objects.Rate})
@@ -92,22 +69,22 @@ func WatchHealth(srv *health.Server, p HealthParts) {
 		}
 		return ds
 	})
-	if p.Power != nil {
+	if b.power != nil {
 		var names []string
-		for _, l := range p.Levels {
+		for _, l := range b.parts.Power.Config.Levels {
 			names = append(names, l.Name)
 		}
 		srv.WatchPower(func() health.Power {
-			st := p.Power.Status()
+			st := b.power.Status()
 			s := st.State
 			return health.Power{Read: st.Read, Level: st.Decision.Level, Levels: names, OnAC: s.OnAC,
 				Charging: s.Charging, HasBattery: s.HasBattery, Percent: s.Percent, MinutesLeft: st.MinutesLeft,
 				HaveMinutes: st.HaveMinutes, DrawWatts: s.DrawWatts, BrightnessPercent: st.Brightness, Lux: st.Lux, HaveLux: st.HaveLux}
 		})
 	}
-	if p.Link != nil {
+	if l := b.parts.Link; l != nil {
 		srv.WatchLink(func() health.Link {
-			st := p.Link.Status()
+			st := l.Status()
 			return health.Link{Up: st.Up, Online: len(st.Online), Sent: st.Sent, Queued: st.Queued, Dropped: st.Dropped}
 		})
 	}

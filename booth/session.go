@@ -1,9 +1,14 @@
+//go:build cgo
+
 package booth
 
 import (
+	"errors"
+
+	"github.com/carrierarcade/kiosk/budget"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/config"
-	"github.com/carrierarcade/kiosk/power"
+	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
 )
 
@@ -14,53 +19,59 @@ func SessionSetup(l config.Loaded, games game.Config, seed uint64) game.Setup {
 		Privacy: l.Display.Privacy, Muted: l.Sound.Mute, Seed: seed, CameraOff: !l.Source.Enabled}
 }
 
-// CameraEvent is the session's note of a change in the camera's state.
-func CameraEvent(source string, st vision.CameraState) game.Event {
-	if st.Live {
-		return game.Event{Kind: game.KindCameraBack, Source: source, Outages: st.Outages, Back: st.Recoveries}
-	}
-	return game.Event{Kind: game.KindCameraLost, Source: source, Reason: st.Reason, Outages: st.Outages}
+// cameraStatus is what the booth shows of a watchdog's or switch's state.
+func cameraStatus(st vision.CameraState) CameraStatus {
+	return CameraStatus{Known: true, Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
+		Off: st.Off, OffBy: st.OffBy, Turned: st.Turned, StandIn: st.StandIn}
 }
 
-// DemoEvent is the session's note that the demo reel began (standIn) or
-// stopped playing in the camera's place: the games follow it.
-func DemoEvent(standIn bool) game.Event {
-	if standIn {
-		return game.Event{Kind: game.KindDemo, Mode: "on"}
-	}
-	return game.Event{Kind: game.KindDemo, Mode: "off"}
+// switchCamera is the presenter's camera switch as the booth's Camera.
+type switchCamera struct{ s *vision.Switch }
+
+// SwitchCamera is the booth's camera behind the presenter's switch.
+func SwitchCamera(s *vision.Switch) Camera { return switchCamera{s} }
+
+func (c switchCamera) State() CameraStatus    { return cameraStatus(c.s.State()) }
+func (c switchCamera) Set(on bool, by string) { c.s.Set(on, by) }
+func (c switchCamera) Name() string           { return c.s.Name() }
+func (c switchCamera) Watch(changed func(CameraStatus), standIn func(bool)) {
+	c.s.OnChange(func(st vision.CameraState) { changed(cameraStatus(st)) })
+	c.s.OnStandIn(standIn)
 }
 
-// BoothHost is what a session steers outside the rules: motion's
-// calibration, the brightness (through the power controller, which writes
-// the backlight on its own goroutine), the camera (through the switch,
-// which turns it on its own goroutine) and quitting. Privacy is read back
-// from the session by the screen, so it needs nothing here.
-type BoothHost struct {
-	Pipe   *vision.Pipeline
-	Power  *power.Controller // nil: no brightness to set
-	Switch *vision.Switch    // nil: no camera to turn off (the simulator)
-	OnQuit func()
+// watchdogCamera is a clip behind a watchdog (kiosk sim past a clip's
+// end): it cannot be turned off, and nothing stands in for it.
+type watchdogCamera struct {
+	w    *vision.Watchdog
+	name string
 }
 
-func (h *BoothHost) SetCamera(on bool, key string) {
-	if h.Switch != nil {
-		h.Switch.Set(on, "key "+key)
-	}
+// WatchdogCamera is the booth's camera for a source behind a watchdog
+// alone, told by name.
+func WatchdogCamera(w *vision.Watchdog, name string) Camera { return watchdogCamera{w, name} }
+
+func (c watchdogCamera) State() CameraStatus { return cameraStatus(c.w.State()) }
+func (c watchdogCamera) Set(bool, string)    {}
+func (c watchdogCamera) Name() string        { return c.name }
+func (c watchdogCamera) Watch(changed func(CameraStatus), _ func(bool)) {
+	c.w.OnChange(func(st vision.CameraState) { changed(cameraStatus(st)) })
 }
 
-func (h *BoothHost) Recalibrate() { h.Pipe.Recalibrate() }
+// stepFeed is a stepper as the booth's feed.
+type stepFeed struct{ s *vision.Stepper }
 
-func (h *BoothHost) SetPrivacy(string) {}
+// StepFeed puts a booth on the stepper's clip time.
+func StepFeed(s *vision.Stepper) Feed { return stepFeed{s} }
 
-func (h *BoothHost) Brightness(delta float64) {
-	if h.Power != nil {
-		h.Power.Nudge(delta)
+func (f stepFeed) Next() (sight.Frame, error) {
+	info, err := f.s.Next()
+	if errors.Is(err, vision.ErrEnd) {
+		return sight.Frame{}, ErrEnded
 	}
+	return info.Frame, err
 }
 
-func (h *BoothHost) Quit() {
-	if h.OnQuit != nil {
-		h.OnQuit()
-	}
+// PipelineRates are the budget's rates for the pipeline's stages.
+func PipelineRates(r budget.Rates) vision.Rates {
+	return vision.Rates{ObjectHz: r.ObjectHz, FaceHz: r.FaceHz, MotionHz: r.MotionHz}
 }

@@ -64,18 +64,16 @@ type Bubbles struct {
 }
 
 // NewBubbles makes a round of Bubble Pop.
-func NewBubbles(b *Booth) *Bubbles {
+func NewBubbles(b *Arcade) *Bubbles {
 	return &Bubbles{round: newRound(b, "bubbles", b.cfg.Bubbles.RoundSeconds), cfg: b.cfg.Bubbles}
 }
 
 // Bubbles are the bubbles on screen, for drawing; valid until Update.
 func (g *Bubbles) Bubbles() []Bubble { return g.bubbles }
 
-// Bursts are the bubbles popped in the last moment, newest last.
-func (g *Bubbles) Bursts() []Burst { return g.AppendBursts(nil) }
-
-// AppendBursts appends Bursts to dst: the screen keeps one slice for every
-// frame instead of taking a new one each time.
+// AppendBursts appends the bubbles popped in the last moment to dst,
+// newest last: the screen keeps one slice for every frame instead of
+// taking a new one each time.
 func (g *Bubbles) AppendBursts(dst []Burst) []Burst {
 	for _, b := range g.bursts {
 		dst = append(dst, Burst{b.Bubble, fraction(g.elapsed-b.at, burstTime)})

@@ -18,7 +18,7 @@ func bubbleRect(b game.Bubble) game.Rect {
 
 func TestBubblesNoMotionNoPops(t *testing.T) {
 	r := newRig(tick, 1)
-	g := game.NewBubbles(booth(nil))
+	g := game.NewBubbles(arcade(nil))
 	var next game.Scene
 	for next == nil {
 		next = r.step(g, obs())
@@ -32,7 +32,7 @@ func TestBubblesNoMotionNoPops(t *testing.T) {
 
 func TestBubblesMotionOverABubblePopsIt(t *testing.T) {
 	r := newRig(tick, 1)
-	g := game.NewBubbles(booth(nil))
+	g := game.NewBubbles(arcade(nil))
 	r.step(g, obs())
 	require.NotEmpty(t, g.Bubbles(), "bubbles from the start")
 	target := g.Bubbles()[0]
@@ -48,20 +48,20 @@ func TestBubblesMotionOverABubblePopsIt(t *testing.T) {
 	for _, b := range g.Bubbles() {
 		assert.NotEqual(t, target.ID, b.ID, "gone from the screen")
 	}
-	require.NotEmpty(t, g.Bursts())
-	assert.Equal(t, target.ID, g.Bursts()[0].ID)
-	assert.Zero(t, g.Bursts()[0].Age)
+	require.NotEmpty(t, g.AppendBursts(nil))
+	assert.Equal(t, target.ID, g.AppendBursts(nil)[0].ID)
+	assert.Zero(t, g.AppendBursts(nil)[0].Age)
 	assert.Positive(t, g.Score())
 
 	for range 10 {
 		r.step(g, obs())
 	}
-	assert.Empty(t, g.Bursts(), "the burst is over")
+	assert.Empty(t, g.AppendBursts(nil), "the burst is over")
 }
 
 func TestBubblesCombo(t *testing.T) {
 	r := newRig(tick, 3)
-	g := game.NewBubbles(booth(nil))
+	g := game.NewBubbles(arcade(nil))
 	r.step(g, obs())
 	n := len(g.Bubbles())
 	require.GreaterOrEqual(t, n, 3)
@@ -99,7 +99,7 @@ func TestBubblesCombo(t *testing.T) {
 
 func TestBubblesDrift(t *testing.T) {
 	r := newRig(tick, 1)
-	g := game.NewBubbles(booth(nil))
+	g := game.NewBubbles(arcade(nil))
 	seen := map[int]bool{}
 	kinds := map[game.BubbleKind]bool{}
 	for range 600 {
@@ -119,7 +119,7 @@ func TestBubblesDrift(t *testing.T) {
 func TestBubblesClockAddsTime(t *testing.T) {
 	for seed := range uint64(50) {
 		r := newRig(tick, seed)
-		g := game.NewBubbles(booth(nil))
+		g := game.NewBubbles(arcade(nil))
 		r.step(g, obs())
 		for _, b := range g.Bubbles() {
 			if b.Kind != game.BubbleClock {

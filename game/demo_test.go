@@ -17,8 +17,8 @@ var reel = game.DemoReel{Seconds: 84, Spans: []game.ReelSpan{
 	{Label: "dog", From: 60, To: 66}, {Label: "face", From: 72, To: 84},
 }, Items: []string{"laptop", "dog", "orange", "remote"}}
 
-// demoBooth is a booth playing to the demo reel.
-func demoBooth(edit func(*game.Config)) *game.Booth { return game.PlayingDemo(booth(edit)) }
+// demoArcade is an arcade playing to the demo reel.
+func demoArcade(edit func(*game.Config)) *game.Arcade { return game.PlayingDemo(arcade(edit)) }
 
 // at is an observation of the reel at clip time t, showing labels.
 func at(t time.Duration, labels ...string) *sight.Observation {
@@ -30,7 +30,7 @@ func at(t time.Duration, labels ...string) *sight.Observation {
 // Playing the reel, the hunt asks for what the reel shows next, whatever
 // the order of its items, and gives up on one once its stretch is over.
 func TestDemoHuntAsksForWhatComesNext(t *testing.T) {
-	b := demoBooth(func(c *game.Config) { c.Demo = reel })
+	b := demoArcade(func(c *game.Config) { c.Demo = reel })
 	for _, tc := range []struct {
 		start time.Duration
 		first string
@@ -67,7 +67,7 @@ func TestDemoHuntAsksForWhatComesNext(t *testing.T) {
 // A stretch that passes without a find is given up at its end, not after
 // skip_after_seconds, and the next thing on the reel is asked for.
 func TestDemoHuntSkipsWhenTheStretchIsOver(t *testing.T) {
-	b := demoBooth(func(c *game.Config) {
+	b := demoArcade(func(c *game.Config) {
 		c.Demo = reel
 		c.Demo.Items = []string{"orange", "laptop"}
 	})
@@ -88,7 +88,7 @@ func TestDemoHuntSkipsWhenTheStretchIsOver(t *testing.T) {
 // Playing the reel, the attract screen starts Head Dodge so that its round
 // begins as the reel's face part comes, not before.
 func TestDemoDodgeWaitsForTheFace(t *testing.T) {
-	b := demoBooth(func(c *game.Config) {
+	b := demoArcade(func(c *game.Config) {
 		c.Rotation = []string{"dodge"}
 		c.DemoAutoplaySeconds = 2
 		c.Demo = reel
@@ -111,7 +111,7 @@ func TestDemoDodgeWaitsForTheFace(t *testing.T) {
 // key): the hunt asks for [game.hunt] items, skips by time, and nothing
 // starts by itself.
 func TestDemoSettingsWaitWhileTheCameraPlays(t *testing.T) {
-	b := booth(func(c *game.Config) {
+	b := arcade(func(c *game.Config) {
 		c.Demo = reel
 		c.Hunt.Items = []string{"cup"}
 		c.Hunt.SkipAfterSeconds = 3

@@ -59,7 +59,7 @@ type Dodge struct {
 }
 
 // NewDodge makes a round of Head Dodge.
-func NewDodge(b *Booth) *Dodge {
+func NewDodge(b *Arcade) *Dodge {
 	return &Dodge{round: newRound(b, "dodge", b.cfg.Dodge.RoundSeconds), cfg: b.cfg.Dodge,
 		x: 0.5, lives: b.cfg.Dodge.Lives, asp: 4.0 / 3, area: wholePicture}
 }

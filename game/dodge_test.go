@@ -19,7 +19,7 @@ func facing(o *sight.Observation, x float32) *sight.Observation {
 
 func TestDodgeWaitsForAFace(t *testing.T) {
 	r := newRig(tick, 1)
-	d := game.NewDodge(booth(nil))
+	d := game.NewDodge(arcade(nil))
 	for range 20 {
 		r.step(d, facing(obs(), 320))
 	}
@@ -49,7 +49,7 @@ func TestDodgeWaitsForAFace(t *testing.T) {
 
 func TestDodgeMissedFaceTrackDoesNotCount(t *testing.T) {
 	r := newRig(tick, 1)
-	d := game.NewDodge(booth(nil))
+	d := game.NewDodge(arcade(nil))
 	for range 11 {
 		o := facing(obs(), 320)
 		o.FaceTracks[0].Missed = 2 // held by the tracker, not seen
@@ -72,7 +72,7 @@ func TestDodgeSteersWithTheHead(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(tick, 1)
-			d := game.NewDodge(game.NewBooth(game.DefaultConfig(), nil, tc.mirror))
+			d := game.NewDodge(game.NewArcade(game.DefaultConfig(), nil, tc.mirror))
 			for range 20 {
 				r.step(d, facing(obs(), tc.faceX))
 			}
@@ -86,7 +86,7 @@ func TestDodgeSteersWithTheHead(t *testing.T) {
 
 func TestDodgePrefersThePrimaryFace(t *testing.T) {
 	r := newRig(tick, 1)
-	d := game.NewDodge(booth(nil))
+	d := game.NewDodge(arcade(nil))
 	for range 20 {
 		o := facing(obs(), 120)
 		big := sight.Track{ID: 2, Seen: 10, Detection: sight.Detection{Label: "face", Box: sight.Box{X0: 420, Y0: 100, X1: 620, Y1: 300}}}
@@ -100,7 +100,7 @@ func TestDodgePrefersThePrimaryFace(t *testing.T) {
 // the lowest star.
 func TestDodgeCatchingAStarScores(t *testing.T) {
 	r := newRig(tick, 1)
-	d := game.NewDodge(booth(func(c *game.Config) { c.Dodge.Lives = 9 }))
+	d := game.NewDodge(arcade(func(c *game.Config) { c.Dodge.Lives = 9 }))
 	want := float32(0.5)
 	var next game.Scene
 	for next == nil {
@@ -125,7 +125,7 @@ func TestDodgeCatchingAStarScores(t *testing.T) {
 
 func TestDodgeBlocksCostLives(t *testing.T) {
 	r := newRig(tick, 1)
-	d := game.NewDodge(booth(nil))
+	d := game.NewDodge(arcade(nil))
 	var next game.Scene
 	for next == nil {
 		next = r.step(d, facing(obs(), 320))

@@ -2,6 +2,7 @@ package game_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -51,4 +52,71 @@ func TestViewBox(t *testing.T) {
 		x0, y0, x1, y1 := game.ViewBox(b, tc.w, tc.h, tc.mirror)
 		assert.InDeltaSlice(t, []float32{tc.x0, tc.y0, tc.x1, tc.y1}, []float32{x0, y0, x1, y1}, 1e-6, tc.name)
 	}
+}
+
+// sampleEvent is an event of kind k with every field set to a value that
+// is not empty, as no real event has them: what its line carries must come
+// back, and only that.
+func sampleEvent(k game.Kind) game.Event {
+	e := game.Event{At: 12345 * time.Millisecond, Kind: k}
+	v := reflect.ValueOf(&e).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if v.Type().Field(i).Tag.Get("json") == "" {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(v.Type().Field(i).Name + " value")
+		case reflect.Int:
+			f.SetInt(int64(i + 1))
+		case reflect.Bool:
+			f.SetBool(true)
+		}
+	}
+	return e
+}
+
+// Every kind of event round-trips through its JSON line: each field its
+// kind carries comes back, none other is written, and every field of
+// Event is carried by some kind (the stack only goes to the log).
+func TestEveryEventKindRoundTripsThroughJSON(t *testing.T) {
+	written := map[string]bool{}
+	for _, k := range game.Kinds() {
+		e := sampleEvent(k)
+		line, err := json.Marshal(e)
+		require.NoError(t, err, k)
+		var keys map[string]any
+		require.NoError(t, json.Unmarshal(line, &keys))
+		for name := range keys {
+			written[name] = true
+		}
+		var back game.Event
+		require.NoError(t, json.Unmarshal(line, &back), "%s: %s", k, line)
+		again, err := json.Marshal(back)
+		require.NoError(t, err)
+		assert.Equal(t, string(line), string(again), k)
+		assert.Equal(t, e.At, back.At, k)
+		// What came back is the sample's value, field by field.
+		bv, ev := reflect.ValueOf(back), reflect.ValueOf(e)
+		for i := range bv.NumField() {
+			name := bv.Type().Field(i).Tag.Get("json")
+			if name == "" {
+				continue
+			}
+			if _, carried := keys[name]; carried {
+				assert.Equal(t, ev.Field(i).Interface(), bv.Field(i).Interface(), "%s.%s", k, name)
+			} else {
+				assert.True(t, bv.Field(i).IsZero(), "%s: %s not in the line, yet set", k, name)
+			}
+		}
+	}
+	et := reflect.TypeFor[game.Event]()
+	for i := range et.NumField() {
+		if name := et.Field(i).Tag.Get("json"); name != "" && name != "stack" {
+			assert.True(t, written[name], "no kind of event writes %q", name)
+		}
+	}
+	var e game.Event
+	assert.ErrorContains(t, json.Unmarshal([]byte(`{"t":1,"type":"find","item":"cup","lives":3}`), &e), `no field "lives"`)
 }

@@ -19,4 +19,4 @@ func SetRetryEvery(d time.Duration) (restore func()) {
 }
 
 // PlayingDemo makes b play to the demo reel, as Manager.SetDemo does.
-func PlayingDemo(b *Booth) *Booth { b.demo = true; return b }
+func PlayingDemo(b *Arcade) *Arcade { b.demo = true; return b }

@@ -52,7 +52,7 @@ type Freeze struct {
 }
 
 // NewFreeze makes a round of Freeze.
-func NewFreeze(b *Booth) *Freeze {
+func NewFreeze(b *Arcade) *Freeze {
 	return &Freeze{round: newRound(b, "freeze", b.cfg.Freeze.RoundSeconds), cfg: b.cfg.Freeze}
 }
 
@@ -71,11 +71,9 @@ func (f *Freeze) InLight() time.Duration { return f.inLight }
 // allowed.
 func (f *Freeze) Grace() bool { return f.red && f.inLight < secs(f.cfg.GraceSeconds) }
 
-// Players are the people in view, by track ID.
-func (f *Freeze) Players() []FreezePlayer { return f.AppendPlayers(nil) }
-
-// AppendPlayers appends Players to dst: the screen keeps one slice for
-// every frame instead of taking a new one each time.
+// AppendPlayers appends the people in view, by track ID, to dst: the
+// screen keeps one slice for every frame instead of taking a new one each
+// time.
 func (f *Freeze) AppendPlayers(dst []FreezePlayer) []FreezePlayer {
 	for _, p := range f.players {
 		if p.here {

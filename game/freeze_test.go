@@ -36,7 +36,7 @@ func pair() *sight.Observation {
 func playFreeze(t *testing.T, seed uint64, anaMoves func(f *game.Freeze) bool) (*rig, *game.Freeze) {
 	t.Helper()
 	r := newRig(tick, seed)
-	f := game.NewFreeze(booth(nil))
+	f := game.NewFreeze(arcade(nil))
 	for range 2000 {
 		o := pair()
 		if anaMoves(f) {
@@ -52,7 +52,7 @@ func playFreeze(t *testing.T, seed uint64, anaMoves func(f *game.Freeze) bool) (
 
 func player(t *testing.T, f *game.Freeze, id int) game.FreezePlayer {
 	t.Helper()
-	for _, p := range f.Players() {
+	for _, p := range f.AppendPlayers(nil) {
 		if p.ID == id {
 			return p
 		}
@@ -140,9 +140,9 @@ func TestFreezeLightsAlternateWithinBounds(t *testing.T) {
 
 func TestFreezePlayersKeepTheirColours(t *testing.T) {
 	r := newRig(tick, 1)
-	f := game.NewFreeze(booth(nil))
+	f := game.NewFreeze(arcade(nil))
 	r.step(f, pair())
-	ps := f.Players()
+	ps := f.AppendPlayers(nil)
 	require.Len(t, ps, 2)
 	assert.Equal(t, []int{1, 2}, []int{ps[0].ID, ps[1].ID})
 	assert.Equal(t, []int{0, 1}, []int{ps[0].Color, ps[1].Color})
@@ -154,7 +154,7 @@ func TestFreezePlayersKeepTheirColours(t *testing.T) {
 	o := obs()
 	o.ObjectTracks = []sight.Track{person(2, benBox), person(3, anaBox)}
 	r.step(f, o)
-	ps = f.Players()
+	ps = f.AppendPlayers(nil)
 	require.Len(t, ps, 2)
 	assert.Equal(t, 2, ps[0].ID)
 	assert.Equal(t, 1, ps[0].Color)
@@ -165,6 +165,6 @@ func TestFreezePlayersKeepTheirColours(t *testing.T) {
 	o = obs()
 	o.ObjectTracks = []sight.Track{person(2, benBox)}
 	r.step(f, o)
-	require.Len(t, f.Players(), 1)
-	assert.True(t, f.Players()[0].Primary)
+	require.Len(t, f.AppendPlayers(nil), 1)
+	assert.True(t, f.AppendPlayers(nil)[0].Primary)
 }

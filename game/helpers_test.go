@@ -61,14 +61,14 @@ func ofType(events []game.Event, typ game.Kind) []game.Event {
 	return out
 }
 
-// booth is a booth with the default config changed by edit, no board,
+// arcade is an arcade with the default config changed by edit, no board,
 // mirrored like the kiosk.
-func booth(edit func(*game.Config)) *game.Booth {
+func arcade(edit func(*game.Config)) *game.Arcade {
 	cfg := game.DefaultConfig()
 	if edit != nil {
 		edit(&cfg)
 	}
-	return game.NewBooth(cfg, nil, true)
+	return game.NewArcade(cfg, nil, true)
 }
 
 // obs is an observation of a still scene: calibrated motion, nothing seen.

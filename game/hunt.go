@@ -43,7 +43,7 @@ type Hunt struct {
 }
 
 // NewHunt makes a round of Object Hunt over the configured items.
-func NewHunt(b *Booth) *Hunt {
+func NewHunt(b *Arcade) *Hunt {
 	return &Hunt{round: newRound(b, "hunt", b.cfg.Hunt.RoundSeconds), cfg: b.cfg.Hunt, items: b.huntItems(), reel: b.reel()}
 }
 

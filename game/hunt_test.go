@@ -36,7 +36,7 @@ func TestHuntFindNeedsTheHold(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(huntTick, 1)
-			h := game.NewHunt(booth(cupThenScissors))
+			h := game.NewHunt(arcade(cupThenScissors))
 			found := -1
 			for i := range 40 {
 				o := obs()
@@ -62,7 +62,7 @@ func TestHuntFindNeedsTheHold(t *testing.T) {
 
 func TestHuntHoldRingRisesAndDecays(t *testing.T) {
 	r := newRig(huntTick, 1)
-	h := game.NewHunt(booth(cupThenScissors))
+	h := game.NewHunt(arcade(cupThenScissors))
 	for range 5 {
 		r.step(h, seeing(obs(), "cup"))
 	}
@@ -82,7 +82,7 @@ func TestHuntPointsFallWithTimeTaken(t *testing.T) {
 		{139, 101},
 	} {
 		r := newRig(huntTick, 1)
-		h := game.NewHunt(booth(cupThenScissors))
+		h := game.NewHunt(arcade(cupThenScissors))
 		for i := 0; len(ofType(r.events, "find")) == 0; i++ {
 			o := obs()
 			if i >= tc.wait {
@@ -97,7 +97,7 @@ func TestHuntPointsFallWithTimeTaken(t *testing.T) {
 
 func TestHuntSkipsAfterAWhile(t *testing.T) {
 	r := newRig(huntTick, 1)
-	h := game.NewHunt(booth(cupThenScissors))
+	h := game.NewHunt(arcade(cupThenScissors))
 	for range 149 {
 		r.step(h, obs())
 	}
@@ -116,7 +116,7 @@ func TestHuntSkipsAfterAWhile(t *testing.T) {
 
 func TestHuntFindAddsBonusTime(t *testing.T) {
 	r := newRig(huntTick, 1)
-	h := game.NewHunt(booth(cupThenScissors))
+	h := game.NewHunt(arcade(cupThenScissors))
 	for range 9 {
 		r.step(h, seeing(obs(), "cup"))
 	}
@@ -133,7 +133,7 @@ func TestHuntAsksEasyThingsFirst(t *testing.T) {
 	orders := map[string]bool{}
 	for seed := range uint64(5) {
 		r := newRig(huntTick, seed)
-		h := game.NewHunt(booth(nil))
+		h := game.NewHunt(arcade(nil))
 		var next game.Scene
 		for next == nil {
 			// Whatever is asked for is shown at once.
@@ -154,7 +154,7 @@ func TestHuntAsksEasyThingsFirst(t *testing.T) {
 // TestHuntGolden is the whole event log of a short scripted round.
 func TestHuntGolden(t *testing.T) {
 	r := newRig(huntTick, 1)
-	h := game.NewHunt(booth(func(c *game.Config) {
+	h := game.NewHunt(arcade(func(c *game.Config) {
 		cupThenScissors(c)
 		c.Hunt.RoundSeconds = 20
 	}))

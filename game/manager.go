@@ -17,9 +17,9 @@ type Game interface {
 	Left() time.Duration // round time left
 }
 
-// Booth is what every scene shares: the settings, the leaderboard and
-// where the rotation has got to.
-type Booth struct {
+// Arcade is what every scene shares: the settings, the leaderboard,
+// where the rotation has got to and whether the demo reel plays.
+type Arcade struct {
 	cfg    Config
 	board  *Leaderboard
 	mirror bool
@@ -31,12 +31,12 @@ type Booth struct {
 	demo bool
 }
 
-// NewBooth prepares the scenes' shared state. cfg should have passed
+// NewArcade prepares the scenes' shared state. cfg should have passed
 // Validate; unknown games are dropped from its rotation (all games if none
 // is left). board may be nil: scores are then not kept. mirror is the
 // display's: true when the picture is shown as a selfie, so that boxes are
 // flipped to match the motion grid, which the pipeline already mirrored.
-func NewBooth(cfg Config, board *Leaderboard, mirror bool) *Booth {
+func NewArcade(cfg Config, board *Leaderboard, mirror bool) *Arcade {
 	var rot []string
 	for _, g := range cfg.Rotation {
 		if isGame(g) {
@@ -47,12 +47,12 @@ func NewBooth(cfg Config, board *Leaderboard, mirror bool) *Booth {
 		rot = GameNames()
 	}
 	cfg.Rotation = rot
-	return &Booth{cfg: cfg, board: board, mirror: mirror}
+	return &Arcade{cfg: cfg, board: board, mirror: mirror}
 }
 
 // huntItems are what the hunt asks for: the reel's while it plays, the
 // configured ones with a camera.
-func (b *Booth) huntItems() []string {
+func (b *Arcade) huntItems() []string {
 	if b.demo && len(b.cfg.Demo.Items) > 0 {
 		return b.cfg.Demo.Items
 	}
@@ -60,7 +60,7 @@ func (b *Booth) huntItems() []string {
 }
 
 // reel is the demo reel's schedule while it plays; zero with a camera.
-func (b *Booth) reel() DemoReel {
+func (b *Arcade) reel() DemoReel {
 	if b.demo {
 		return b.cfg.Demo
 	}
@@ -69,7 +69,7 @@ func (b *Booth) reel() DemoReel {
 
 // autoplay is how long the attract screen waits before starting the next
 // game by itself: only while the demo reel plays.
-func (b *Booth) autoplay() time.Duration {
+func (b *Arcade) autoplay() time.Duration {
 	if !b.demo {
 		return 0
 	}
@@ -77,10 +77,10 @@ func (b *Booth) autoplay() time.Duration {
 }
 
 // upcoming is the game a wave or Start plays next.
-func (b *Booth) upcoming() string { return b.cfg.Rotation[b.next] }
+func (b *Arcade) upcoming() string { return b.cfg.Rotation[b.next] }
 
 // advance takes the upcoming game and moves the rotation on.
-func (b *Booth) advance() string {
+func (b *Arcade) advance() string {
 	g := b.upcoming()
 	b.next = (b.next + 1) % len(b.cfg.Rotation)
 	return g
@@ -89,7 +89,7 @@ func (b *Booth) advance() string {
 // round is what every game shares: its clock, its score and the events
 // that open and close it.
 type round struct {
-	b       *Booth
+	b       *Arcade
 	game    string
 	length  time.Duration // the round's length, bonus time included
 	elapsed time.Duration
@@ -98,7 +98,7 @@ type round struct {
 	battle  string // the carrier battle this round is part of, "" for none
 }
 
-func newRound(b *Booth, game string, seconds float64) round {
+func newRound(b *Arcade, game string, seconds float64) round {
 	return round{b: b, game: game, length: secs(seconds)}
 }
 
@@ -151,7 +151,7 @@ func (r *round) Left() time.Duration { return max(r.length-r.elapsed, 0) }
 // Manager holds the scene on screen and turns the presenter's actions
 // into scene changes.
 type Manager struct {
-	booth  *Booth
+	arcade *Arcade
 	cur    Scene
 	paused bool
 
@@ -163,14 +163,14 @@ type Manager struct {
 	relay    func(Event)                // counts rounds, then passes on; made once
 }
 
-// NewManager starts on the attract screen; see NewBooth for the arguments.
+// NewManager starts on the attract screen; see NewArcade for the arguments.
 func NewManager(cfg Config, board *Leaderboard, mirror bool) *Manager {
-	b := NewBooth(cfg, board, mirror)
+	b := NewArcade(cfg, board, mirror)
 	return newManager(b)
 }
 
-func newManager(b *Booth) *Manager {
-	m := &Manager{booth: b, cur: NewAttract(b)}
+func newManager(b *Arcade) *Manager {
+	m := &Manager{arcade: b, cur: NewAttract(b)}
 	m.relay = func(e Event) {
 		if e.Kind == KindRoundEnd {
 			m.played++
@@ -183,10 +183,10 @@ func newManager(b *Booth) *Manager {
 // SetDemo says whether the demo reel plays in the camera's place from now
 // on. A hunt in play keeps the items it was asking for to the end of its
 // round; the next round follows what plays.
-func (m *Manager) SetDemo(on bool) { m.booth.demo = on }
+func (m *Manager) SetDemo(on bool) { m.arcade.demo = on }
 
 // Demo is true while the games play to the demo reel.
-func (m *Manager) Demo() bool { return m.booth.demo }
+func (m *Manager) Demo() bool { return m.arcade.demo }
 
 // Current is the scene on screen, for the screen to draw.
 func (m *Manager) Current() Scene { return m.cur }
@@ -247,18 +247,18 @@ func (m *Manager) failed(in *Input, emit func(Event), name string, cause any, st
 	if len(recent) >= 3 && isGame(name) && m.disable(name) {
 		emit(Event{At: in.Now(), Kind: KindGameRetired, Game: name, Reason: "3 failures in a minute"})
 	}
-	return NewAttract(m.booth)
+	return NewAttract(m.arcade)
 }
 
 // disable takes a game out of the rotation, unless it is the last one.
 func (m *Manager) disable(name string) bool {
-	rot := m.booth.cfg.Rotation
+	rot := m.arcade.cfg.Rotation
 	i := slices.Index(rot, name)
 	if i < 0 || len(rot) == 1 {
 		return false
 	}
-	m.booth.cfg.Rotation = slices.Delete(slices.Clone(rot), i, i+1)
-	m.booth.next %= len(m.booth.cfg.Rotation)
+	m.arcade.cfg.Rotation = slices.Delete(slices.Clone(rot), i, i+1)
+	m.arcade.next %= len(m.arcade.cfg.Rotation)
 	m.disabled = append(m.disabled, name)
 	return true
 }
@@ -283,7 +283,7 @@ func (m *Manager) Disabled() []string { return slices.Clone(m.disabled) }
 func (m *Manager) Played() int { return m.played }
 
 // Rotation is the games in play, in order.
-func (m *Manager) Rotation() []string { return slices.Clone(m.booth.cfg.Rotation) }
+func (m *Manager) Rotation() []string { return slices.Clone(m.arcade.cfg.Rotation) }
 
 // watchIdle ends a round nobody is playing any more: no player, no motion
 // and no key for IdleSeconds. The round ends early with its score; other
@@ -291,7 +291,7 @@ func (m *Manager) Rotation() []string { return slices.Clone(m.booth.cfg.Rotation
 func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 	obs := in.Obs
 	active := len(in.Actions) > 0 || in.Pressed ||
-		(obs != nil && (obs.HasPlayer || obs.Motion.Total() > float32(m.booth.cfg.WaveThreshold)/4))
+		(obs != nil && (obs.HasPlayer || obs.Motion.Total() > float32(m.arcade.cfg.WaveThreshold)/4))
 	if active {
 		m.idle = 0
 		return
@@ -300,7 +300,7 @@ func (m *Manager) watchIdle(in *Input, emit func(Event)) {
 	g, ok := m.cur.(interface {
 		EndNow(*Input, func(Event)) Scene
 	})
-	if !ok || m.idle < secs(m.booth.cfg.IdleSeconds) {
+	if !ok || m.idle < secs(m.arcade.cfg.IdleSeconds) {
 		return
 	}
 	emit(Event{At: in.Now(), Kind: KindIdle, Scene: m.cur.Name()})
@@ -337,11 +337,11 @@ func (m *Manager) StartGame(name string) error {
 	if !isGame(name) {
 		return fmt.Errorf("no game %q, the games are %q", name, GameNames())
 	}
-	if i := slices.Index(m.booth.cfg.Rotation, name); i >= 0 {
-		m.booth.next = i
-		name = m.booth.advance()
+	if i := slices.Index(m.arcade.cfg.Rotation, name); i >= 0 {
+		m.arcade.next = i
+		name = m.arcade.advance()
 	}
-	m.show(newCountdown(m.booth, name))
+	m.show(newCountdown(m.arcade, name))
 	return nil
 }
 
@@ -353,10 +353,10 @@ func (m *Manager) StartBattle(in *Input, emit func(Event), name, id string, left
 		return fmt.Errorf("no game %q, the games are %q", name, GameNames())
 	}
 	m.EndRound(in, emit)
-	if i := slices.Index(m.booth.cfg.Rotation, name); i >= 0 {
-		m.booth.next = (i + 1) % len(m.booth.cfg.Rotation)
+	if i := slices.Index(m.arcade.cfg.Rotation, name); i >= 0 {
+		m.arcade.next = (i + 1) % len(m.arcade.cfg.Rotation)
 	}
-	c := newCountdown(m.booth, name)
+	c := newCountdown(m.arcade, name)
 	c.left, c.battle = left, id
 	c.game.(interface{ setBattle(string) }).setBattle(id)
 	m.show(c)
@@ -373,7 +373,7 @@ func (m *Manager) BattleGo(id string) {
 
 // Upcoming is the game a wave or Start plays next: the one a battle called
 // here would play.
-func (m *Manager) Upcoming() string { return m.booth.upcoming() }
+func (m *Manager) Upcoming() string { return m.arcade.upcoming() }
 
 // act applies one action. Anything that changes the scene also ends a
 // pause: the presenter wants it played. ActRecalibrate is for the vision
@@ -383,13 +383,13 @@ func (m *Manager) act(a Action) {
 	case a == ActPause:
 		m.paused = !m.paused
 	case a == ActStart || a == ActNextGame:
-		m.show(newCountdown(m.booth, m.booth.advance()))
+		m.show(newCountdown(m.arcade, m.arcade.advance()))
 	case a == ActAttract:
-		m.show(NewAttract(m.booth))
+		m.show(NewAttract(m.arcade))
 	case a >= ActChoose1 && a <= ActChoose9:
-		if i := int(a - ActChoose1); i < len(m.booth.cfg.Rotation) {
-			m.booth.next = i
-			m.show(newCountdown(m.booth, m.booth.advance()))
+		if i := int(a - ActChoose1); i < len(m.arcade.cfg.Rotation) {
+			m.arcade.next = i
+			m.show(newCountdown(m.arcade, m.arcade.advance()))
 		}
 	}
 }

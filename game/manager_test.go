@@ -174,7 +174,7 @@ func TestManagerChoosingEndsAPause(t *testing.T) {
 
 func TestAttractPreviewsEachGame(t *testing.T) {
 	r := newRig(tick, 1)
-	a := game.NewAttract(booth(func(c *game.Config) { c.DemoAutoplaySeconds = 0 }))
+	a := game.NewAttract(arcade(func(c *game.Config) { c.DemoAutoplaySeconds = 0 }))
 	var shown []string
 	for i := range 24 * 20 {
 		r.step(a, obs())
@@ -187,7 +187,7 @@ func TestAttractPreviewsEachGame(t *testing.T) {
 }
 
 func TestGamesSayWhatToDo(t *testing.T) {
-	b := booth(nil)
+	b := arcade(nil)
 	for _, g := range []game.Game{game.NewHunt(b), game.NewBubbles(b), game.NewFreeze(b), game.NewDodge(b)} {
 		assert.NotEmpty(t, g.Title())
 		words := len(strings.Fields(g.Instruction()))
@@ -199,7 +199,7 @@ func TestGamesSayWhatToDo(t *testing.T) {
 	assert.Equal(t, []string{"hunt", "bubbles", "freeze", "dodge"}, game.GameNames())
 }
 
-func TestBoothDropsUnknownGames(t *testing.T) {
+func TestArcadeDropsUnknownGames(t *testing.T) {
 	r := newRig(tick, 1)
 	cfg := game.DefaultConfig()
 	cfg.Rotation = []string{"chess", "dodge"}

@@ -16,43 +16,39 @@ type Needs struct {
 	MotionHz float64
 }
 
-// sceneNeeds is each scene's needs, by scene name. Why each:
+// The scenes between rounds say what they need here; each game says it in
+// its registry entry (games.go). Why:
 //   - attract: a wave is motion, at full rate so it starts a game at once;
 //     people in front get a marker and keep the booth awake, which a few
 //     person detections a second do; faces are not used.
-//   - hunt: objects at full rate (the hold time counts detections); no
-//     faces; motion only for "is anyone still playing".
-//   - bubbles: motion at full rate (every pop); objects for the player's
-//     marker and presence only.
-//   - freeze: motion at full rate inside each player's box; the boxes move
-//     with the players, so objects at a middling rate.
-//   - dodge: faces at full rate (the head is the paddle); no objects (the
-//     face tracker names the player).
 //   - results: nothing is played; a little of everything keeps the trackers
 //     and motion's noise floor warm for the attract screen that follows.
 //
 // The countdown needs what its game needs, so the trackers are warm when
 // the round starts.
-var sceneNeeds = map[string]Needs{
-	"attract": {ObjectHz: 4, FaceHz: 0, MotionHz: 30},
-	"hunt":    {ObjectHz: 15, FaceHz: 0, MotionHz: 10},
-	"bubbles": {ObjectHz: 3, FaceHz: 0, MotionHz: 30},
-	"freeze":  {ObjectHz: 6, FaceHz: 0, MotionHz: 30},
-	"dodge":   {ObjectHz: 0, FaceHz: 10, MotionHz: 10},
-	"results": {ObjectHz: 2, FaceHz: 0, MotionHz: 10},
-}
+var (
+	attractNeeds = Needs{ObjectHz: 4, FaceHz: 0, MotionHz: 30}
+	resultsNeeds = Needs{ObjectHz: 2, FaceHz: 0, MotionHz: 10}
+)
 
 // allNeeds is what an unknown scene gets: everything.
 var allNeeds = Needs{ObjectHz: 60, FaceHz: 60, MotionHz: 120}
 
 // NeedsOf is what the scene on screen needs.
 func NeedsOf(sc Scene) Needs {
-	name := sc.Name()
-	if c, ok := sc.(*Countdown); ok && c.game != nil {
-		name = c.game.Name()
-	}
-	if n, ok := sceneNeeds[name]; ok {
-		return n
+	switch s := sc.(type) {
+	case *Attract:
+		return attractNeeds
+	case *Results:
+		return resultsNeeds
+	case *Countdown:
+		if s.game != nil {
+			return NeedsOf(s.game)
+		}
+	case Game:
+		if g, ok := lookupGame(s.Name()); ok {
+			return g.needs
+		}
 	}
 	return allNeeds
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestEachSceneSaysWhatItNeeds(t *testing.T) {
-	b := booth(nil)
+	b := arcade(nil)
 	full := game.Needs{ObjectHz: 15, FaceHz: 10, MotionHz: 30}
 	for _, name := range game.GameNames() {
 		m := game.NewManager(game.DefaultConfig(), nil, true)
@@ -43,7 +43,7 @@ func TestEachSceneSaysWhatItNeeds(t *testing.T) {
 }
 
 func TestQuietSleepsWithNobodyAndWakesAtOnce(t *testing.T) {
-	b := booth(nil)
+	b := arcade(nil)
 	att := game.NewAttract(b)
 	q := game.NewQuiet(60*time.Second, game.DefaultConfig().WaveThreshold)
 	still := obs()

@@ -99,7 +99,7 @@ func TestEverythingPlacedIsOnScreen(t *testing.T) {
 					return o
 				}
 
-				bubbles := game.NewBubbles(booth(nil))
+				bubbles := game.NewBubbles(arcade(nil))
 				for tk := range 60 * 30 {
 					rig.step(bubbles, frame(tk))
 					for _, b := range bubbles.Bubbles() {
@@ -110,7 +110,7 @@ func TestEverythingPlacedIsOnScreen(t *testing.T) {
 					}
 				}
 
-				dodge := game.NewDodge(booth(nil))
+				dodge := game.NewDodge(arcade(nil))
 				for tk := range 60 * 40 {
 					rig.step(dodge, frame(tk))
 					p := dodge.PlayerBox()
@@ -123,11 +123,11 @@ func TestEverythingPlacedIsOnScreen(t *testing.T) {
 					}
 				}
 
-				freeze := game.NewFreeze(booth(nil))
+				freeze := game.NewFreeze(arcade(nil))
 				players := 0
 				for tk := range 60 * 10 {
 					rig.step(freeze, frame(tk))
-					for _, p := range freeze.Players() {
+					for _, p := range freeze.AppendPlayers(nil) {
 						players++
 						inside("a player's marker", p.Box.X0, p.Box.Y0)
 						inside("a player's marker", p.Box.X1, p.Box.Y1)
@@ -146,7 +146,7 @@ func TestOffScreenDoesNotCount(t *testing.T) {
 	hold := func(x float32) int {
 		r := newRig(tick, 1)
 		r.in.Canvas = canvas
-		h := game.NewHunt(booth(func(c *game.Config) { c.Hunt.Items = []string{"cup"} }))
+		h := game.NewHunt(arcade(func(c *game.Config) { c.Hunt.Items = []string{"cup"} }))
 		for range 3 * 60 {
 			o := obs()
 			o.Objects = append(o.Objects, sight.Detection{Label: "cup", Score: 0.9, Box: sight.Box{X0: x - 30, Y0: 200, X1: x + 30, Y1: 260}})
@@ -162,7 +162,7 @@ func TestOffScreenDoesNotCount(t *testing.T) {
 	wave := func(area game.Rect) game.Scene {
 		r := newRig(tick, 1)
 		r.in.Canvas = canvas
-		a := game.NewAttract(booth(nil))
+		a := game.NewAttract(arcade(nil))
 		var next game.Scene
 		for range 2 * 60 {
 			if next = r.step(a, moving(obs(), area)); next != nil {

@@ -38,7 +38,7 @@ type Config struct {
 
 	// Demo is what the demo clip shows when, read from its item list by
 	// the kiosk (not a setting). The games follow it only while the clip
-	// plays in the camera's place (see Booth.demo).
+	// plays in the camera's place (see Arcade.demo).
 	Demo DemoReel `toml:"-"`
 
 	Hunt    HuntConfig    `toml:"hunt"`

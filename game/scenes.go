@@ -17,13 +17,13 @@ func within(area, r Rect) Rect {
 // Attract is the screen between players: it previews each game in turn
 // and invites whoever is in front to wave.
 type Attract struct {
-	b    *Booth
+	b    *Arcade
 	t    time.Duration // shown for
 	wave time.Duration // of waving, towards WaveSeconds
 }
 
 // NewAttract makes the attract screen.
-func NewAttract(b *Booth) *Attract { return &Attract{b: b} }
+func NewAttract(b *Arcade) *Attract { return &Attract{b: b} }
 
 // Name is "attract".
 func (a *Attract) Name() string { return "attract" }
@@ -94,7 +94,7 @@ type Countdown struct {
 	battle string // the carrier battle it counts down to, "" for none
 }
 
-func newCountdown(b *Booth, name string) *Countdown {
+func newCountdown(b *Arcade, name string) *Countdown {
 	return &Countdown{game: b.newGame(name), left: time.Duration(b.cfg.CountdownSeconds) * time.Second}
 }
 
@@ -129,7 +129,7 @@ func (c *Countdown) Update(in *Input, emit func(Event)) Scene {
 // Results shows the round's score, the player's made-up name, their rank
 // and today's top ten, then goes back to the attract screen.
 type Results struct {
-	b      *Booth
+	b      *Arcade
 	game   string
 	score  int
 	name   string
@@ -142,7 +142,7 @@ type Results struct {
 
 // newResults enters the score on today's board. A round that scored
 // nothing is not entered: a board of zeros cheers nobody.
-func newResults(b *Booth, in *Input, game string, score int) *Results {
+func newResults(b *Arcade, in *Input, game string, score int) *Results {
 	r := &Results{b: b, game: game, score: score, name: FunName(in.Rand), left: secs(b.cfg.ResultsSeconds)}
 	if b.board != nil {
 		if score > 0 {

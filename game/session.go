@@ -178,8 +178,10 @@ type Session struct {
 	battles []BattleCall
 
 	// tickWall is the wall-clock time of the tick being played, when a
-	// wall clock drives the session (Advance); zero for clip time.
+	// wall clock drives the session (Advance); zero for clip time, when
+	// wall tells the time (SetWall).
 	tickWall time.Time
+	wall     func() time.Time
 	// The battle counting down, and its moment on the wall clock.
 	battleID string
 	battleAt time.Time
@@ -210,6 +212,7 @@ func NewSession(setup Setup, board *Leaderboard, host Host) *Session {
 		privacy:   setup.Privacy,
 		muted:     setup.Muted,
 		cameraOff: setup.CameraOff,
+		wall:      time.Now,
 	}
 	s.mgr.SetDemo(setup.Demo)
 	for _, b := range setup.Keys.Bindings() {
@@ -300,10 +303,15 @@ func (s *Session) battleStart(call BattleCall) (*BattleStart, string) {
 	return &BattleStart{ID: call.ID, Game: call.Game, Ticks: ticks}, ""
 }
 
+// SetWall gives the session its wall clock for ticks played on clip time
+// (Step): a carrier battle's moment is a wall-clock time. Advance stamps
+// its ticks with the time it is given instead. It is time.Now until set.
+func (s *Session) SetWall(now func() time.Time) { s.wall = now }
+
 // wallNow is the wall-clock time of the tick being played.
 func (s *Session) wallNow() time.Time {
 	if s.tickWall.IsZero() {
-		return time.Now() // clip time: the simulator with a link
+		return s.wall() // clip time: the simulator with a link
 	}
 	return s.tickWall
 }

@@ -9,64 +9,18 @@ import (
 
 	"github.com/carrierarcade/kiosk/sight"
 
-	"github.com/carrierarcade/kiosk/internal/check"
 	"github.com/carrierarcade/kiosk/internal/meter"
 	"github.com/carrierarcade/kiosk/model"
 	"gocv.io/x/gocv"
 )
 
-// Budget is how much work the kiosk does each second. The power policy
-// changes it at run time; the game's logic rate never changes.
-type Budget struct {
-	DrawFPS  float64 `toml:"draw_fps"`  // frames drawn per second
-	ObjectHz float64 `toml:"object_hz"` // object detections per second
-	FaceHz   float64 `toml:"face_hz"`   // face detections per second
-	MotionHz float64 `toml:"motion_hz"` // motion measurements per second
-	// ByScene runs in each scene only what it uses (the kiosk's budgeter
-	// reads it; the pipeline runs whatever rates it is given); false runs
-	// every scene at the full rates, as the kiosk did before.
-	ByScene bool `toml:"by_scene"`
-	// Idle is [budget.idle]: the attract screen's budget with nobody in
-	// view, read by the budgeter too.
-	Idle IdleBudget `toml:"idle"`
+// Rates are how often each stage runs, at most, per second: the budget
+// decides them (package budget) and may change them at any time.
+type Rates struct {
+	ObjectHz float64 // object detections
+	FaceHz   float64 // face detections
+	MotionHz float64 // motion measurements
 }
-
-// IdleBudget is what an idle booth spends: after AfterSeconds of nobody
-// in view on the attract screen, these rates (each capped by the power
-// level's). 0 after_seconds never idles.
-type IdleBudget struct {
-	AfterSeconds float64 `toml:"after_seconds"`
-	DrawFPS      float64 `toml:"draw_fps"`
-	ObjectHz     float64 `toml:"object_hz"`
-	FaceHz       float64 `toml:"face_hz"`
-	MotionHz     float64 `toml:"motion_hz"`
-}
-
-// DefaultBudget is the full-power budget. Idle: a smooth enough attract
-// screen, a person looked for twice a second, no faces, motion kept so
-// that a wave is seen at once.
-func DefaultBudget() Budget {
-	return Budget{DrawFPS: 60, ObjectHz: 15, FaceHz: 10, MotionHz: 30, ByScene: true,
-		Idle: IdleBudget{AfterSeconds: 60, DrawFPS: 20, ObjectHz: 2, FaceHz: 0, MotionHz: 15}}
-}
-
-// Validate reports every bad value, keyed relative to [budget].
-func (b Budget) Validate() check.Problems {
-	var ps check.Problems
-	ps.Range("draw_fps", b.DrawFPS, 1, 240)
-	ps.Range("object_hz", b.ObjectHz, 0, 60)
-	ps.Range("face_hz", b.FaceHz, 0, 60)
-	ps.Range("motion_hz", b.MotionHz, 0, 120)
-	ps.Range("idle.after_seconds", b.Idle.AfterSeconds, 0, 86400)
-	ps.Range("idle.draw_fps", b.Idle.DrawFPS, 1, 240)
-	ps.Range("idle.object_hz", b.Idle.ObjectHz, 0, 60)
-	ps.Range("idle.face_hz", b.Idle.FaceHz, 0, 60)
-	ps.Range("idle.motion_hz", b.Idle.MotionHz, 1, 120)
-	return ps
-}
-
-// Rates is the budget without the budgeter's parts: what the pipeline runs.
-func (b Budget) Rates() Budget { b.Idle, b.ByScene = IdleBudget{}, false; return b }
 
 // Pipeline runs object detection, face detection and motion off the game
 // loop, each in its own goroutine at the rate the budget allows, always on
@@ -85,8 +39,8 @@ type Pipeline struct {
 	mu      sync.Mutex
 	obs     sight.Observation
 	status  sight.Status
-	budget  Budget
-	changed chan struct{} // budget changed: wake sleeping stages
+	rates   Rates
+	changed chan struct{} // rates changed: wake sleeping stages
 
 	// Owned by the motion stage (its goroutine, or Step's caller).
 	nextMotion  time.Duration
@@ -112,15 +66,15 @@ type PipelineParts struct {
 // NewPipeline makes a pipeline over a capture. Start runs it in the
 // background; Step drives it by hand (headless runs on clip time), and then
 // the capture may be nil.
-func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
+func NewPipeline(c *Capture, parts PipelineParts, r Rates) *Pipeline {
 	p := &Pipeline{cap: c, motion: parts.Motion, mirror: parts.Mirror, log: parts.Log, ran: parts.Ran,
-		budget: b, changed: make(chan struct{}, 3)}
+		rates: r, changed: make(chan struct{}, 3)}
 	if parts.Objects != nil {
-		p.objects = newDetection("objects", parts.Objects, func(b Budget) float64 { return b.ObjectHz },
+		p.objects = newDetection("objects", parts.Objects, func(r Rates) float64 { return r.ObjectHz },
 			&p.obs.Objects, &p.obs.ObjectsFrame, &p.obs.ObjectTracks, &p.status.Objects)
 	}
 	if parts.Faces != nil {
-		p.faces = newDetection("faces", parts.Faces, func(b Budget) float64 { return b.FaceHz },
+		p.faces = newDetection("faces", parts.Faces, func(r Rates) float64 { return r.FaceHz },
 			&p.obs.Faces, &p.obs.FacesFrame, &p.obs.FaceTracks, &p.status.Faces)
 	}
 	return p
@@ -132,7 +86,7 @@ func NewPipeline(c *Capture, parts PipelineParts, b Budget) *Pipeline {
 type detection struct {
 	name    string // "objects" or "faces", for the log
 	det     model.Detector
-	hz      func(Budget) float64
+	hz      func(Rates) float64
 	tracker *model.Tracker
 	buf     []sight.Detection
 	next    time.Duration // Step's schedule, in source time
@@ -147,7 +101,7 @@ type detection struct {
 	status     *sight.DetectorStatus
 }
 
-func newDetection(name string, d model.Detector, hz func(Budget) float64, dets *[]sight.Detection,
+func newDetection(name string, d model.Detector, hz func(Rates) float64, dets *[]sight.Detection,
 	frame *sight.Frame, tracks *[]sight.Track, status *sight.DetectorStatus) *detection {
 	dt := &detection{name: name, det: d, hz: hz, tracker: model.NewTracker(model.DefaultTrackerConfig()),
 		dets: dets, frame: frame, tracks: tracks, status: status}
@@ -166,7 +120,7 @@ func (p *Pipeline) Start(ctx context.Context) {
 	}
 	if p.motion != nil {
 		p.wg.Add(1)
-		go p.stage(ctx, func(b Budget) float64 { return b.MotionHz }, p.measureMotion)
+		go p.stage(ctx, func(r Rates) float64 { return r.MotionHz }, p.measureMotion)
 	}
 }
 
@@ -178,10 +132,10 @@ func (p *Pipeline) Stop() {
 	p.wg.Wait()
 }
 
-// SetBudget changes the rates at once, without restarting anything.
-func (p *Pipeline) SetBudget(b Budget) {
+// SetRates changes the rates at once, without restarting anything.
+func (p *Pipeline) SetRates(r Rates) {
 	p.mu.Lock()
-	p.budget = b
+	p.rates = r
 	p.mu.Unlock()
 	for i := 0; i < cap(p.changed); i++ {
 		select {
@@ -191,14 +145,11 @@ func (p *Pipeline) SetBudget(b Budget) {
 	}
 }
 
-// DetectsObjects is true when the pipeline has an object detector.
-func (p *Pipeline) DetectsObjects() bool { return p.objects != nil }
-
-// Budget is the budget in force.
-func (p *Pipeline) Budget() Budget {
+// Rates are the rates in force.
+func (p *Pipeline) Rates() Rates {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.budget
+	return p.rates
 }
 
 // Observe copies the latest observation into dst and, when st is not nil,
@@ -244,7 +195,7 @@ func (p *Pipeline) refreshStatus() {
 
 // stage runs one measurement on the newest frame, at most hz times a
 // second, until ctx ends or the source stops.
-func (p *Pipeline) stage(ctx context.Context, hz func(Budget) float64, run func(gocv.Mat, FrameInfo)) {
+func (p *Pipeline) stage(ctx context.Context, hz func(Rates) float64, run func(gocv.Mat, FrameInfo)) {
 	defer p.wg.Done()
 	frame := gocv.NewMat()
 	defer frame.Close()
@@ -254,7 +205,7 @@ func (p *Pipeline) stage(ctx context.Context, hz func(Budget) float64, run func(
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for ctx.Err() == nil {
-		r := hz(p.Budget())
+		r := hz(p.Rates())
 		if r <= 0 {
 			// Switched off by the budget: sleep until it changes.
 			select {
@@ -298,7 +249,7 @@ func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
 	p.mu.Lock()
 	p.obs.Frame, p.status.CapturedAt = info.Frame, info.CapturedAt
 	p.mu.Unlock()
-	b := p.Budget()
+	r := p.Rates()
 	due := func(next *time.Duration, hz float64) bool {
 		if hz <= 0 || info.Time < *next {
 			return false
@@ -308,11 +259,11 @@ func (p *Pipeline) Step(frame gocv.Mat, info FrameInfo) {
 		return true
 	}
 	for _, d := range []*detection{p.objects, p.faces} {
-		if d != nil && due(&d.next, d.hz(b)) {
+		if d != nil && due(&d.next, d.hz(r)) {
 			p.detect(d, frame, info)
 		}
 	}
-	if p.motion != nil && due(&p.nextMotion, b.MotionHz) {
+	if p.motion != nil && due(&p.nextMotion, r.MotionHz) {
 		p.measureMotion(frame, info)
 	}
 }
@@ -415,11 +366,8 @@ func (p *Pipeline) Picture(dst []byte, after uint64) (sight.Frame, bool) {
 // PictureSize is the newest frame's number and size.
 func (p *Pipeline) PictureSize() sight.Frame { return p.cap.Info().Frame }
 
-// DrawFPS is the frames a second the budget allows the window.
-func (p *Pipeline) DrawFPS() float64 { return p.Budget().DrawFPS }
-
 // SeesObjects is true while the object detector runs.
-func (p *Pipeline) SeesObjects() bool { return p.objects != nil && p.Budget().ObjectHz > 0 }
+func (p *Pipeline) SeesObjects() bool { return p.objects != nil && p.Rates().ObjectHz > 0 }
 
 // SourceName names the camera or clip.
 func (p *Pipeline) SourceName() string { return p.cap.Source().Name() }

@@ -1,229 +1,154 @@
 //go:build cgo
 
 // Package window is the kiosk's window: the Ebitengine game that draws the
-// camera picture, the detections and the overlays. It is kept apart from
-// package game because Ebitengine needs a display as soon as it is loaded,
-// while game's rules and layout maths must run anywhere.
+// booth (package booth) from its snapshot: the camera picture, the scene,
+// the detections and the overlays. It decides nothing the rules decide and
+// calls neither the link nor the budget. It is kept apart from package
+// game because Ebitengine needs a display as soon as it is loaded, while
+// the rules must run anywhere.
 package window
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"image/color"
-	"image/png"
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
-	"github.com/carrierarcade/kiosk/internal/atomicfile"
-	"github.com/carrierarcade/kiosk/internal/meter"
-	"github.com/carrierarcade/kiosk/link"
-	"github.com/carrierarcade/kiosk/power"
+	_ "github.com/carrierarcade/kiosk/internal/display" // before Ebitengine: one line without a display
 	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 )
 
-// Budget follows the scene on screen and what the camera sees, so that
-// the pipeline runs only what the scene needs and an empty booth sleeps
-// lightly (kiosk.Budgeter is one).
-type Budget interface {
-	// Follow takes the scene and the newest observation after each update.
-	Follow(sc game.Scene, obs *sight.Observation, now time.Time)
-	// Idle reports whether the booth sleeps lightly, and since when.
-	Idle() (bool, time.Time)
+// Booth is the running kiosk as the window drives it (*booth.Booth is
+// one): advanced once per update, told of keys, the canvas and the frames
+// drawn.
+type Booth interface {
+	Tick(now time.Time) *booth.Snapshot
+	Snapshot() *booth.Snapshot
+	Press(key string)
+	SetCanvas(c game.Canvas)
+	SetOverlay(on bool)
+	Listen(f func(game.Event))
+	Drawn(now time.Time)
+	SceneFailed(cause any, stack string)
+	Keys() game.KeyConfig
 }
 
-// Eyes is the vision side as the window sees it: the newest picture and
-// observation, taken without waiting, and the draw rate the budget allows.
-// vision.Pipeline is one; the window never links OpenCV itself.
-type Eyes interface {
+// Picture is the newest camera frame, taken without waiting.
+// vision.Pipeline and vision.Stepper are Pictures; the window never links
+// OpenCV itself.
+type Picture interface {
 	// Picture copies the newest frame, as RGBA, into dst when it is newer
 	// than frame number after; dst must hold PictureSize's W*H*4 bytes.
 	Picture(dst []byte, after uint64) (sight.Frame, bool)
 	// PictureSize is the newest frame's number and size.
 	PictureSize() sight.Frame
-	// Observe copies the latest observation and status.
-	Observe(dst *sight.Observation, st *sight.Status)
-	// DrawFPS is the frames a second the budget allows.
-	DrawFPS() float64
-	// SeesObjects is true while the object detector runs.
-	SeesObjects() bool
-	// SourceName names the camera or clip.
-	SourceName() string
 }
 
-// Deps are what the app shows and steers, built by cmd/kiosk-window.
+// Deps are what the window draws and steers, built by cmd/kiosk-window.
 type Deps struct {
-	// Ctx ends the app when cancelled (a signal, say).
-	Ctx  context.Context
-	Eyes Eyes
-	// Demo is true when a clip plays instead of the camera from the start
-	// (it could not be opened, or source.enabled = false): the screen says
-	// so with a small badge, until the presenter turns the camera on.
-	Demo bool
-	Log  *slog.Logger
-	// Session is the booth session the window drives and draws; Sounds
-	// plays its events.
-	Session *game.Session
-	Sounds  *Sounds
-	// Power runs the battery policy; nil when there is none.
-	Power *power.Controller
-	// Link is this carrier's link to the others; nil when it is off.
-	Link *link.Carrier
-	// Budget follows the scene on screen, so the pipeline runs only what
-	// it needs; nil: whatever the pipeline was given.
-	Budget Budget
-	// Camera reports the camera's state; nil when the source has no
-	// watchdog.
-	Camera func() CameraStatus
+	// Ctx ends the window when cancelled (a signal, say).
+	Ctx     context.Context
+	Booth   Booth
+	Picture Picture
+	Log     *slog.Logger
+	// Sounds plays the booth's events; nil: silent.
+	Sounds *Sounds
 	// Shot, when set, writes what the screen shows at a clip time to a PNG
-	// file and ends the app.
+	// file and ends the window.
 	Shot *Shot
-	// Meter, when set, hears of the logic ticks played and the frames
-	// drawn (the health probes and metrics).
-	Meter Meter
 	// Setup, when set, makes the window 'kiosk setup': the keys turn the
-	// camera and the screen instead of steering the session.
+	// camera and the screen instead of steering the booth.
 	Setup *SetupMode
 	// BoardURL is the hub's public board page (hub.public_url): the
 	// results screen shows it as a QR code; empty: no code.
 	BoardURL string
+	// Timedemo draws every update's frame at once, as fast as frames are
+	// drawn: the booth is on clip time (a Feed), so a clip costs what its
+	// frames cost to compute, not its length.
+	Timedemo bool
 }
 
-// Meter hears what the frame loop does. It is called on the frame loop,
-// so it may only do atomic work: no lock, no allocation, no I/O.
-type Meter interface {
-	Ticked(now time.Time, n int)
-	Drawn(now time.Time)
-}
-
-// CameraStatus is what the screen shows of the camera: whether frames
-// flow, and how often they stopped and came back.
-type CameraStatus struct {
-	Live                bool
-	Outages, Recoveries int
-	Reason              string // why it was last lost
-	// Off is true while the camera is turned off (its device closed, the
-	// demo reel playing): the screen shows a CAMERA OFF mark. OffBy is who
-	// turned it last ("key K", "source.enabled = false"), Turned when.
-	Off    bool
-	OffBy  string
-	Turned time.Time
-	// StandIn is true while the demo reel plays in the camera's place
-	// (off, or it could not be opened when turned on): the DEMO badge.
-	StandIn bool
-}
-
-// Shot asks for a screenshot once the clip has played At.
-type Shot struct {
-	At  time.Duration
-	Out string
-}
-
-// camera picture, the detections and the overlays.
-
-// App is the Ebitengine game: it pulls the newest frame and observation
-// each tick, never waiting for either, and draws them on a canvas that is
-// turned to match the screen's mounting.
+// App is the Ebitengine game: each update it advances the booth and takes
+// the newest frame, never waiting for either, and draws the snapshot on a
+// canvas turned to match the screen's mounting.
 type App struct {
-	cfg   game.DisplayConfig
-	deps  Deps
-	fonts *Fonts
+	cfg  game.DisplayConfig
+	deps Deps
+	snap *booth.Snapshot
 
-	// The video stream: one byte slice and one image, rewritten only
-	// when a new frame arrives.
-	pixels   []byte
-	frameImg *ebiten.Image
-	frame    sight.Frame
-	obs      sight.Observation
-	status   sight.Status
+	pic    picture
+	ts     *typeset
+	scenes *scenes
+	hud    *chrome
+	people *people
+	shot   shooter
+	setup  *setupDrawer // nil but in 'kiosk setup'
+	screen screen
 
-	canvas        *ebiten.Image
-	pixImg        *ebiten.Image // the pixelated mode's few blocks
-	backdrop      *ebiten.Image // the privacy modes' dotted background, for this size
-	art           sceneArt      // the moments the rules told of, for effects
-	screenW       int
-	screenH       int
-	tick          uint64 // logic ticks played (the session's), for animation
-	drawn         meter.Rate
-	logicRate     float64 // rule ticks per second, measured once a second
-	logicFrom     time.Time
-	logicTick     uint64
-	lastDrawnTick uint64
-	lastStats     time.Time
-
-	keys    []binding    // the presenter's keys as configured, for the help
 	pressed []ebiten.Key // this update's new key presses
-	started time.Time
-	rss     uint64          // resident memory, sampled once a second
-	link    link.Status     // the carrier link, sampled once a second
-	news    []link.NewsItem // other carriers' news, for the ticker, likewise
-	across  across          // the results' game's board across carriers, likewise
-	// The carrier battle on screen, copied from the link now and then.
-	battle      link.BattleView
-	battleBoard battleBoard
-	battleRead  time.Time
-	battleHUD   battleHUD
-	dayRead     time.Time // when the leaderboard's day was last read
-
-	// The drawing, kept from frame to frame so that a frame allocates
-	// nothing once warm: one drawer per kind of scene, the pause plate,
-	// the kiosk's own marks, the people drawn in the privacy modes, the
-	// lettering of every face used for changing figures, and the options
-	// of the few whole-picture draws.
-	white     *ebiten.Image // the shapes' source (see gfx)
-	drawers   map[string]sceneDrawer
-	frameCtx  frame
-	paused    pausePlate
-	hud       chrome
-	people    gfx
-	lettering map[letterKey]*lettering
-	pictureOp ebiten.DrawImageOptions
-	shrinkOp  ebiten.DrawImageOptions
-	turnOp    ebiten.DrawImageOptions
-
-	shotPixels []byte
-	shotDone   bool
-	probe      DrawProbe // nil but in 'kiosk bench --draw'
-	err        error     // from Draw, returned by the next Update
+	fps     atomic.Uint64
+	err     error // from Draw, returned by the next Update
 }
 
-// NewApp prepares the app; Run shows it.
+// picture is the video stream: one byte slice and one image, rewritten
+// only when a new frame arrives.
+type picture struct {
+	pixels []byte
+	img    *ebiten.Image
+	frame  sight.Frame
+}
+
+// screen is what the window keeps of the screen itself: its size, the
+// turned canvas and when a frame was last drawn.
+type screen struct {
+	w, h      int
+	canvas    *ebiten.Image // the upright picture, when the screen is turned
+	turnOp    ebiten.DrawImageOptions
+	drawnTick uint64 // the logic tick of the last frame drawn
+}
+
+// NewApp prepares the window; Run shows it.
 func NewApp(cfg game.DisplayConfig, deps Deps) (*App, error) {
-	fonts, err := LoadFonts()
+	ts, err := newTypeset()
 	if err != nil {
 		return nil, err
 	}
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	keys, err := keyBindings(deps.Session.Keys())
+	keys, err := keyBindings(deps.Booth.Keys())
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, deps: deps, fonts: fonts, keys: keys, started: time.Now(),
-		white: whiteImage(), lettering: map[letterKey]*lettering{}}
-	a.drawers = newDrawers(a)
+	a := &App{cfg: cfg, deps: deps, ts: ts, scenes: newScenes(ts), hud: &chrome{ts: ts, keys: keys},
+		people: &people{white: ts.white, mirror: cfg.Mirror}, shot: shooter{want: deps.Shot, log: deps.Log}}
 	if deps.BoardURL != "" {
 		// The results screen's QR code of the hub's board page.
 		code, err := newBoardCode(deps.BoardURL)
 		if err != nil {
 			return nil, err
 		}
-		a.drawers["results"].(*resultsDrawer).code = code
+		a.scenes.drawers["results"].(*resultsDrawer).code = code
 	}
-	a.art.reset()
-	deps.Session.SetOverlay(cfg.Overlay)
-	deps.Session.Listen(a.hear)
+	if deps.Setup != nil {
+		a.setup = &setupDrawer{mode: deps.Setup, ts: ts, log: deps.Log}
+	}
+	deps.Booth.SetOverlay(cfg.Overlay)
+	deps.Booth.Listen(a.scenes.hear)
 	if deps.Sounds != nil {
-		deps.Session.Listen(deps.Sounds.Play)
+		deps.Booth.Listen(deps.Sounds.Play)
 	}
+	a.snap = deps.Booth.Snapshot()
+	a.setFPS()
 	return a, nil
 }
 
@@ -235,13 +160,24 @@ func (a *App) Run() error {
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	useMonitor(a.cfg.Monitor, a.deps.Log)
 	ebiten.SetFullscreen(a.cfg.Fullscreen)
-	ebiten.SetTPS(a.cfg.TPS)
 	// Frames skipped by the budget keep showing the last one drawn.
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
 	if a.cfg.Fullscreen {
 		ebiten.SetCursorMode(ebiten.CursorModeHidden)
 	}
+	if a.deps.Timedemo {
+		// One update and one frame drawn per frame of the clip, as fast as
+		// they come: the booth's clock is the clip's.
+		ebiten.SetTPS(ebiten.SyncWithFPS)
+		ebiten.SetVsyncEnabled(false)
+		err := ebiten.RunGame(a)
+		if errors.Is(err, ebiten.Termination) {
+			return nil
+		}
+		return err
+	}
+	ebiten.SetTPS(a.cfg.TPS)
 	// Frames come when the budget asks for them, not at the display's
 	// refresh rate: a frame not drawn costs nothing, not even a present.
 	// (The rules keep their own clock, so they do not slow down with it.)
@@ -273,200 +209,171 @@ func (a *App) frameClock(ctx context.Context) {
 			return
 		case <-t.C:
 			ebiten.ScheduleFrame()
-			t.Reset(time.Duration(float64(time.Second) / max(1, a.deps.Eyes.DrawFPS())))
+			t.Reset(time.Duration(float64(time.Second) / max(1, math.Float64frombits(a.fps.Load()))))
 		}
 	}
 }
 
-// Update reads the keys, takes the newest frame and observation, and lets
-// the session play the logic ticks that wall time says are due.
+// setFPS hands the snapshot's draw rate to the frame clock's goroutine.
+func (a *App) setFPS() { a.fps.Store(math.Float64bits(a.snap.Budget.Rates.DrawFPS)) }
+
+// Update reads the keys, advances the booth and takes the newest frame.
 func (a *App) Update() error {
 	if a.err != nil {
 		return a.err
 	}
-	ses := a.deps.Session
-	if a.shotDone || a.deps.Ctx.Err() != nil || ses.Quitting() {
+	if a.shot.done || a.deps.Ctx.Err() != nil || a.snap.Presenter.Quit {
 		return ebiten.Termination
 	}
-	a.pullFrame()
-	a.deps.Eyes.Observe(&a.obs, &a.status)
-	if a.deps.Setup != nil {
-		a.setupFocus()
+	if a.setup != nil {
+		a.setup.focus()
 	}
 	// Every key counts, bound or not: someone is at the kiosk.
 	a.pressed = inpututil.AppendJustPressedKeys(a.pressed[:0])
 	for _, k := range a.pressed {
-		if a.deps.Setup != nil {
-			a.setupKey(k)
-			continue
+		if a.setup == nil {
+			a.deps.Booth.Press(k.String())
+		} else if a.setup.key(k) {
+			a.cfg.Rotation = a.setup.mode.ScreenRotation
 		}
-		ses.Press(k.String())
 	}
-	if a.deps.Setup != nil && a.deps.Setup.Done() {
+	if a.setup != nil && a.setup.mode.Done() {
 		return ebiten.Termination
 	}
-	now := time.Now()
-	if now.Sub(a.dayRead) >= time.Second {
-		ses.SetDay(today()) // once a second, not a string per tick
-		a.dayRead = now
+	a.snap = a.deps.Booth.Tick(time.Now())
+	a.setFPS()
+	a.pullFrame()
+	if a.shot.want != nil && a.snap.Status.Ended && a.pic.frame.Time < a.shot.want.At {
+		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.pic.frame.Time.Seconds(), a.shot.want.At.Seconds())
 	}
-	played := ses.Advance(now, &a.obs)
-	if a.deps.Meter != nil {
-		a.deps.Meter.Ticked(now, played)
-	}
-	a.tick = ses.Tick()
-	a.followBattle(ses.Scene(), now)
-	if a.deps.Budget != nil {
-		a.deps.Budget.Follow(ses.Scene(), &a.obs, now)
-	}
-	// Ticks come in bursts when drawing is slow, so their rate is counted
-	// over whole seconds.
-	if el := now.Sub(a.logicFrom); el >= time.Second {
-		if !a.logicFrom.IsZero() {
-			a.logicRate = float64(a.tick-a.logicTick) / el.Seconds()
+	if a.deps.Timedemo && a.snap.Over && !a.shot.done {
+		if a.shot.want != nil {
+			return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.pic.frame.Time.Seconds(), a.shot.want.At.Seconds())
 		}
-		a.logicFrom, a.logicTick = now, a.tick
-		a.rss, _ = meter.RSS() // once a second: it reads /proc
-		if a.deps.Link != nil {
-			// Once a second: these copy.
-			a.link, a.news = a.deps.Link.Status(), a.deps.Link.News()
-			a.across = acrossBoard(a.deps.Link, ses.Scene(), a.link.Name)
-		}
-	}
-	if now.Sub(a.lastStats) >= time.Minute {
-		if !a.lastStats.IsZero() {
-			a.logStats()
-		}
-		a.lastStats = now
-	}
-	if a.deps.Shot != nil && a.status.Ended && a.frame.Time < a.deps.Shot.At {
-		return fmt.Errorf("screenshot: the clip ended at %.1fs, before --at %.1fs", a.frame.Time.Seconds(), a.deps.Shot.At.Seconds())
+		return ebiten.Termination
 	}
 	return nil
 }
 
 // pullFrame takes the newest camera frame if there is one, without waiting.
 func (a *App) pullFrame() {
-	info := a.deps.Eyes.PictureSize()
-	if info.Seq == 0 || info.Seq == a.frame.Seq {
+	p := &a.pic
+	info := a.deps.Picture.PictureSize()
+	if info.Seq == 0 || info.Seq == p.frame.Seq {
 		return
 	}
-	if a.frameImg == nil || info.W != a.frame.W || info.H != a.frame.H {
-		if a.frameImg != nil {
-			a.frameImg.Deallocate()
+	if p.img == nil || info.W != p.frame.W || info.H != p.frame.H {
+		if p.img != nil {
+			p.img.Deallocate()
 		}
-		a.frameImg = ebiten.NewImage(info.W, info.H)
-		a.pixels = make([]byte, info.W*info.H*4)
+		p.img = ebiten.NewImage(info.W, info.H)
+		p.pixels = make([]byte, info.W*info.H*4)
 	}
-	got, ok := a.deps.Eyes.Picture(a.pixels, a.frame.Seq)
+	got, ok := a.deps.Picture.Picture(p.pixels, p.frame.Seq)
 	if !ok || got.W != info.W || got.H != info.H {
 		return // the size changed between the two calls; next tick
 	}
-	a.frameImg.WritePixels(a.pixels)
-	a.frame = got
-}
-
-// showDemo says whether a clip stands in for the camera: one played since
-// the start (until the presenter turns the camera on), while the camera is
-// turned off, or when it could not be opened again.
-func (a *App) showDemo() bool {
-	if a.deps.Camera == nil {
-		return a.deps.Demo
-	}
-	st := a.deps.Camera()
-	return st.Off || st.StandIn || a.deps.Demo && st.Turned.IsZero()
+	p.img.WritePixels(p.pixels)
+	p.frame = got
 }
 
 // Layout uses the window's own pixels; the canvas follows the rotation.
 // The rules hear the canvas's size, to play in what it shows.
 func (a *App) Layout(outsideW, outsideH int) (int, int) {
 	cw, ch := game.CanvasSize(outsideW, outsideH, a.cfg.Rotation)
-	a.deps.Session.SetCanvas(game.Canvas{W: cw, H: ch})
+	a.deps.Booth.SetCanvas(game.Canvas{W: cw, H: ch})
 	return outsideW, outsideH
 }
 
-// drawDue says whether this tick's frame is drawn: the budget's draw rate
-// divides the fixed logic rate, so drawing less never slows the game.
+// drawDue says whether this update's frame is drawn: the budget's draw
+// rate divides the fixed logic rate, so drawing less never slows the game.
+// A timedemo draws every frame.
 func (a *App) drawDue() bool {
-	fps := a.deps.Eyes.DrawFPS()
+	if a.deps.Timedemo {
+		return true
+	}
+	fps := a.snap.Budget.Rates.DrawFPS
 	every := uint64(max(1, math.Round(float64(a.cfg.TPS)/max(fps, 1))))
-	return a.lastDrawnTick == 0 || a.tick-a.lastDrawnTick >= every
+	return a.screen.drawnTick == 0 || a.snap.Tick-a.screen.drawnTick >= every
 }
 
 // Draw draws when the budget allows; otherwise the last frame stays.
-func (a *App) Draw(screen *ebiten.Image) {
-	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
-	resized := sw != a.screenW || sh != a.screenH
-	if !resized && !a.drawDue() && !a.shotDue() {
+func (a *App) Draw(dst *ebiten.Image) {
+	sc := &a.screen
+	sw, sh := dst.Bounds().Dx(), dst.Bounds().Dy()
+	resized := sw != sc.w || sh != sc.h
+	shot := a.shot.due(&a.pic, a.snap)
+	if !resized && !a.drawDue() && !shot {
 		return
 	}
-	a.lastDrawnTick = a.tick
-	if a.probe != nil {
-		a.probe.Drawing()
+	sc.drawnTick = a.snap.Tick
+	if a.shot.probe != nil {
+		a.shot.probe.Drawing()
 	}
-	now := time.Now()
-	a.drawn.Tick(now)
-	if a.deps.Meter != nil {
-		a.deps.Meter.Drawn(now)
-	}
-	a.screenW, a.screenH = sw, sh
+	a.deps.Booth.Drawn(time.Now())
+	sc.w, sc.h = sw, sh
 	// Upright, the scene is drawn straight onto the screen: every full
 	// screen pass costs, and a software renderer (Xvfb) feels each one.
 	if a.cfg.Rotation == 0 {
-		a.drawCanvas(screen)
+		a.drawCanvas(dst)
 	} else {
 		cw, ch := game.CanvasSize(sw, sh, a.cfg.Rotation)
-		if a.canvas == nil || a.canvas.Bounds().Dx() != cw || a.canvas.Bounds().Dy() != ch {
-			if a.canvas != nil {
-				a.canvas.Deallocate()
+		if sc.canvas == nil || sc.canvas.Bounds().Dx() != cw || sc.canvas.Bounds().Dy() != ch {
+			if sc.canvas != nil {
+				sc.canvas.Deallocate()
 			}
-			a.canvas = ebiten.NewImage(cw, ch)
+			sc.canvas = ebiten.NewImage(cw, ch)
 		}
-		a.drawCanvas(a.canvas)
-		op := &a.turnOp
+		a.drawCanvas(sc.canvas)
+		op := &sc.turnOp
 		*op = ebiten.DrawImageOptions{}
 		op.GeoM.Translate(-float64(cw)/2, -float64(ch)/2)
 		op.GeoM.Rotate(float64(a.cfg.Rotation) * math.Pi / 180)
 		op.GeoM.Translate(float64(sw)/2, float64(sh)/2)
 		op.Filter = ebiten.FilterNearest
 		// The turned canvas covers the screen exactly: no clearing needed.
-		screen.DrawImage(a.canvas, op)
+		dst.DrawImage(sc.canvas, op)
 	}
-	a.probeDrawn(screen)
-	if a.shotDue() {
-		a.takeShot(screen)
+	if err := a.shot.drawn(dst); err != nil {
+		a.err = err
+	}
+	if shot {
+		if err := a.shot.take(dst, &a.pic); err != nil {
+			a.err = err
+		}
 	}
 }
 
 // drawCanvas draws the upright picture: the mirrored frame filling the
-// canvas, the detections, the badges and the overlay.
+// canvas, the scene, the badges and the overlay.
 func (a *App) drawCanvas(dst *ebiten.Image) {
 	cw, ch := dst.Bounds().Dx(), dst.Bounds().Dy()
 	unit := float64(min(cw, ch)) / 100 // layout unit: 1 % of the short side
-	if a.frameImg == nil {
+	snap, hud := a.snap, a.hud
+	if a.pic.img == nil {
 		dst.Fill(backdropWaiting)
-		drawMessage(dst, &a.hud.waiting, a.fonts.Face(6*unit, false), "Waiting for the camera…")
+		drawMessage(dst, &hud.waiting, a.ts.fonts.Face(6*unit, false), "Waiting for the camera…")
 		return
 	}
-	fit := game.NewFit(a.frame.W, a.frame.H, cw, ch, a.cfg.Mirror)
-	a.drawPicture(dst, fit)
-	if a.deps.Setup != nil {
-		a.drawDetections(dst, fit, unit)
-		a.drawSetup(dst, unit)
+	fit := game.NewFit(a.pic.frame.W, a.pic.frame.H, cw, ch, a.cfg.Mirror)
+	a.people.draw(dst, fit, &a.pic, snap)
+	if a.setup != nil {
+		hud.drawDetections(dst, fit, unit, snap.Obs)
+		a.setup.draw(dst, unit)
 		return
 	}
 
-	a.drawSceneSafely(dst, fit, unit)
-	if a.deps.Session.Overlay() {
-		// The presenter sees what the detector sees, whatever the scene.
-		a.drawDetections(dst, fit, unit)
+	if !a.drawSceneSafely(dst, fit, unit) || snap.Presenter.Overlay {
+		// A scene without a drawer, and the presenter's overlay, show what
+		// the detector sees.
+		hud.drawDetections(dst, fit, unit, snap.Obs)
 	}
-	if a.showDemo() {
-		a.drawDemoBadge(dst, unit)
+	if snap.Demo {
+		hud.drawDemoBadge(dst, unit)
 	}
-	a.drawChrome(dst, unit)
-	if a.status.Ended {
-		drawMessage(dst, &a.hud.ended, a.fonts.Face(6*unit, false), "The clip has ended")
+	hud.draw(dst, unit, snap)
+	if snap.Status.Ended {
+		drawMessage(dst, &hud.ended, a.ts.fonts.Face(6*unit, false), "The clip has ended")
 	}
 }
 
@@ -476,96 +383,16 @@ var backdropWaiting color.Color = colorBackdrop
 
 // drawSceneSafely draws the scene; a panic while drawing it is a failure
 // of that scene, handled like one in its rules: logged with its stack, and
-// the kiosk goes back to the attract screen.
-func (a *App) drawSceneSafely(dst *ebiten.Image, fit game.Fit, unit float64) {
+// the kiosk goes back to the attract screen. It reports whether the scene
+// had a drawer.
+func (a *App) drawSceneSafely(dst *ebiten.Image, fit game.Fit, unit float64) (drawn bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			a.deps.Session.SceneFailed(r, string(debug.Stack()))
+			a.deps.Booth.SceneFailed(r, string(debug.Stack()))
+			drawn = true
 		}
 	}()
-	a.drawScene(dst, fit, unit)
+	return a.scenes.draw(dst, fit, unit, a.snap, a.pic.frame.H)
 }
-
-// logStats writes one line a minute of how the kiosk keeps up, so a long
-// run leaves a record.
-func (a *App) logStats() {
-	rss, peak := meter.RSS()
-	st := &a.status
-	a.deps.Log.Info("stats",
-		"drawn_fps", round1(a.drawn.Value(time.Now())), "tps", round1(a.logicRate),
-		"camera_fps", round1(st.CameraRate), "object_ms", round1(ms(st.Objects.Timings.Inference)),
-		"object_hz", round1(st.Objects.Rate), "face_ms", round1(ms(st.Faces.Timings.Inference)),
-		"face_hz", round1(st.Faces.Rate), "object_failures", st.Objects.Failures,
-		"face_failures", st.Faces.Failures, "rss_mb", rss>>20, "peak_rss_mb", peak>>20)
-}
-
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// shotDue is true once the clip has reached the asked time and the objects
-// on screen were found on a frame at least that late.
-func (a *App) shotDue() bool {
-	s := a.deps.Shot
-	if s == nil || a.shotDone || a.frameImg == nil || a.frame.Time < s.At {
-		return false
-	}
-	return !a.deps.Eyes.SeesObjects() || a.obs.ObjectsFrame.Time >= s.At
-}
-
-func (a *App) takeShot(screen *ebiten.Image) {
-	if err := a.savePNG(screen, a.deps.Shot.Out); err != nil {
-		a.err = err
-		return
-	}
-	a.deps.Log.Info("screenshot written", "file", a.deps.Shot.Out, "clip_time", a.frame.Time.Seconds())
-	a.shotDone = true
-}
-
-// savePNG writes what the screen shows to a PNG file.
-func (a *App) savePNG(screen *ebiten.Image, path string) error {
-	b := screen.Bounds()
-	if len(a.shotPixels) != 4*b.Dx()*b.Dy() {
-		a.shotPixels = make([]byte, 4*b.Dx()*b.Dy())
-	}
-	screen.ReadPixels(a.shotPixels)
-	img := &image.RGBA{Pix: a.shotPixels, Stride: 4 * b.Dx(), Rect: image.Rect(0, 0, b.Dx(), b.Dy())}
-	return writePNG(path, img)
-}
-
-// writePNG writes atomically: a reader never sees half a picture.
-func writePNG(path string, img image.Image) error {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return fmt.Errorf("screenshot: %w", err)
-	}
-	if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("screenshot: cannot write %s: %w", path, err)
-	}
-	return nil
-}
-
-// across is today's board of one game across the linked carriers, as the
-// results screen shows it: "Player (Carrier)" lines.
-type across struct {
-	game string
-	top  []game.Entry
-	mine int // the player's row, -1 for none
-}
-
-// acrossBoard is the board across carriers for the results on screen, if
-// any; own is this carrier's name, to find the player's row.
-func acrossBoard(c *link.Carrier, sc game.Scene, own string) across {
-	r, ok := sc.(*game.Results)
-	if !ok {
-		return across{}
-	}
-	out := across{game: r.Game(), mine: -1}
-	for i, e := range c.Board().Top(r.Game(), c.Today()) {
-		out.top = append(out.top, game.Entry{Name: e.Player + " (" + e.Carrier + ")", Score: e.Score})
-		if out.mine < 0 && e.Carrier == own && e.Player == r.PlayerName() && e.Score == r.Score() {
-			out.mine = i
-		}
-	}
-	return out
-}

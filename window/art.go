@@ -72,9 +72,6 @@ func easeOutBack(t float64) float64 {
 // frac is the fractional part of x, 0..1.
 func frac(x float64) float64 { return x - math.Floor(x) }
 
-// seconds is the animation clock: the app's ticks in seconds.
-func (a *App) seconds() float64 { return float64(a.tick) / float64(max(a.cfg.TPS, 1)) }
-
 // viewToCanvas maps a point in view coordinates (0..1 across and down the
 // picture as the attendee sees it, already mirrored) to canvas pixels.
 func viewToCanvas(fit game.Fit, frameH int, x, y float32) (float32, float32) {

@@ -4,47 +4,11 @@ package window
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/link"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 )
-
-// battleScene is a scene that is part of a carrier battle: the countdown,
-// the round, the results.
-type battleScene interface{ Battle() string }
-
-// sceneBattle is the battle the scene on screen belongs to, "" for none.
-func sceneBattle(sc game.Scene) string {
-	if b, ok := sc.(battleScene); ok {
-		return b.Battle()
-	}
-	return ""
-}
-
-// battleEvery is how often the screen takes a fresh copy of the battle's
-// scores from the link: often enough for a live HUD, not every frame.
-const battleEvery = 250 * time.Millisecond
-
-// followBattle tells the link this carrier's live score and takes the
-// battle's board from it. It runs on every update, so it only copies now
-// and then.
-func (a *App) followBattle(sc game.Scene, now time.Time) {
-	id := sceneBattle(sc)
-	if id == "" || a.deps.Link == nil {
-		if a.battle.ID != "" {
-			a.battle, a.battleBoard = link.BattleView{}, battleBoard{}
-		}
-		return
-	}
-	a.deps.Link.LiveScene(sc)
-	if a.battle.ID != id || now.Sub(a.battleRead) >= battleEvery {
-		a.battle, _ = a.deps.Link.Battle(id)
-		a.battleBoard = newBattleBoard(&a.battle)
-		a.battleRead = now
-	}
-}
 
 // battleBoard is the results' battle table, worded when the battle's
 // copy is taken, not on every frame.
@@ -58,6 +22,7 @@ type battleBoard struct {
 // battleHUD is the other carriers' live scores during a battle round: a
 // small plate under the time, this carrier's row in gold.
 type battleHUD struct {
+	ts    *typeset
 	g     gfx
 	head  sign
 	rows  [maxBattleRows]battleHUDRow
@@ -72,8 +37,8 @@ type battleHUDRow struct {
 // maxBattleRows is how many carriers the HUD lists; more are left off.
 const maxBattleRows = 5
 
-func (h *battleHUD) draw(a *App, f *frame) {
-	v := &a.battle
+func (h *battleHUD) draw(f *frame) {
+	ts, v := h.ts, &f.snap.Link.Battle
 	if len(v.Rows) == 0 {
 		return
 	}
@@ -81,8 +46,8 @@ func (h *battleHUD) draw(a *App, f *frame) {
 	g.begin(f.dst, f.src)
 	u := l.U
 	n := min(len(v.Rows), maxBattleRows)
-	face := a.face(2.6 * u)
-	lt := a.letters(face, rimNone)
+	face := ts.face(2.6 * u)
+	lt := ts.letters(face, rimNone)
 	rowH := 3.4 * u
 	w := l.pillW * 1.25
 	hgt := 3.6*u + float64(n)*rowH + u
@@ -92,7 +57,7 @@ func (h *battleHUD) draw(a *App, f *frame) {
 		y = l.H - l.margin - hgt
 	}
 	g.plate(x, y, w, hgt, u)
-	h.head.say(g.dst, a.face(2.2*u), "BATTLE", x+w/2, y+2*u, styleCentreFlat, colorSoftInk)
+	h.head.say(g.dst, ts.face(2.2*u), "BATTLE", x+w/2, y+2*u, styleCentreFlat, colorSoftInk)
 	left := textStyle{h: text.AlignStart, v: text.AlignCenter}
 	right := textStyle{h: text.AlignEnd, v: text.AlignCenter}
 	for i := range n {
@@ -103,7 +68,7 @@ func (h *battleHUD) draw(a *App, f *frame) {
 			ink = colorGold
 		}
 		cy := y + 3.6*u + float64(i)*rowH + rowH/2
-		row.name.set(r.Carrier, row.name.fit(a, r.Carrier, 2.6*u, w*0.62), left)
+		row.name.set(r.Carrier, row.name.fit(ts, r.Carrier, 2.6*u, w*0.62), left)
 		row.name.draw(g.dst, x+1.5*u, cy, left, ink)
 		row.digits = strconv.AppendInt(row.digits[:0], int64(r.Score), 10)
 		lt.draw(g.dst, row.digits, x+w-1.5*u, cy, right, ink)

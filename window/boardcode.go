@@ -63,7 +63,7 @@ func shortURL(s string) string {
 // place draws the code's block at the bottom of the box x0..x1, y0..y1
 // (the results' table column) and returns the top of what is left above
 // it for the tables.
-func (c *boardCode) place(a *App, g *gfx, l sceneLayout, x0, y0, x1, y1 float64) float64 {
+func (c *boardCode) place(ts *typeset, g *gfx, l sceneLayout, x0, y0, x1, y1 float64) float64 {
 	u := l.U
 	h := min(30*u, (y1-y0)*0.42)
 	top := y1 - h
@@ -90,9 +90,9 @@ func (c *boardCode) place(a *App, g *gfx, l sceneLayout, x0, y0, x1, y1 float64)
 	if tw < 8*u {
 		return top - u // no room for words: the code says it all
 	}
-	big := c.scan.fit(a, "SCAN FOR", 4*u, tw)
-	big = minFace(big, c.board.fit(a, "TODAY'S BOARD", 4*u, tw))
-	small := c.addr.fit(a, c.where, 2.6*u, tw)
+	big := c.scan.fit(ts, "SCAN FOR", 4*u, tw)
+	big = minFace(big, c.board.fit(ts, "TODAY'S BOARD", 4*u, tw))
+	small := c.addr.fit(ts, c.where, 2.6*u, tw)
 	lines := [...]float64{lh(big), lh(big), lh(small) * 1.4}
 	ty := top + (h-lines[0]-lines[1]-lines[2])/2
 	c.scan.say(g.dst, big, "SCAN FOR", tx, ty+lines[0]/2, styleLeftFlat, colorGold)

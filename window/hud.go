@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/link"
 	"github.com/carrierarcade/kiosk/power"
@@ -27,88 +28,96 @@ import (
 // overlay and the detections it shows. It keeps its own shapes' buffers
 // and signs, so an unchanged message costs no layout.
 type chrome struct {
-	g gfx
+	ts   *typeset
+	keys []binding // the presenter's keys as configured, for the help
+	g    gfx
 
-	demo, resting, battery, question, mode, help sign
-	cameraOff, setupUp, setupHelp                sign
-	waiting, ended                               sign
-	batteryPct                                   int // the percent battery's words are for
-	batteryWords                                 string
-
-	helpRotation []string // the games the help lists
-	helpCheck    uint64   // the tick to look at the rotation again
+	demo, resting, question, mode, cameraOff sign
+	waiting, ended                           sign
+	battery                                  batteryBanner
+	help                                     helpPlate
 
 	operator operator
 	boxes    map[string]*sign // the detections' class labels, by label
 	digits   []byte
 }
 
+// batteryBanner is the critical battery's banner, its words made again
+// only when the whole percent changes.
+type batteryBanner struct {
+	sign  sign
+	pct   int // the percent the words are for
+	words string
+}
+
+// helpPlate is the help overlay: the keys and the games of the rotation.
+type helpPlate struct {
+	sign     sign
+	rotation []string // the games it lists
+}
+
 // drawChrome draws the kiosk's own marks over the scene.
-func (a *App) drawChrome(dst *ebiten.Image, unit float64) {
-	h := &a.hud
-	g := &h.g
-	g.begin(dst, a.white)
+func (h *chrome) draw(dst *ebiten.Image, unit float64, snap *booth.Snapshot) {
+	g, fonts := &h.g, h.ts.fonts
+	g.begin(dst, h.ts.white)
 	cw, ch := float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy())
-	a.dimInSoftware(g)
-	a.drawPrivacyIcon(g, unit)
-	if a.deps.Camera != nil {
-		if st := a.deps.Camera(); st.Off {
-			a.drawCameraOff(g, unit)
+	dimInSoftware(g, snap)
+	h.drawPrivacyIcon(g, unit, snap.Presenter.Privacy)
+	if st := snap.Camera; st.Known {
+		if st.Off {
+			h.drawCameraOff(g, unit)
 		} else if !st.Live && st.Outages > 0 {
-			h.resting.set("The camera is resting\nback in a moment", a.fonts.Face(3.2*unit, false), styleLabel)
+			h.resting.set("The camera is resting\nback in a moment", fonts.Face(3.2*unit, false), styleLabel)
 			_, lh := labelSize(&h.resting)
 			g.label(&h.resting, 2*unit, ch-lh-10*unit, colorInk, colorShade)
 		}
 	}
-	if a.deps.Power != nil {
-		if st := a.deps.Power.Status(); st.Read && st.Decision.Critical {
-			h.battery.set(h.batteryMessage(st.State.Percent), a.fonts.Face(2.8*unit, false), styleLabel)
-			w, _ := labelSize(&h.battery)
-			g.label(&h.battery, cw-w-unit, ch-5*unit, colorInk, colorDemo)
-		}
+	if st := snap.Power.Status; snap.Power.Known && st.Read && st.Decision.Critical {
+		b := &h.battery
+		b.sign.set(b.message(st.State.Percent), fonts.Face(2.8*unit, false), styleLabel)
+		w, _ := labelSize(&b.sign)
+		g.label(&b.sign, cw-w-unit, ch-5*unit, colorInk, colorDemo)
 	}
-	if q := a.deps.Session.Question(); q != "" {
-		h.question.set(q, a.fonts.Face(4*unit, false), styleLabel)
+	if q := snap.Presenter.Question; q != "" {
+		h.question.set(q, fonts.Face(4*unit, false), styleLabel)
 		w, lh := labelSize(&h.question)
 		g.label(&h.question, (cw-w)/2, (ch-lh)/2, colorInk, colorDemo)
 	}
-	if a.deps.Session.Help() {
-		a.drawHelp(g, unit)
+	if snap.Presenter.Help {
+		h.drawHelp(g, unit, snap.Stats.Rotation)
 	}
-	if a.deps.Session.Overlay() {
-		a.drawOperator(g, unit)
+	if snap.Presenter.Overlay {
+		h.drawOperator(g, unit, snap)
 	}
 }
 
-// batteryMessage is the critical battery's banner, made again only when
-// the whole percent changes.
-func (h *chrome) batteryMessage(p float64) string {
+// message is the banner's words, made again only when the whole percent
+// changes.
+func (b *batteryBanner) message(p float64) string {
 	pct := -1
 	if p >= 0 {
 		pct = int(math.RoundToEven(p))
 	}
-	if h.batteryWords == "" || pct != h.batteryPct {
-		h.batteryPct = pct
-		h.batteryWords = fmt.Sprintf("Battery %s: plug me in!", percent(p))
+	if b.words == "" || pct != b.pct {
+		b.pct = pct
+		b.words = fmt.Sprintf("Battery %s: plug me in!", percent(p))
 	}
-	return h.batteryWords
+	return b.words
 }
 
 // drawDemoBadge is the DEMO badge, top left, while a clip stands in for
 // the camera.
-func (a *App) drawDemoBadge(dst *ebiten.Image, unit float64) {
-	h := &a.hud
-	h.g.begin(dst, a.white)
-	h.demo.set("DEMO", a.fonts.Face(3*unit, false), styleLabel)
+func (h *chrome) drawDemoBadge(dst *ebiten.Image, unit float64) {
+	h.g.begin(dst, h.ts.white)
+	h.demo.set("DEMO", h.ts.fonts.Face(3*unit, false), styleLabel)
 	h.g.label(&h.demo, 0, 0, colorInk, colorDemo)
 }
 
 // drawCameraOff is the mark that the camera is off, top middle: a camera
 // crossed out and the words, so that people nearby can see it is not
 // watching them.
-func (a *App) drawCameraOff(g *gfx, unit float64) {
-	h := &a.hud
-	h.cameraOff.set("CAMERA OFF", a.fonts.Face(3.6*unit, false), styleLabel)
+func (h *chrome) drawCameraOff(g *gfx, unit float64) {
+	h.cameraOff.set("CAMERA OFF", h.ts.fonts.Face(3.6*unit, false), styleLabel)
 	w, lh := labelSize(&h.cameraOff)
 	cw := float64(g.dst.Bounds().Dx())
 	icon := float32(lh) // the icon's plate is as high as the words'
@@ -134,11 +143,11 @@ func drawMessage(dst *ebiten.Image, s *sign, f *text.GoTextFace, words string) {
 // dimInSoftware darkens the picture to the budget's brightness when there
 // is no backlight the kiosk may set (an external screen, Xvfb), so a demo
 // on battery still shows the power level at work.
-func (a *App) dimInSoftware(g *gfx) {
-	if a.deps.Power == nil || a.deps.Power.HasBacklight() {
+func dimInSoftware(g *gfx, snap *booth.Snapshot) {
+	if !snap.Power.Known || snap.Power.Backlight {
 		return
 	}
-	b := a.deps.Power.Status().Decision.Budget.BrightnessPercent
+	b := snap.Power.Status.Decision.Budget.BrightnessPercent
 	if b <= 0 || b >= 100 {
 		return
 	}
@@ -148,17 +157,17 @@ func (a *App) dimInSoftware(g *gfx) {
 
 // drawPrivacyIcon shows the privacy mode in the top-right corner: an eye,
 // crossed out unless the live picture is shown, and the mode's name.
-func (a *App) drawPrivacyIcon(g *gfx, unit float64) {
+func (h *chrome) drawPrivacyIcon(g *gfx, unit float64, mode string) {
 	cw := float32(g.dst.Bounds().Dx())
 	r := float32(2 * unit)
 	cx, cy := cw-r*2, r*1.6
 	g.disc(cx, cy, r*1.4, colorShade)
 	g.ellipse(cx, cy, r, r*0.6, colorInk)
 	g.disc(cx, cy, r*0.4, colorBackdropTop)
-	if mode := a.deps.Session.Privacy(); mode != "live" {
+	if mode != "live" {
 		g.line(cx-r, cy+r, cx+r, cy-r, r*0.25, colorDemo)
-		s := &a.hud.mode
-		s.set(mode, a.fonts.Face(1.6*unit, false), styleLabel)
+		s := &h.mode
+		s.set(mode, h.ts.fonts.Face(1.6*unit, false), styleLabel)
 		w, _ := labelSize(s)
 		g.label(s, float64(cx)-w/2, float64(cy+r*1.5), colorInk, colorShade)
 	}
@@ -175,11 +184,11 @@ var commandNames = map[game.Command]string{
 }
 
 // helpText lists the keys as configured and the games of the rotation.
-func (a *App) helpText(rotation []string) string {
+func (h *chrome) helpText(rotation []string) string {
 	var b strings.Builder
 	byCmd := map[game.Command][]string{}
 	var order []game.Command
-	for _, k := range a.keys {
+	for _, k := range h.keys {
 		if _, seen := byCmd[k.command]; !seen {
 			order = append(order, k.command)
 		}
@@ -199,35 +208,32 @@ func (a *App) helpText(rotation []string) string {
 }
 
 // drawHelp shows the keys. The list is written again only when the
-// rotation changed (a game retired for the day), which is looked at once
-// a second: the session hands out a copy of it each time.
-func (a *App) drawHelp(g *gfx, unit float64) {
-	h := &a.hud
-	if h.help.words == "" || a.tick >= h.helpCheck {
-		h.helpCheck = a.tick + uint64(a.cfg.TPS)
-		if rot := a.deps.Session.Rotation(); h.help.words == "" || !slices.Equal(rot, h.helpRotation) {
-			h.helpRotation = rot
-			h.help.set(a.helpText(rot), a.fonts.Face(max(12, 1.9*unit), true), styleLabel)
-		}
+// rotation changed (a game retired for the day): the snapshot takes a
+// fresh copy of it once a second.
+func (h *chrome) drawHelp(g *gfx, unit float64, rotation []string) {
+	p := &h.help
+	face := h.ts.fonts.Face(max(12, 1.9*unit), true)
+	if p.sign.words == "" || !slices.Equal(rotation, p.rotation) {
+		p.rotation = rotation
+		p.sign.set(h.helpText(rotation), face, styleLabel)
 	}
-	h.help.set(h.help.words, a.fonts.Face(max(12, 1.9*unit), true), styleLabel) // the size follows the window
-	w, lh := labelSize(&h.help)
+	p.sign.set(p.sign.words, face, styleLabel) // the size follows the window
+	w, lh := labelSize(&p.sign)
 	cw, ch := float64(g.dst.Bounds().Dx()), float64(g.dst.Bounds().Dy())
-	g.label(&h.help, (cw-w)/2, max(unit, (ch-lh)/2), colorInk, color.NRGBA{0, 0, 0, 0xe0})
+	g.label(&p.sign, (cw-w)/2, max(unit, (ch-lh)/2), colorInk, color.NRGBA{0, 0, 0, 0xe0})
 }
 
 // drawDetections outlines each object with its label and score (the
 // operator overlay's view of what the detector sees).
-func (a *App) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64) {
-	h := &a.hud
+func (h *chrome) drawDetections(dst *ebiten.Image, fit game.Fit, unit float64, obs *sight.Observation) {
 	g := &h.g
-	g.begin(dst, a.white)
+	g.begin(dst, h.ts.white)
 	g.sharp(true) // the labels' filter: boxes, plates and words in one draw command
-	face := a.fonts.Face(max(12, 2.4*unit), false)
-	pct := a.letters(face, rimNone)
+	face := h.ts.fonts.Face(max(12, 2.4*unit), false)
+	pct := h.ts.letters(face, rimNone)
 	stroke := float32(max(2, 0.4*unit))
 	pad := labelPad(face)
-	for _, d := range a.obs.Objects {
+	for _, d := range obs.Objects {
 		x0, y0, x1, y1 := fit.Rect(float64(d.Box.X0), float64(d.Box.Y0), float64(d.Box.X1), float64(d.Box.Y1))
 		c := classColor(d.Class)
 		g.frameRect(float32(x0), float32(y0), float32(x1-x0), float32(y1-y0), stroke, c)
@@ -285,23 +291,23 @@ type overlayFigures struct {
 }
 
 // drawOperator shows the presenter how the kiosk keeps up.
-func (a *App) drawOperator(g *gfx, unit float64) {
-	o := &a.hud.operator
-	obs, st := &a.obs, &a.status
+func (h *chrome) drawOperator(g *gfx, unit float64, snap *booth.Snapshot) {
+	o := &h.operator
+	obs, st := snap.Obs, snap.Status
 	now := time.Now()
 	age := time.Duration(0)
 	if !st.CapturedAt.IsZero() {
 		age = now.Sub(st.CapturedAt)
 	}
 	o.n = 0
-	o.line(overlayFigures{a: tenths(a.drawn.Value(now)), b: tenths(a.logicRate)}, func(b []byte, f overlayFigures) []byte {
+	o.line(overlayFigures{a: tenths(snap.Stats.DrawnRate), b: tenths(snap.Stats.LogicRate)}, func(b []byte, f overlayFigures) []byte {
 		b = append(b, "drawn    "...)
 		b = appendTenths(b, f.a, 5)
 		b = append(b, " fps   logic "...)
 		b = appendTenths(b, f.b, 5)
 		return append(b, " ticks/s"...)
 	})
-	o.line(overlayFigures{a: tenths(st.CameraRate), b: int(math.RoundToEven(ms(age))), s: a.deps.Eyes.SourceName()}, func(b []byte, f overlayFigures) []byte {
+	o.line(overlayFigures{a: tenths(st.CameraRate), b: int(math.RoundToEven(ms(age))), s: snap.Source}, func(b []byte, f overlayFigures) []byte {
 		b = append(b, "camera   "...)
 		b = appendTenths(b, f.a, 5)
 		b = append(b, " fps   frame "...)
@@ -309,8 +315,7 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 		b = append(b, " ms old   "...)
 		return append(b, f.s...)
 	})
-	if a.deps.Camera != nil {
-		cs := a.deps.Camera()
+	if cs := snap.Camera; cs.Known {
 		why := cs.Reason
 		if cs.Off || !cs.Turned.IsZero() {
 			why = cs.OffBy // the line says who turned the camera
@@ -374,12 +379,12 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 		b = append(b, '#')
 		return strconv.AppendInt(b, int64(f.b), 10)
 	})
-	o.line(overlayFigures{power: a.batteryShown()}, func(b []byte, _ overlayFigures) []byte {
+	o.line(overlayFigures{power: batteryOf(&snap.Power)}, func(b []byte, _ overlayFigures) []byte {
 		b = append(b, "battery  "...)
-		return append(b, a.batteryLine()...)
+		return append(b, batteryLine(&snap.Power)...)
 	})
-	if a.deps.Link != nil {
-		ls := &a.link
+	if snap.Link.On {
+		ls := &snap.Link.Status
 		f := overlayFigures{on: ls.Up, a: len(ls.Online), b: ls.Queued, c: ls.Sent, s: ls.LastErr,
 			up: ls.UpSince.Unix(), d: namesKey(ls.Online), e: math.MinInt}
 		if ls.ClockOffset != nil {
@@ -420,8 +425,8 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 			return b
 		})
 	}
-	if bg := a.deps.Budget; bg != nil {
-		idle, since := bg.Idle()
+	{
+		idle, since := snap.Budget.Idle, snap.Budget.IdleSince
 		f := overlayFigures{on: idle, up: since.Unix()}
 		o.line(f, func(b []byte, f overlayFigures) []byte {
 			if f.on {
@@ -431,26 +436,26 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 			return append(b, "budget   awake: each scene runs what it needs"...)
 		})
 	}
-	if why := a.deps.Session.BoardProblem(); why != "" {
+	if why := snap.Stats.BoardProblem; why != "" {
 		o.line(overlayFigures{s: why}, func(b []byte, f overlayFigures) []byte {
 			b = append(b, "scores   NOT SAVED: "...)
 			return append(b, f.s[:min(len(f.s), 70)]...)
 		})
 	}
-	up := int64(now.Sub(a.started).Round(time.Second) / time.Second)
-	o.line(overlayFigures{a: int(a.rss >> 20), b: a.deps.Session.Played(), up: up}, func(b []byte, f overlayFigures) []byte {
+	up := int64(now.Sub(snap.Stats.Started).Round(time.Second) / time.Second)
+	o.line(overlayFigures{a: int(snap.Stats.RSS >> 20), b: snap.Stats.Played, up: up}, func(b []byte, f overlayFigures) []byte {
 		// Once a second at most (the uptime changes): the session hands
 		// out a copy of the retired games.
 		b = fmt.Appendf(b, "memory   %d MB   up %s   games played %d", f.a, time.Duration(f.up)*time.Second, f.b)
-		if d := a.deps.Session.Disabled(); len(d) > 0 {
+		if d := snap.Stats.Disabled; len(d) > 0 {
 			b = append(b, "   out: "...)
 			b = append(b, strings.Join(d, ", ")...)
 		}
 		return b
 	})
 
-	face := a.fonts.Face(max(11, 1.7*unit), true)
-	lt := a.letters(face, rimNone)
+	face := h.ts.fonts.Face(max(11, 1.7*unit), true)
+	lt := h.ts.letters(face, rimNone)
 	pad := labelPad(face)
 	spacing := face.Size * 1.2
 	m := face.Metrics()
@@ -458,10 +463,10 @@ func (a *App) drawOperator(g *gfx, unit float64) {
 	for _, ln := range o.lines[:o.n] {
 		w = max(w, lt.width(ln))
 	}
-	h := float64(o.n-1)*spacing + m.HAscent + m.HDescent
-	x, y := unit, float64(g.dst.Bounds().Dy())-(h+pad)-unit
+	ht := float64(o.n-1)*spacing + m.HAscent + m.HDescent
+	x, y := unit, float64(g.dst.Bounds().Dy())-(ht+pad)-unit
 	g.sharp(true) // the words' filter: the plate and words in one draw command
-	g.rect(float32(x), float32(y), float32(w+2*pad), float32(h+pad), colorShade)
+	g.rect(float32(x), float32(y), float32(w+2*pad), float32(ht+pad), colorShade)
 	for i, ln := range o.lines[:o.n] {
 		lt.draw(g.dst, ln, x+pad, y+pad/2+float64(i)*spacing, styleLabel, colorInk)
 	}
@@ -562,11 +567,11 @@ type batteryShown struct {
 	decision                                                        power.Decision
 }
 
-func (a *App) batteryShown() batteryShown {
-	if a.deps.Power == nil {
+func batteryOf(pv *booth.PowerView) batteryShown {
+	if !pv.Known {
 		return batteryShown{}
 	}
-	st := a.deps.Power.Status()
+	st := pv.Status
 	return batteryShown{known: true, read: st.Read, hasBattery: st.State.HasBattery, onAC: st.State.OnAC,
 		charging: st.State.Charging, haveMinutes: st.HaveMinutes, simulated: st.Simulated,
 		percent: int(math.RoundToEven(st.State.Percent)), minutes: int(math.RoundToEven(st.MinutesLeft)),
@@ -574,11 +579,11 @@ func (a *App) batteryShown() batteryShown {
 }
 
 // batteryLine is the operator overlay's power line.
-func (a *App) batteryLine() string {
-	if a.deps.Power == nil {
+func batteryLine(pv *booth.PowerView) string {
+	if !pv.Known {
 		return "unknown"
 	}
-	st := a.deps.Power.Status()
+	st := pv.Status
 	if !st.Read {
 		return "reading..."
 	}

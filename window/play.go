@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2"
@@ -42,10 +41,10 @@ func keyBindings(cfg game.KeyConfig) ([]binding, error) {
 
 // hear keeps what the effects need of the session's events: the moments
 // the rules report but do not keep (a find, a lost life, a star caught),
-// stamped with the animation time.
-func (a *App) hear(e game.Event) {
-	now := a.seconds()
-	art := &a.art
+// at the game time they happened, which the animation clock follows.
+func (s *scenes) hear(e game.Event) {
+	now := e.At.Seconds()
+	art := &s.art
 	switch e.Kind {
 	case game.KindCountdown, game.KindRoundStart:
 		art.reset()
@@ -113,7 +112,3 @@ func (s *Sounds) Play(e game.Event) {
 
 // Muted is true while the sound is off.
 func (s *Sounds) Muted() bool { return s.cfg.Mute }
-
-// today is the leaderboard's day, read here at the edge so the rules never
-// read the clock.
-func today() string { return time.Now().Format("2006-01-02") }

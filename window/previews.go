@@ -110,7 +110,7 @@ func (d *attractDrawer) mockFreeze(g *gfx, x, y, s float32, t float64) {
 		word, words, ink = &d.mockWord[1], "FREEZE!", colorStop
 	}
 	g.fillRoundRect(x+s*0.1, y+s*0.78, s*0.8, s*0.15, s*0.05, ink)
-	word.say(g.dst, word.fit(d.a, words, float64(s)*0.1, float64(s)*0.7), words, float64(x+s*0.5), float64(y+s*0.855), styleCentreFlat, colorInk)
+	word.say(g.dst, word.fit(d.ts, words, float64(s)*0.1, float64(s)*0.7), words, float64(x+s*0.5), float64(y+s*0.855), styleCentreFlat, colorInk)
 }
 
 // mockDodge: blocks and stars falling, the smiley ducking between them.

@@ -5,7 +5,9 @@ package window
 import (
 	"image/color"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/sight"
 	"github.com/hajimehoshi/ebiten/v2"
 )
 
@@ -13,24 +15,37 @@ import (
 // this many blocks; nobody is recognisable, movement still reads.
 const pixelColumns = 24
 
-// drawPicture puts the camera picture on the canvas as the privacy mode
-// allows. Only the live mode shows the picture itself; no mode ever writes a
-// frame anywhere but the screen.
-func (a *App) drawPicture(dst *ebiten.Image, fit game.Fit) {
-	a.people.begin(dst, a.white)
-	switch a.deps.Session.Privacy() {
+// people draws the camera picture as the privacy mode allows: the frame
+// itself (live), a few coarse blocks of it, or people as shapes on a drawn
+// background. It keeps its pictures and options from frame to frame.
+type people struct {
+	white     *ebiten.Image // the shapes' source (see gfx)
+	mirror    bool          // the picture is shown as a selfie
+	g         gfx
+	pixImg    *ebiten.Image // the pixelated mode's few blocks
+	backdrop  *ebiten.Image // the privacy modes' dotted background, for this size
+	pictureOp ebiten.DrawImageOptions
+	shrinkOp  ebiten.DrawImageOptions
+}
+
+// draw puts the camera picture (pic, of the frame's size) on the canvas
+// as the privacy mode allows. Only the live mode shows the picture itself;
+// no mode ever writes a frame anywhere but the screen.
+func (a *people) draw(dst *ebiten.Image, fit game.Fit, pic *picture, snap *booth.Snapshot) {
+	a.g.begin(dst, a.white)
+	switch snap.Presenter.Privacy {
 	case "pixelated":
-		a.drawPixelated(dst, fit)
+		a.drawPixelated(dst, fit, pic)
 	case "silhouette":
 		a.drawBackdrop(dst)
-		a.drawSilhouettes(dst, fit)
+		a.drawSilhouettes(fit, pic, snap.Obs)
 	case "none":
 		a.drawBackdrop(dst)
-		a.drawMarkers(dst, fit)
+		a.drawMarkers(dst, fit, snap.Obs)
 	default:
-		op := a.frameOptions(fit, 1)
+		op := a.frameOptions(fit, 1, pic)
 		op.Filter = ebiten.FilterLinear
-		dst.DrawImage(a.frameImg, op)
+		dst.DrawImage(pic.img, op)
 	}
 }
 
@@ -38,13 +53,13 @@ func (a *App) drawPicture(dst *ebiten.Image, fit game.Fit) {
 // pixels are shrink frame pixels wide) on the canvas, mirrored as the
 // display is. The frame covers the canvas, so it is copied, not blended.
 // The options are the app's own, reused every frame.
-func (a *App) frameOptions(fit game.Fit, shrink float64) *ebiten.DrawImageOptions {
+func (a *people) frameOptions(fit game.Fit, shrink float64, pic *picture) *ebiten.DrawImageOptions {
 	op := &a.pictureOp
 	*op = ebiten.DrawImageOptions{}
 	op.GeoM.Scale(shrink, shrink)
-	if a.cfg.Mirror {
+	if a.mirror {
 		op.GeoM.Scale(-1, 1)
-		op.GeoM.Translate(float64(a.frame.W), 0)
+		op.GeoM.Translate(float64(pic.frame.W), 0)
 	}
 	op.GeoM.Scale(fit.Scale, fit.Scale)
 	op.GeoM.Translate(fit.OffX, fit.OffY)
@@ -54,9 +69,9 @@ func (a *App) frameOptions(fit game.Fit, shrink float64) *ebiten.DrawImageOption
 
 // drawPixelated shrinks the frame to a few blocks across on the GPU and
 // draws them back up as flat squares.
-func (a *App) drawPixelated(dst *ebiten.Image, fit game.Fit) {
+func (a *people) drawPixelated(dst *ebiten.Image, fit game.Fit, pic *picture) {
 	w := pixelColumns
-	h := max(1, (a.frame.H*pixelColumns+a.frame.W/2)/a.frame.W)
+	h := max(1, (pic.frame.H*pixelColumns+pic.frame.W/2)/pic.frame.W)
 	if a.pixImg == nil || a.pixImg.Bounds().Dx() != w || a.pixImg.Bounds().Dy() != h {
 		if a.pixImg != nil {
 			a.pixImg.Deallocate()
@@ -65,11 +80,11 @@ func (a *App) drawPixelated(dst *ebiten.Image, fit game.Fit) {
 	}
 	shrink := &a.shrinkOp
 	*shrink = ebiten.DrawImageOptions{}
-	shrink.GeoM.Scale(float64(w)/float64(a.frame.W), float64(h)/float64(a.frame.H))
+	shrink.GeoM.Scale(float64(w)/float64(pic.frame.W), float64(h)/float64(pic.frame.H))
 	shrink.Filter = ebiten.FilterLinear
 	shrink.Blend = ebiten.BlendCopy
-	a.pixImg.DrawImage(a.frameImg, shrink)
-	op := a.frameOptions(fit, float64(a.frame.W)/float64(w))
+	a.pixImg.DrawImage(pic.img, shrink)
+	op := a.frameOptions(fit, float64(pic.frame.W)/float64(w), pic)
 	op.Filter = ebiten.FilterNearest
 	dst.DrawImage(a.pixImg, op)
 }
@@ -86,7 +101,7 @@ var (
 // drawBackdrop is the drawn background of the privacy modes: a calm
 // colour with a dotted grid, so the screen is not an empty void. The grid
 // is drawn once for the canvas's size and then copied each frame.
-func (a *App) drawBackdrop(dst *ebiten.Image) {
+func (a *people) drawBackdrop(dst *ebiten.Image) {
 	b := dst.Bounds()
 	if a.backdrop == nil || a.backdrop.Bounds().Size() != b.Size() {
 		if a.backdrop != nil {
@@ -112,20 +127,20 @@ func (a *App) drawBackdrop(dst *ebiten.Image) {
 	dst.DrawImage(a.backdrop, op)
 }
 
-// viewRect maps a frame box to canvas pixels.
-func (a *App) canvasBox(fit game.Fit, x0, y0, x1, y1 float32) (float32, float32, float32, float32) {
+// canvasBox maps a frame box to canvas pixels.
+func canvasBox(fit game.Fit, x0, y0, x1, y1 float32) (float32, float32, float32, float32) {
 	cx0, cy0, cx1, cy1 := fit.Rect(float64(x0), float64(y0), float64(x1), float64(y1))
 	return float32(cx0), float32(cy0), float32(cx1), float32(cy1)
 }
 
 // drawSilhouettes draws people and moving areas as flat shapes: moving
 // cells of the motion grid, then each tracked person as a head and body.
-func (a *App) drawSilhouettes(dst *ebiten.Image, fit game.Fit) {
-	g := &a.obs.Motion
+func (a *people) drawSilhouettes(fit game.Fit, pic *picture, obs *sight.Observation) {
+	g := &obs.Motion
 	if g.W > 0 && g.H > 0 {
 		// The grid is in mirrored view coordinates already.
-		pw := float32(float64(a.frame.W) * fit.Scale)
-		ph := float32(float64(a.frame.H) * fit.Scale)
+		pw := float32(float64(pic.frame.W) * fit.Scale)
+		ph := float32(float64(pic.frame.H) * fit.Scale)
 		cw, ch := pw/float32(g.W), ph/float32(g.H)
 		for y := 0; y < g.H; y++ {
 			for x := 0; x < g.W; x++ {
@@ -135,46 +150,46 @@ func (a *App) drawSilhouettes(dst *ebiten.Image, fit game.Fit) {
 				}
 				c := colorMoving
 				c.A = uint8(60 + 160*min(e, 1))
-				a.people.rect(float32(fit.OffX)+float32(x)*cw+1, float32(fit.OffY)+float32(y)*ch+1, cw-2, ch-2, c)
+				a.g.rect(float32(fit.OffX)+float32(x)*cw+1, float32(fit.OffY)+float32(y)*ch+1, cw-2, ch-2, c)
 			}
 		}
 	}
-	for _, t := range a.obs.ObjectTracks {
+	for _, t := range obs.ObjectTracks {
 		if t.Label != "person" || t.Missed > 0 {
 			continue
 		}
-		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
+		x0, y0, x1, y1 := canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
 		w, h := x1-x0, y1-y0
 		head := min(w*0.3, h*0.12)
 		c := classColor(t.ID)
-		a.people.disc((x0+x1)/2, y0+head, head, c)
-		a.people.fillRoundRect(x0+w*0.15, y0+2.1*head, w*0.7, h-2.1*head, w*0.2, c)
+		a.g.disc((x0+x1)/2, y0+head, head, c)
+		a.g.fillRoundRect(x0+w*0.15, y0+2.1*head, w*0.7, h-2.1*head, w*0.2, c)
 	}
-	for _, t := range a.obs.FaceTracks {
+	for _, t := range obs.FaceTracks {
 		if t.Missed > 0 {
 			continue
 		}
-		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
-		a.people.disc((x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/2, colorShape)
+		x0, y0, x1, y1 := canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
+		a.g.disc((x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/2, colorShape)
 	}
 }
 
 // drawMarkers is the no-picture mode: only rings where people and faces are.
-func (a *App) drawMarkers(dst *ebiten.Image, fit game.Fit) {
+func (a *people) drawMarkers(dst *ebiten.Image, fit game.Fit, obs *sight.Observation) {
 	stroke := float32(max(3, float64(dst.Bounds().Dy())/200))
-	for _, t := range a.obs.ObjectTracks {
+	for _, t := range obs.ObjectTracks {
 		if t.Missed > 0 {
 			continue
 		}
-		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
+		x0, y0, x1, y1 := canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
 		r := min(x1-x0, y1-y0) / 2
-		a.people.circleLine((x0+x1)/2, (y0+y1)/2, r, stroke, classColor(t.Class))
+		a.g.circleLine((x0+x1)/2, (y0+y1)/2, r, stroke, classColor(t.Class))
 	}
-	for _, t := range a.obs.FaceTracks {
+	for _, t := range obs.FaceTracks {
 		if t.Missed > 0 {
 			continue
 		}
-		x0, y0, x1, y1 := a.canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
-		a.people.disc((x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/3, colorShape)
+		x0, y0, x1, y1 := canvasBox(fit, t.Box.X0, t.Box.Y0, t.Box.X1, t.Box.Y1)
+		a.g.disc((x0+x1)/2, (y0+y1)/2, max(x1-x0, y1-y0)/3, colorShape)
 	}
 }

@@ -2,8 +2,6 @@
 
 package window
 
-import "github.com/hajimehoshi/ebiten/v2"
-
 // DrawProbe watches the frames the app draws: 'kiosk bench --draw' counts
 // the heap allocations between Drawing and Drawn. Both are called on the
 // game's goroutine, between two updates, so a probe may also steer the
@@ -17,17 +15,4 @@ type DrawProbe interface {
 }
 
 // Probe hands every drawn frame to p from now on; call it before Run.
-func (a *App) Probe(p DrawProbe) { a.probe = p }
-
-// probeDrawn tells the probe a frame was drawn and saves the frame it
-// asks for.
-func (a *App) probeDrawn(screen *ebiten.Image) {
-	if a.probe == nil {
-		return
-	}
-	if shot := a.probe.Drawn(); shot != "" {
-		if err := a.savePNG(screen, shot); err != nil {
-			a.err = err
-		}
-	}
-}
+func (a *App) Probe(p DrawProbe) { a.shot.probe = p }

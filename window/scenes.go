@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/hajimehoshi/ebiten/v2"
 )
@@ -22,24 +23,45 @@ type sceneDrawer interface {
 	draw(f *frame, s game.Scene) (dimmed bool)
 }
 
-// newDrawers makes the drawers, once, with the app: one for each kind of
-// scene, by the scene's name. A new game adds its drawer here, as it adds
-// its rules to game/games.go.
-func newDrawers(a *App) map[string]sceneDrawer {
-	return map[string]sceneDrawer{
-		"attract":   &attractDrawer{a: a},
-		"countdown": &countdownDrawer{a: a},
-		"results":   &resultsDrawer{a: a},
-		"hunt":      &huntDrawer{a: a},
-		"bubbles":   &bubblesDrawer{a: a},
-		"freeze":    &freezeDrawer{a: a},
-		"dodge":     &dodgeDrawer{a: a},
-	}
+// scenes draws the scene the rules are in: one drawer for each kind of
+// scene, each owning its buffers; the pause plate over any of them; a
+// battle's live scores over its round; and the moments the rules told of,
+// for the effects.
+type scenes struct {
+	drawers map[string]sceneDrawer
+	frame   frame
+	paused  pausePlate
+	art     sceneArt
+	// The battle's words, made again when the snapshot's copy of the
+	// battle changes, and its live scores.
+	battle    battleBoard
+	battleSeq uint64
+	battleHUD battleHUD
+}
+
+// newScenes makes the drawers, once, with the window: one for each kind
+// of scene, by the scene's name. A new game adds its drawer here, as it
+// adds its rules to game/games.go.
+func newScenes(ts *typeset) *scenes {
+	s := &scenes{drawers: map[string]sceneDrawer{
+		"attract":   &attractDrawer{ts: ts},
+		"countdown": &countdownDrawer{ts: ts},
+		"results":   &resultsDrawer{ts: ts},
+		"hunt":      &huntDrawer{ts: ts},
+		"bubbles":   &bubblesDrawer{ts: ts},
+		"freeze":    &freezeDrawer{ts: ts},
+		"dodge":     &dodgeDrawer{ts: ts},
+	}}
+	s.frame.src = ts.white
+	s.paused.ts, s.battleHUD.ts = ts, ts
+	s.art.reset()
+	return s
 }
 
 // frame is what the drawers draw with in one frame: the canvas, where the
-// picture lies on it, the HUD's layout and the animation clock. The app
-// keeps one and fills it in before each frame.
+// picture lies on it, the HUD's layout, the animation clock, the booth's
+// snapshot and what the screen keeps of its own. The scenes keep one and
+// fill it in before each frame.
 type frame struct {
 	dst    *ebiten.Image
 	src    *ebiten.Image // the shapes' source (see gfx)
@@ -47,29 +69,40 @@ type frame struct {
 	l      sceneLayout
 	t      float64 // animation seconds
 	frameH int     // the camera frame's height, for view coordinates
+	snap   *booth.Snapshot
+	art    *sceneArt
+	battle *battleBoard
 }
 
-// drawScene draws the scene the rules are in over the camera picture, and
-// the pause plate over any of them. Everything is drawn from the scene's
-// exported state and the tick count, so the screen keeps moving even when
-// nothing happens.
-func (a *App) drawScene(dst *ebiten.Image, fit game.Fit, unit float64) {
-	f := &a.frameCtx
-	*f = frame{dst: dst, src: a.white, fit: fit, l: a.layout(dst, unit), t: a.seconds(), frameH: a.frame.H}
-	sc := a.deps.Session.Scene()
+// draw draws the scene on screen over the camera picture, and the pause
+// plate over any of it. Everything is drawn from the scene's exported
+// state and the tick count, so the screen keeps moving even when nothing
+// happens. It reports whether the scene had a drawer.
+func (s *scenes) draw(dst *ebiten.Image, fit game.Fit, unit float64, snap *booth.Snapshot, frameH int) bool {
+	if snap.Link.BattleSeq != s.battleSeq {
+		s.battleSeq = snap.Link.BattleSeq
+		s.battle = newBattleBoard(&snap.Link.Battle)
+	}
+	f := &s.frame
+	*f = frame{dst: dst, src: f.src, fit: fit, l: layout(dst, unit), t: seconds(snap), frameH: frameH,
+		snap: snap, art: &s.art, battle: &s.battle}
+	sc := snap.Scene
+	d, ok := s.drawers[sc.Name()]
 	dimmed := false
-	if d, ok := a.drawers[sc.Name()]; ok {
+	if ok {
 		dimmed = d.draw(f, sc)
-	} else {
-		a.drawDetections(dst, fit, unit)
 	}
-	if _, ok := sc.(game.Game); ok && a.battle.ID != "" {
-		a.battleHUD.draw(a, f)
+	if _, game := sc.(game.Game); game && snap.Link.Battle.ID != "" {
+		s.battleHUD.draw(f)
 	}
-	if a.deps.Session.Paused() {
-		a.paused.draw(a, f, !dimmed)
+	if snap.Presenter.Paused {
+		s.paused.draw(f, !dimmed)
 	}
+	return ok
 }
+
+// seconds is the animation clock: the ticks played, in seconds.
+func seconds(snap *booth.Snapshot) float64 { return float64(snap.Tick) / float64(max(snap.TPS, 1)) }
 
 // sceneArt is what the screen keeps of the session's events for its
 // effects: when the last find, hit and star were (in animation seconds).
@@ -133,7 +166,7 @@ type sceneLayout struct {
 	bx0, bx1, by float64
 }
 
-func (a *App) layout(dst *ebiten.Image, unit float64) sceneLayout {
+func layout(dst *ebiten.Image, unit float64) sceneLayout {
 	b := dst.Bounds()
 	l := sceneLayout{W: float64(b.Dx()), H: float64(b.Dy()), U: unit}
 	l.portrait = l.W < l.H*1.05
@@ -162,16 +195,16 @@ type pill struct {
 
 // draw draws the pill at (x, y); right aligns it to x from the right
 // instead of the left.
-func (p *pill) draw(a *App, g *gfx, l sceneLayout, x, y float64, right bool, caption string, value int, ink color.NRGBA, scale float64) {
+func (p *pill) draw(ts *typeset, g *gfx, l sceneLayout, x, y float64, right bool, caption string, value int, ink color.NRGBA, scale float64) {
 	u := l.U
 	p.digits = strconv.AppendInt(p.digits[:0], int64(value), 10)
 	// The largest face up to 7 units in which the number fits.
 	maxW := l.pillW*1.6 - 3*u
-	vf := a.face(7 * u)
-	lt := a.letters(vf, rimNone)
+	vf := ts.face(7 * u)
+	lt := ts.letters(vf, rimNone)
 	if w := lt.width(p.digits); w > maxW && w > 0 {
-		vf = a.face(math.Floor(vf.Size * maxW / w))
-		lt = a.letters(vf, rimNone)
+		vf = ts.face(math.Floor(vf.Size * maxW / w))
+		lt = ts.letters(vf, rimNone)
 	}
 	vw := lt.width(p.digits)
 	w := max(l.pillW, vw+4*u)
@@ -180,7 +213,7 @@ func (p *pill) draw(a *App, g *gfx, l sceneLayout, x, y float64, right bool, cap
 		x -= w
 	}
 	g.plate(x, y, w, h, u)
-	p.caption.say(g.dst, a.face(2.6*u), caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
+	p.caption.say(g.dst, ts.face(2.6*u), caption, x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
 	st := styleCentreFlat
 	st.scale = scale
 	lt.draw(g.dst, p.digits, x+w/2, y+7.4*u, st, ink)
@@ -193,9 +226,9 @@ func timeLeft(d time.Duration) int { return int((d + time.Second - 1) / time.Sec
 // time on the right, red and beating under ten seconds.
 type scoreTime struct{ score, time pill }
 
-func (p *scoreTime) draw(a *App, g *gfx, f *frame, score int, left time.Duration) {
+func (p *scoreTime) draw(ts *typeset, g *gfx, f *frame, score int, left time.Duration) {
 	l := f.l
-	p.score.draw(a, g, l, l.margin, l.pillY, false, "SCORE", score, colorGold, 1)
+	p.score.draw(ts, g, l, l.margin, l.pillY, false, "SCORE", score, colorGold, 1)
 	secs := timeLeft(left)
 	ink, sc := colorInk, 1.0
 	if secs <= 10 {
@@ -205,7 +238,7 @@ func (p *scoreTime) draw(a *App, g *gfx, f *frame, score int, left time.Duration
 			ink = mix(colorStop, colorInk, pulse(f.t, 0.5)*0.5)
 		}
 	}
-	p.time.draw(a, g, l, l.W-l.margin, l.pillY, true, "TIME", secs, ink, sc)
+	p.time.draw(ts, g, l, l.W-l.margin, l.pillY, true, "TIME", secs, ink, sc)
 }
 
 // bannerBox is the box of a banner at most maxW wide, centred in the
@@ -218,11 +251,13 @@ func bannerBox(l sceneLayout, maxW float64) (x, y, w float64) {
 
 // pausePlate is the big "Paused" plate put over any scene.
 type pausePlate struct {
+	ts         *typeset
 	g          gfx
 	title, sub sign
 }
 
-func (p *pausePlate) draw(a *App, f *frame, dim bool) {
+func (p *pausePlate) draw(f *frame, dim bool) {
+	ts := p.ts
 	g := &p.g
 	g.begin(f.dst, f.src)
 	l := f.l
@@ -230,8 +265,8 @@ func (p *pausePlate) draw(a *App, f *frame, dim bool) {
 	if dim {
 		g.rect(0, 0, float32(l.W), float32(l.H), colorDimAll)
 	}
-	p.title.set("Paused", p.title.fit(a, "Paused", 16*u, l.W-16*u), styleCentreFlat)
-	p.sub.set("Back in a moment", p.sub.fit(a, "Back in a moment", 5*u, l.W-16*u), styleCentreFlat)
+	p.title.set("Paused", p.title.fit(ts, "Paused", 16*u, l.W-16*u), styleCentreFlat)
+	p.sub.set("Back in a moment", p.sub.fit(ts, "Back in a moment", 5*u, l.W-16*u), styleCentreFlat)
 	tw, th := p.title.size()
 	sw, _ := p.sub.size()
 	w := max(tw, sw) + 10*u

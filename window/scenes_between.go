@@ -18,8 +18,8 @@ import (
 // a waving hand in a ring that fills as they wave, and a card previewing a
 // game. People in view get a soft marker instead of boxes.
 type attractDrawer struct {
-	a *App
-	g gfx
+	ts *typeset
+	g  gfx
 
 	invite, keepWaving sign
 	ticker             sign                    // what another carrier just did
@@ -45,7 +45,7 @@ func (d *attractDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g := d.a, &d.g
+	ts, g := d.ts, &d.g
 	g.begin(f.dst, f.src)
 	l, t := f.l, f.t
 	u := l.U
@@ -58,13 +58,13 @@ func (d *attractDrawer) draw(f *frame, sc game.Scene) bool {
 	var ringX, ringY, textX, textY float64
 	var ff *text.GoTextFace
 	if l.portrait {
-		ff = d.invite.fit(a, invite, 12*u, l.W-6*u)
+		ff = d.invite.fit(ts, invite, 12*u, l.W-6*u)
 		d.invite.set(invite, ff, styleCentre)
 		_, th := d.invite.size()
 		ringX, ringY = l.W/2, l.top+2*u+ringR
 		textX, textY = l.W/2, ringY+ringR+2.5*u+th/2
 	} else {
-		ff = d.invite.fit(a, invite, 13*u, l.W-2*ringR-12*u)
+		ff = d.invite.fit(ts, invite, 13*u, l.W-2*ringR-12*u)
 		d.invite.set(invite, ff, styleCentre)
 		tw, _ := d.invite.size()
 		total := 2*ringR + 4*u + tw
@@ -85,7 +85,7 @@ func (d *attractDrawer) draw(f *frame, sc game.Scene) bool {
 		_, th := d.invite.size()
 		sst := styleCentre
 		sst.scale = 1 + 0.08*pulse(t, 0.4)
-		d.keepWaving.say(g.dst, a.face(5*u), "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
+		d.keepWaving.say(g.dst, ts.face(5*u), "Keep waving!", textX, textY+th/2+3.5*u, sst, colorGold)
 	}
 
 	top := d.drawPreviewCard(f, s)
@@ -107,7 +107,7 @@ const (
 func (d *attractDrawer) drawTicker(f *frame, y float64) {
 	now := time.Now()
 	if now.Sub(d.tickerAt) >= tickerEvery {
-		for _, n := range d.a.news {
+		for _, n := range f.snap.Link.News {
 			if n.At.After(d.tickerSeen) && now.Sub(n.At) < tickerRecent {
 				d.tickerText, d.tickerAt, d.tickerSeen = n.Text, now, n.At
 				break
@@ -121,7 +121,7 @@ func (d *attractDrawer) drawTicker(f *frame, y float64) {
 	l := f.l
 	u := l.U
 	in := min(shown.Seconds()/0.3, 1, (tickerShow-shown).Seconds()/0.5)
-	face := d.ticker.fit(d.a, d.tickerText, 3.6*u, l.W-8*u)
+	face := d.ticker.fit(d.ts, d.tickerText, 3.6*u, l.W-8*u)
 	d.ticker.set(d.tickerText, face, styleCentre)
 	w, h := d.ticker.size()
 	x, ty := (l.W-w)/2, y-3*u-h
@@ -133,7 +133,7 @@ func (d *attractDrawer) drawTicker(f *frame, y float64) {
 func (d *attractDrawer) drawPeopleMarkers(f *frame) {
 	g, t := &d.g, f.t
 	u := f.l.U
-	for _, tr := range d.a.obs.ObjectTracks {
+	for _, tr := range f.snap.Obs.ObjectTracks {
 		if tr.Label != "person" || tr.Missed > 0 {
 			continue
 		}
@@ -155,20 +155,20 @@ func (d *attractDrawer) drawPeopleMarkers(f *frame) {
 // and a bar of how long it stays.
 // drawPreviewCard draws the card and returns its top.
 func (d *attractDrawer) drawPreviewCard(f *frame, s *game.Attract) float64 {
-	a, g, l, t := d.a, &d.g, f.l, f.t
+	ts, g, l, t := d.ts, &d.g, f.l, f.t
 	u := l.U
 	if l.W != d.laidW || l.H != d.laidH {
 		// Every game's card is laid out when the attract screen first
 		// shows (and when the window's size changes), not when its turn
 		// comes.
 		d.laidW, d.laidH = l.W, l.H
-		for _, name := range a.deps.Session.Rotation() {
-			d.card(name).layout(a, name, l)
+		for _, name := range f.snap.Stats.Rotation {
+			d.card(name).layout(ts, name, l)
 		}
 	}
 	name := s.Preview()
 	card := d.card(name)
-	card.layout(a, name, l)
+	card.layout(ts, name, l)
 	phase := s.Phase()
 	caption := &card.next
 	if name != s.Next() {
@@ -222,7 +222,7 @@ var styleTopLeft = textStyle{h: text.AlignStart, v: text.AlignStart}
 
 // layout sizes the card for the canvas l and lays out its words: as wide
 // as its words need, up to the canvas.
-func (c *previewCard) layout(a *App, name string, l sceneLayout) {
+func (c *previewCard) layout(ts *typeset, name string, l sceneLayout) {
 	if c.w != 0 && c.forW == l.W && c.forH == l.H {
 		return
 	}
@@ -231,23 +231,23 @@ func (c *previewCard) layout(a *App, name string, l sceneLayout) {
 	title, instr := game.About(name)
 	maxW := min(l.W-2*l.margin, 120*u)
 	c.mockS = min(26*u, maxW*0.34)
-	tf, inf := a.face(8*u), a.face(4.8*u)
+	tf, inf := ts.face(8*u), ts.face(4.8*u)
 	titleW, _ := text.Measure(title, tf, lineSpacing(tf))
 	instrW, _ := text.Measure(instr, inf, lineSpacing(inf))
 	c.w = min(maxW, 2*u+c.mockS+3*u+max(titleW, instrW, 40*u)+4*u)
 	tw := c.w - c.mockS - 8*u // from the words' left edge to the card's right margin
-	c.next.set("NEXT GAME", c.next.fit(a, "NEXT GAME", 3*u, tw), styleLeftFlat)
-	c.also.set("ALSO PLAYING", c.also.fit(a, "ALSO PLAYING", 3*u, tw), styleLeftFlat)
-	c.title.set(title, c.title.fit(a, title, 8*u, tw), styleLeftFlat)
-	f, wrapped := c.instr.fitWrapped(a, instr, 4.8*u, tw, 2)
+	c.next.set("NEXT GAME", c.next.fit(ts, "NEXT GAME", 3*u, tw), styleLeftFlat)
+	c.also.set("ALSO PLAYING", c.also.fit(ts, "ALSO PLAYING", 3*u, tw), styleLeftFlat)
+	c.title.set(title, c.title.fit(ts, title, 8*u, tw), styleLeftFlat)
+	f, wrapped := c.instr.fitWrapped(ts, instr, 4.8*u, tw, 2)
 	c.instr.set(wrapped, f, styleTopLeft)
 }
 
 // countdownDrawer shows the coming game's title and instruction around a
 // huge number that pops in each second.
 type countdownDrawer struct {
-	a *App
-	g gfx
+	ts *typeset
+	g  gfx
 
 	caption, title, instr, goSign sign
 	digits                        []byte
@@ -258,7 +258,7 @@ func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g, l := d.a, &d.g, f.l
+	ts, g, l := d.ts, &d.g, f.l
 	g.begin(f.dst, f.src)
 	u := l.U
 	gm := s.Game()
@@ -268,11 +268,11 @@ func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
 	}
 	// title plate at the top
 	caption := "GET READY"
-	if s.Battle() != "" && a.battleBoard.caption != "" {
-		caption = a.battleBoard.caption
+	if s.Battle() != "" && f.battle.caption != "" {
+		caption = f.battle.caption
 	}
-	d.caption.set(caption, d.caption.fit(a, caption, 3.2*u, l.W-12*u), styleCentreFlat)
-	d.title.set(title, d.title.fit(a, title, 10*u, l.W-12*u), styleCentreFlat)
+	d.caption.set(caption, d.caption.fit(ts, caption, 3.2*u, l.W-12*u), styleCentreFlat)
+	d.title.set(title, d.title.fit(ts, title, 10*u, l.W-12*u), styleCentreFlat)
 	tw, th := d.title.size()
 	cw, ch := d.caption.size()
 	pw := max(tw, cw) + 8*u
@@ -283,7 +283,7 @@ func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
 	d.title.draw(g.dst, l.W/2, py+2.8*u+ch+th/2, styleCentreFlat, colorInk)
 
 	// instruction plate at the bottom
-	inf, wrapped := d.instr.fitWrapped(a, instr, 7*u, l.W-14*u, 2)
+	inf, wrapped := d.instr.fitWrapped(ts, instr, 7*u, l.W-14*u, 2)
 	d.instr.set(wrapped, inf, styleCentreFlat)
 	iw, ih := d.instr.size()
 	iph := ih + 4*u
@@ -312,15 +312,15 @@ func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
 		st.scale = 1 - 0.35*(age-0.8)/0.2
 	}
 	if n <= 0 {
-		d.goSign.say(g.dst, d.goSign.fit(a, "GO!", r*1.3, r*1.5), "GO!", cx, cy+r*0.04, st, colorInk)
+		d.goSign.say(g.dst, d.goSign.fit(ts, "GO!", r*1.3, r*1.5), "GO!", cx, cy+r*0.04, st, colorInk)
 		return false
 	}
 	// The number is lettered: a new one each second costs no layout.
 	d.digits = strconv.AppendInt(d.digits[:0], int64(n), 10)
-	nf := a.face(r * 1.3)
-	lt := a.letters(nf, rimRound)
+	nf := ts.face(r * 1.3)
+	lt := ts.letters(nf, rimRound)
 	if w := lt.width(d.digits); w > r*1.5 {
-		lt = a.letters(a.face(math.Floor(nf.Size*r*1.5/w)), rimRound)
+		lt = ts.letters(ts.face(math.Floor(nf.Size*r*1.5/w)), rimRound)
 	}
 	lt.draw(g.dst, d.digits, cx, cy+r*0.04, st, colorInk)
 	return false
@@ -331,8 +331,8 @@ func (d *countdownDrawer) draw(f *frame, sc game.Scene) bool {
 // words stay the same for the whole scene but for the seconds to the next
 // player, so they are laid out once.
 type resultsDrawer struct {
-	a *App
-	g gfx
+	ts *typeset
+	g  gfx
 
 	title, yourScore, score, rank, playingAs, name sign
 	scoreWords, rankWords                          count
@@ -359,7 +359,7 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g, l, t := d.a, &d.g, f.l, f.t
+	ts, g, l, t := d.ts, &d.g, f.l, f.t
 	g.begin(f.dst, f.src)
 	u := l.U
 	g.rect(0, 0, float32(l.W), float32(l.H), colorDimAll)
@@ -390,12 +390,12 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 	inner := bw - 6*u // inside the plate
 	score := d.scoreWords.of(s.Score())
 	who := s.PlayerName()
-	tf := d.title.fit(a, title, 5*u, inner)
-	cf := a.face(3 * u)
-	sf := d.score.fit(a, score, 20*u, inner)
-	rf := d.rank.fit(a, rankLine, 7*u, inner)
-	pf := a.face(3 * u)
-	nf := d.name.fit(a, who, 6*u, inner)
+	tf := d.title.fit(ts, title, 5*u, inner)
+	cf := ts.face(3 * u)
+	sf := d.score.fit(ts, score, 20*u, inner)
+	rf := d.rank.fit(ts, rankLine, 7*u, inner)
+	pf := ts.face(3 * u)
+	nf := d.name.fit(ts, who, 6*u, inner)
 	hs := [...]float64{lh(tf), lh(cf) * 1.4, lh(sf) * 0.95, lh(rf) * 1.3, lh(pf), lh(nf)}
 	total := 0.0
 	for _, h := range hs {
@@ -436,20 +436,20 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 	}
 
 	if d.code != nil {
-		ty1 = d.code.place(a, g, l, tx0, ty0, tx1, ty1)
+		ty1 = d.code.place(ts, g, l, tx0, ty0, tx1, ty1)
 	}
-	if bb := &a.battleBoard; s.Battle() != "" && len(bb.rows) > 0 {
+	if bb := f.battle; s.Battle() != "" && len(bb.rows) > 0 {
 		// A battle's results: who won across the carriers, below this
 		// carrier's own board.
 		mid := (ty0 + ty1) / 2
 		d.drawTopTable(f, &d.own, "TODAY'S TOP 10", s.Top(), s.Rank()-1, tx0, ty0, tx1, mid-u)
 		d.drawTopTable(f, &d.across, bb.head, bb.rows, bb.mine, tx0, mid+u, tx1, ty1)
-	} else if across := a.across; len(across.top) > 0 && across.game == s.Game() {
+	} else if across := &f.snap.Link.Across; len(across.Top) > 0 && across.Game == s.Game() {
 		// With other carriers linked, today's board across them goes below
 		// this carrier's own.
 		mid := (ty0 + ty1) / 2
 		d.drawTopTable(f, &d.own, "TODAY'S TOP 10", s.Top(), s.Rank()-1, tx0, ty0, tx1, mid-u)
-		d.drawTopTable(f, &d.across, "ACROSS CARRIERS", across.top, across.mine, tx0, mid+u, tx1, ty1)
+		d.drawTopTable(f, &d.across, "ACROSS CARRIERS", across.Top, across.Mine, tx0, mid+u, tx1, ty1)
 	} else {
 		d.drawTopTable(f, &d.own, "TODAY'S TOP 10", s.Top(), s.Rank()-1, tx0, ty0, tx1, ty1)
 	}
@@ -462,10 +462,10 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 	bh := float32(1.2 * u)
 	g.fillRoundRect(barX, barY, barW, bh, bh/2, fade(colorInk, 0.2))
 	g.fillRoundRect(barX, barY, barW*float32(fr), bh, bh/2, colorGold)
-	nextFace := a.face(2.8 * u)
+	nextFace := ts.face(2.8 * u)
 	st := textStyle{h: text.AlignStart, v: text.AlignCenter, rim: rimRound}
 	d.next.set("Next player in ", nextFace, st)
-	lt := a.letters(nextFace, rimRound)
+	lt := ts.letters(nextFace, rimRound)
 	d.digits = strconv.AppendInt(d.digits[:0], int64(timeLeft(s.Left())), 10)
 	nw, _ := d.next.size()
 	x := l.W/2 - (nw+lt.width(d.digits))/2
@@ -477,10 +477,10 @@ func (d *resultsDrawer) draw(f *frame, sc game.Scene) bool {
 // drawTopTable is a top ten in the box x0..x1, y0..y1, with its heading;
 // the row at index mine (the player's, -1 for none) in gold.
 func (d *resultsDrawer) drawTopTable(f *frame, t *topTable, head string, top []game.Entry, mine int, x0, y0, x1, y1 float64) {
-	a, g, l := d.a, &d.g, f.l
+	ts, g, l := d.ts, &d.g, f.l
 	u := l.U
 	rows := max(len(top), 1)
-	hf := t.head.fit(a, head, 4.2*u, x1-x0-4*u)
+	hf := t.head.fit(ts, head, 4.2*u, x1-x0-4*u)
 	headH := lh(hf) + 2*u
 	rowH := min(6*u, (y1-y0-headH-2*u)/float64(rows))
 	h := headH + rowH*float64(rows) + 2*u
@@ -488,10 +488,10 @@ func (d *resultsDrawer) drawTopTable(f *frame, t *topTable, head string, top []g
 	g.plate(x0, y0, x1-x0, h, u)
 	t.head.say(g.dst, hf, head, (x0+x1)/2, y0+u+lh(hf)/2, styleCentreFlat, colorGold)
 	y := y0 + headH
-	rf := a.face(min(rowH*0.62, 4.2*u))
+	rf := ts.face(min(rowH*0.62, 4.2*u))
 	if len(top) == 0 {
 		const first = "Be the first on the board!"
-		t.empty.say(g.dst, t.empty.fit(a, first, rf.Size, x1-x0-4*u), first, (x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
+		t.empty.say(g.dst, t.empty.fit(ts, first, rf.Size, x1-x0-4*u), first, (x0+x1)/2, y+rowH/2, styleCentreFlat, colorSoftInk)
 		return
 	}
 	nameX := x0 + 2*u + rf.Size*1.6
@@ -512,7 +512,7 @@ func (d *resultsDrawer) drawTopTable(f *frame, t *topTable, head string, top []g
 		row.place.say(g.dst, rf, row.placeWords.of(i+1), nameX-rf.Size*0.5, ry+rowH/2, styleRightFlat, ink)
 		row.score.set(row.scoreWords.of(e.Score), rf, styleRightFlat)
 		sw, _ := row.score.size()
-		nf := row.name.fit(a, e.Name, rf.Size, x1-2*u-sw-2*u-nameX)
+		nf := row.name.fit(ts, e.Name, rf.Size, x1-2*u-sw-2*u-nameX)
 		row.name.say(g.dst, nf, e.Name, nameX, ry+rowH/2, styleLeftFlat, ink)
 		row.score.draw(g.dst, x1-2*u, ry+rowH/2, styleRightFlat, ink)
 	}

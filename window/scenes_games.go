@@ -43,7 +43,7 @@ func itemWords(item string) (string, string) {
 // ring; the item's detections are highlighted on the picture with a ring
 // that fills while it is held; other things seen are shown faintly.
 type huntDrawer struct {
-	a     *App
+	ts    *typeset
 	g     gfx
 	hud   scoreTime
 	found pill
@@ -64,7 +64,7 @@ func (d *huntDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g := d.a, &d.g
+	ts, g := d.ts, &d.g
 	g.begin(f.dst, f.src)
 	l, t := f.l, f.t
 	u := l.U
@@ -72,10 +72,10 @@ func (d *huntDrawer) draw(f *frame, sc game.Scene) bool {
 	hold := s.Hold()
 
 	// What the camera sees: the item bold, the rest faint, people not at all.
-	small := a.face(max(12, 2.2*u))
+	small := ts.face(max(12, 2.2*u))
 	best, bestArea := -1, 0.0
 	var bx0, by0, bx1, by1 float64
-	for i, det := range a.obs.Objects {
+	for i, det := range f.snap.Obs.Objects {
 		if det.Label == "person" {
 			continue
 		}
@@ -104,7 +104,7 @@ func (d *huntDrawer) draw(f *frame, sc game.Scene) bool {
 	}
 
 	// The banner: the item's picture in its hold ring, and its name.
-	since, found, gain := a.art.sinceFind(t)
+	since, found, gain := f.art.sinceFind(t)
 	bannerH := 18 * u
 	iconS := bannerH - 3*u
 	if item != d.item || d.line1 == "" {
@@ -113,8 +113,8 @@ func (d *huntDrawer) draw(f *frame, sc game.Scene) bool {
 	}
 	slot := min(l.bx1-l.bx0, 110*u)
 	maxTW := slot - iconS - 8*u
-	f1 := d.banner1.fit(a, d.line1, 4.6*u, maxTW)
-	f2 := d.banner2.fit(a, d.line2, 9.5*u, maxTW)
+	f1 := d.banner1.fit(ts, d.line1, 4.6*u, maxTW)
+	f2 := d.banner2.fit(ts, d.line2, 9.5*u, maxTW)
 	d.banner1.set(d.line1, f1, styleLeftFlat)
 	d.banner2.set(d.line2, f2, styleLeftFlat)
 	w1, _ := d.banner1.size()
@@ -144,7 +144,7 @@ func (d *huntDrawer) draw(f *frame, sc game.Scene) bool {
 
 	// "Hold it!" while the ring fills.
 	if hold > 0 && hold < 1 {
-		hf := a.face(7 * u)
+		hf := ts.face(7 * u)
 		hx, hy := l.W/2, y+bannerH+6*u
 		if best >= 0 {
 			r := min(math.Hypot(bx1-bx0, by1-by0)/2+u, 0.42*min(l.W, l.H))
@@ -156,8 +156,8 @@ func (d *huntDrawer) draw(f *frame, sc game.Scene) bool {
 		d.hold.say(g.dst, hf, "Hold it!", hx, hy, st, colorInk)
 	}
 
-	d.hud.draw(a, g, f, s.Score(), s.Left())
-	d.found.draw(a, g, l, l.extraX, l.extraY, false, "FOUND", s.Finds(), colorGo, 1)
+	d.hud.draw(ts, g, f, s.Score(), s.Left())
+	d.found.draw(ts, g, l, l.extraX, l.extraY, false, "FOUND", s.Finds(), colorGo, 1)
 
 	// A find: "Found it!" pops, stars fly out, the points rise.
 	if since < 1.3 {
@@ -182,7 +182,7 @@ func (d *huntDrawer) seenSign(label string) *sign {
 
 // celebrate is the hunt's find: the thing found, "Found it!", its points.
 func (d *huntDrawer) celebrate(f *frame, since float64, found string, gain int) {
-	a, g, l := d.a, &d.g, f.l
+	ts, g, l := d.ts, &d.g, f.l
 	u := l.U
 	cx, cy := l.W/2, l.H*0.55
 	alpha := 1.0
@@ -200,13 +200,13 @@ func (d *huntDrawer) celebrate(f *frame, since float64, found string, gain int) 
 	g.disc(float32(cx), float32(cy), float32(r), fade(colorGo, 0.85*alpha))
 	itemIcon(g, found, float32(cx), float32(cy), float32(r*1.2), since)
 	g.checkMark(float32(cx+r*0.72), float32(cy-r*0.72), float32(r*0.3), fade(colorGo, alpha))
-	ff := d.foundIt.fit(a, "Found it!", 11*u, l.W-6*u)
+	ff := d.foundIt.fit(ts, "Found it!", 11*u, l.W-6*u)
 	st := styleCentre
 	st.scale = pop
 	d.foundIt.say(g.dst, ff, "Found it!", cx, cy-r-lh(ff)*0.6, st, fade(colorInk, alpha))
 	if gain > 0 {
 		d.gain.before = "+"
-		d.points.say(g.dst, a.face(8*u), d.gain.of(gain), cx, cy+r+5*u-since*3*u, st, fade(colorGold, alpha))
+		d.points.say(g.dst, ts.face(8*u), d.gain.of(gain), cx, cy+r+5*u-since*3*u, st, fade(colorGold, alpha))
 	}
 }
 
@@ -266,7 +266,7 @@ func burstArt(g *gfx, cx, cy, r float32, age float64, kind game.BubbleKind, seed
 // bubblesDrawer: the bubbles where the rules have them, bursts where they
 // popped, the combo at the top.
 type bubblesDrawer struct {
-	a   *App
+	ts  *typeset
 	g   gfx
 	hud scoreTime
 
@@ -283,7 +283,7 @@ func (d *bubblesDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g := d.a, &d.g
+	ts, g := d.ts, &d.g
 	g.begin(f.dst, f.src)
 	l, t := f.l, f.t
 	u := l.U
@@ -295,7 +295,7 @@ func (d *bubblesDrawer) draw(f *frame, sc game.Scene) bool {
 	}
 	d.bursts = s.AppendBursts(d.bursts[:0])
 	bursts := d.bursts
-	tag := a.face(5 * u)
+	tag := ts.face(5 * u)
 	if d.clockWords == "" {
 		d.clockWords = fmt.Sprintf("+%.0fs", game.ClockBonus.Seconds())
 	}
@@ -318,13 +318,13 @@ func (d *bubblesDrawer) draw(f *frame, sc game.Scene) bool {
 			word.say(g.dst, tag, words, float64(x), float64(y)-float64(r)*0.3-b.Age*4*u, st, fade(ink, 1-b.Age*b.Age))
 		}
 	}
-	d.hud.draw(a, g, f, s.Score(), s.Left())
+	d.hud.draw(ts, g, f, s.Score(), s.Left())
 
 	// The banner: the instruction, or the combo while one runs.
 	c := s.Combo()
 	if c < 2 {
 		instr := s.Instruction()
-		ff := d.instr.fit(a, instr, 5*u, l.bx1-l.bx0-6*u)
+		ff := d.instr.fit(ts, instr, 5*u, l.bx1-l.bx0-6*u)
 		d.instr.set(instr, ff, textStyle{h: text.AlignCenter})
 		iw, _ := d.instr.size()
 		w := iw + 6*u
@@ -340,7 +340,7 @@ func (d *bubblesDrawer) draw(f *frame, sc game.Scene) bool {
 	}
 	d.comboWords.before, d.comboWords.after = "x", " COMBO!"
 	word := d.comboWords.of(c)
-	ff := d.combo.fit(a, word, 11*u, (l.bx1-l.bx0)*0.9)
+	ff := d.combo.fit(ts, word, 11*u, (l.bx1-l.bx0)*0.9)
 	st := styleCentre
 	st.scale = 1 + 0.45*(1-easeOut(age))
 	ink := colorGold
@@ -354,7 +354,7 @@ func (d *bubblesDrawer) draw(f *frame, sc game.Scene) bool {
 // freezeDrawer: the light at the top (and a red pulsing frame once moving
 // costs), each player's box in their colour with their bar and score.
 type freezeDrawer struct {
-	a   *App
+	ts  *typeset
 	g   gfx
 	hud scoreTime
 
@@ -370,7 +370,7 @@ func (d *freezeDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g := d.a, &d.g
+	ts, g := d.ts, &d.g
 	g.begin(f.dst, f.src)
 	l, t := f.l, f.t
 	u := l.U
@@ -393,8 +393,8 @@ func (d *freezeDrawer) draw(f *frame, sc game.Scene) bool {
 
 	// The players.
 	barTop := by + bannerH + u
-	sf := a.letters(a.face(2.8*u), rimRound)
-	small := a.letters(a.face(2*u), rimRound)
+	sf := ts.letters(ts.face(2.8*u), rimRound)
+	small := ts.letters(ts.face(2*u), rimRound)
 	d.players = s.AppendPlayers(d.players[:0])
 	players := d.players
 	for _, p := range players {
@@ -437,7 +437,7 @@ func (d *freezeDrawer) draw(f *frame, sc game.Scene) bool {
 		}
 
 		if p.Caught {
-			mf := a.face(6 * u)
+			mf := ts.face(6 * u)
 			shake := math.Sin(t*40) * 0.5 * u
 			cy := min(max(float64(y0+y1)/2-float64(y1-y0)*0.15, barTop+4*u), l.H-4*u)
 			cx := min(max(float64(x0+x1)/2, 12*u), l.W-12*u)
@@ -447,7 +447,7 @@ func (d *freezeDrawer) draw(f *frame, sc game.Scene) bool {
 	if len(players) == 0 {
 		st := styleCentre
 		st.scale = 1 + 0.05*pulse(t, 1.2)
-		d.stepIn.centre(a, g.dst, "Step into view!", l.W/2, l.H*0.55, 9*u, l.W-10*u, 2, st, colorInk)
+		d.stepIn.centre(ts, g.dst, "Step into view!", l.W/2, l.H*0.55, 9*u, l.W-10*u, 2, st, colorInk)
 	}
 
 	// The light.
@@ -465,12 +465,12 @@ func (d *freezeDrawer) draw(f *frame, sc game.Scene) bool {
 	trafficLight(g, float32(bx+2*u), float32(by+u), float32(lw), float32(bannerH-2*u), red, pulse(t, 0.5))
 	tx0 := bx + 2*u + lw + 2*u
 	tw := bx + bw - 2*u - tx0
-	ff := word.fit(a, words, 10*u, tw*0.9)
+	ff := word.fit(ts, words, 10*u, tw*0.9)
 	st := styleCentre
 	st.scale = 1 + 0.3*(1-easeOut(inLight/0.4))
 	word.say(g.dst, ff, words, tx0+tw/2, by+bannerH/2, st, colorInk)
 
-	d.hud.draw(a, g, f, s.Score(), s.Left())
+	d.hud.draw(ts, g, f, s.Score(), s.Left())
 	return false
 }
 
@@ -492,7 +492,7 @@ func blockArt(g *gfx, cx, cy, size float32) {
 // dodgeDrawer: blocks and stars falling, the smiley where the player's
 // head steers it, lives as hearts; "Step closer" while no face is seen.
 type dodgeDrawer struct {
-	a   *App
+	ts  *typeset
 	g   gfx
 	hud scoreTime
 
@@ -507,7 +507,7 @@ func (d *dodgeDrawer) draw(f *frame, sc game.Scene) bool {
 	if !ok {
 		return false
 	}
-	a, g := d.a, &d.g
+	ts, g := d.ts, &d.g
 	g.begin(f.dst, f.src)
 	l, t := f.l, f.t
 	u := l.U
@@ -536,18 +536,18 @@ func (d *dodgeDrawer) draw(f *frame, sc game.Scene) bool {
 	r := (y1 - y0) / 2
 	// Wholly on the canvas, even where the picture's foot is cropped.
 	cx, cy := (x0+x1)/2, min((y0+y1)/2, float32(l.H-0.5*u)-r)
-	hit := a.art.sinceHit(t)
+	hit := f.art.sinceHit(t)
 	hurt := hit < 0.7
 	if hurt {
 		cx += float32(math.Sin(hit*60) * 0.8 * u * (1 - hit/0.7))
 	}
 	g.disc(cx, cy+r*0.95, r*0.8, fade(colorBlack, 0.25)) // its shadow on the lane
 	smiley(g, cx, cy, r, hurt)
-	if ago, pts := a.art.sinceGain(t); ago < 0.8 {
+	if ago, pts := f.art.sinceGain(t); ago < 0.8 {
 		st := styleCentre
 		st.scale = 0.8 + 0.3*easeOutBack(min(ago*4, 1))
 		d.gainWords.before = "+"
-		d.gain.say(g.dst, a.face(5*u), d.gainWords.of(pts), float64(cx), float64(cy-r)-2*u-ago*5*u, st, fade(colorGold, 1-ago/0.8))
+		d.gain.say(g.dst, ts.face(5*u), d.gainWords.of(pts), float64(cx), float64(cy-r)-2*u-ago*5*u, st, fade(colorGold, 1-ago/0.8))
 	}
 	if hit < 0.35 {
 		th := float32(2 * u)
@@ -565,23 +565,23 @@ func (d *dodgeDrawer) draw(f *frame, sc game.Scene) bool {
 		st.scale = 1 + 0.05*pulse(t, 1.2)
 		icon := min(l.W, l.H) * 0.3
 		faceOutline(g, float32(l.W/2), float32(l.H*0.5-icon*0.45), float32(icon), fade(colorInk, 0.7+0.3*pulse(t, 1.2)))
-		_, h := d.closer.centre(a, g.dst, "Step closer", l.W/2, l.H*0.5+icon*0.2+6*u, 12*u, l.W-8*u, 1, st, colorGold)
-		d.showM.centre(a, g.dst, "Show me your face to play", l.W/2, l.H*0.5+icon*0.2+6*u+h/2+5*u, 5*u, l.W-8*u, 2, styleCentre, colorInk)
+		_, h := d.closer.centre(ts, g.dst, "Step closer", l.W/2, l.H*0.5+icon*0.2+6*u, 12*u, l.W-8*u, 1, st, colorGold)
+		d.showM.centre(ts, g.dst, "Show me your face to play", l.W/2, l.H*0.5+icon*0.2+6*u+h/2+5*u, 5*u, l.W-8*u, 2, styleCentre, colorInk)
 	}
-	d.hud.draw(a, g, f, s.Score(), s.Left())
+	d.hud.draw(ts, g, f, s.Score(), s.Left())
 	d.drawLives(f, s.Lives())
 	return s.NeedFace()
 }
 
 // drawLives is a pill of hearts under the score.
 func (d *dodgeDrawer) drawLives(f *frame, lives int) {
-	a, g, l := d.a, &d.g, f.l
+	ts, g, l := d.ts, &d.g, f.l
 	u := l.U
 	total := max(lives, 3)
 	w, h := l.pillW, l.pillH
 	x, y := l.extraX, l.extraY
 	g.plate(x, y, w, h, u)
-	d.lives.say(g.dst, a.face(2.6*u), "LIVES", x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
+	d.lives.say(g.dst, ts.face(2.6*u), "LIVES", x+w/2, y+2.4*u, styleCentreFlat, colorSoftInk)
 	r := min(2.4*u, (w-3*u)/float64(total)/2.3)
 	step := 2.3 * r
 	hx := x + w/2 - step*float64(total-1)/2

@@ -4,6 +4,7 @@ package window
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/hajimehoshi/ebiten/v2"
 )
@@ -60,37 +61,47 @@ func (s *SetupMode) Press(key string) bool {
 // Done is true once Enter or Escape ended the setup.
 func (s *SetupMode) Done() bool { return s.done }
 
-// setupFocus says once, in the log, when the window first has the
-// keyboard: before that no key reaches the setup (a window manager may
-// not give it the keyboard at once), and a key pressed in the moment the
-// window appears can be lost, so the presenter (or a test pressing keys)
-// waits for it.
-func (a *App) setupFocus() {
-	s := a.deps.Setup
+// setupDrawer is the setup helper on screen: its keys and its marks (an
+// UP arrow, what each key does) over the picture.
+type setupDrawer struct {
+	mode     *SetupMode
+	ts       *typeset
+	log      *slog.Logger
+	g        gfx
+	up, help sign
+}
+
+// focus says once, in the log, when the window first has the keyboard:
+// before that no key reaches the setup (a window manager may not give it
+// the keyboard at once), and a key pressed in the moment the window
+// appears can be lost, so the presenter (or a test pressing keys) waits
+// for it.
+func (d *setupDrawer) focus() {
+	s := d.mode
 	if s.keyboard || !ebiten.IsFocused() {
 		return
 	}
 	s.keyboard = true
-	a.deps.Log.Info("setup: the window has the keyboard")
+	d.log.Info("setup: the window has the keyboard")
 }
 
-// setupKey hands a key to the setup and turns the screen as it says.
-func (a *App) setupKey(k ebiten.Key) {
-	s := a.deps.Setup
+// key hands a key to the setup and says whether it did anything; the
+// window turns the screen as the setup says.
+func (d *setupDrawer) key(k ebiten.Key) bool {
+	s := d.mode
 	if !s.Press(k.String()) {
-		return
+		return false
 	}
-	a.cfg.Rotation = s.ScreenRotation
-	a.deps.Log.Info("setup", "key", k.String(), "source.rotation", s.CameraRotation, "source.flip", s.Flip, "display.rotation", s.ScreenRotation)
+	d.log.Info("setup", "key", k.String(), "source.rotation", s.CameraRotation, "source.flip", s.Flip, "display.rotation", s.ScreenRotation)
+	return true
 }
 
-// drawSetup draws the setup's marks over the picture: the detections, an
-// UP arrow at the top and what each key does, with the settings so far.
-func (a *App) drawSetup(dst *ebiten.Image, unit float64) {
-	s := a.deps.Setup
-	h := &a.hud
-	g := &h.g
-	g.begin(dst, a.white)
+// draw draws the setup's marks over the picture: an UP arrow at the top
+// and what each key does, with the settings so far.
+func (d *setupDrawer) draw(dst *ebiten.Image, unit float64) {
+	s := d.mode
+	g := &d.g
+	g.begin(dst, d.ts.white)
 	cw, ch := float32(dst.Bounds().Dx()), float32(dst.Bounds().Dy())
 	u := float32(unit)
 	// The arrow: where "up" is for the people in front.
@@ -98,9 +109,9 @@ func (a *App) drawSetup(dst *ebiten.Image, unit float64) {
 	g.disc(cx, top+9*u, 11*u, colorShade)
 	g.polygon(colorDemo, cx, top, cx-7*u, top+8*u, cx+7*u, top+8*u)
 	g.rect(cx-2.5*u, top+8*u, 5*u, 6*u, colorDemo)
-	h.setupUp.set("UP", a.fonts.Face(3*unit, false), styleLabel)
-	w, _ := labelSize(&h.setupUp)
-	g.label(&h.setupUp, float64(cx)-w/2, float64(top+14.5*u), colorInk, colorShade)
+	d.up.set("UP", d.ts.fonts.Face(3*unit, false), styleLabel)
+	w, _ := labelSize(&d.up)
+	g.label(&d.up, float64(cx)-w/2, float64(top+14.5*u), colorInk, colorShade)
 
 	flip := "off"
 	if s.Flip {
@@ -110,7 +121,7 @@ func (a *App) drawSetup(dst *ebiten.Image, unit float64) {
 		"Left / Right: turn the camera (now %d)   F: mirror it (now %s)\n"+
 		"Up / Down: turn the screen (now %d)\n"+
 		"Enter: keep   Esc: leave without keeping", s.CameraRotation, flip, s.ScreenRotation)
-	h.setupHelp.set(words, a.fonts.Face(2.4*unit, false), styleLabel)
-	w, lh := labelSize(&h.setupHelp)
-	g.label(&h.setupHelp, (float64(cw)-w)/2, float64(ch)-lh-2*unit, colorInk, colorShade)
+	d.help.set(words, d.ts.fonts.Face(2.4*unit, false), styleLabel)
+	w, lh := labelSize(&d.help)
+	g.label(&d.help, (float64(cw)-w)/2, float64(ch)-lh-2*unit, colorInk, colorShade)
 }

@@ -100,12 +100,18 @@ type sign struct {
 	pad   float64 // room round the box in the picture, for the rim
 	op    ebiten.DrawImageOptions
 
-	fitWords           string
-	fitSize, fitMaxW   float64
-	fitLines           int
-	fitFace            *text.GoTextFace
-	fitText            string
-	fitOK, fitWrapDone bool
+	fitted fitting
+}
+
+// fitting is a sign's last question to the font (its words, the largest
+// size, the width and lines allowed) and the answer.
+type fitting struct {
+	words       string
+	size, maxW  float64
+	lines       int
+	face        *text.GoTextFace
+	text        string
+	ok, wrapped bool
 }
 
 // set makes the sign show words in f, laid out by st (its alignment
@@ -226,35 +232,54 @@ func (s *sign) sayCaps(dst *ebiten.Image, f *text.GoTextFace, words string, x, y
 
 // fit is the largest bold face up to size in which words (one line) fit
 // maxW; the answer is kept for the same question.
-func (s *sign) fit(a *App, words string, size, maxW float64) *text.GoTextFace {
-	if s.fitOK && !s.fitWrapDone && words == s.fitWords && size == s.fitSize && maxW == s.fitMaxW {
-		return s.fitFace
+func (s *sign) fit(t *typeset, words string, size, maxW float64) *text.GoTextFace {
+	q := &s.fitted
+	if q.ok && !q.wrapped && words == q.words && size == q.size && maxW == q.maxW {
+		return q.face
 	}
-	f := a.face(size)
+	f := t.face(size)
 	if w, _ := text.Measure(words, f, f.Size); w > maxW && w > 0 {
-		f = a.face(math.Floor(f.Size * maxW / w))
+		f = t.face(math.Floor(f.Size * maxW / w))
 	}
-	s.fitWords, s.fitSize, s.fitMaxW, s.fitFace, s.fitOK, s.fitWrapDone = words, size, maxW, f, true, false
+	*q = fitting{words: words, size: size, maxW: maxW, face: f, ok: true}
 	return f
 }
 
 // fitWrapped is words wrapped into at most lines lines of maxW, in the
 // largest face up to size that allows it; the answer is kept for the same
 // question.
-func (s *sign) fitWrapped(a *App, words string, size, maxW float64, lines int) (*text.GoTextFace, string) {
-	if s.fitOK && s.fitWrapDone && words == s.fitWords && size == s.fitSize && maxW == s.fitMaxW && lines == s.fitLines {
-		return s.fitFace, s.fitText
+func (s *sign) fitWrapped(t *typeset, words string, size, maxW float64, lines int) (*text.GoTextFace, string) {
+	q := &s.fitted
+	if q.ok && q.wrapped && words == q.words && size == q.size && maxW == q.maxW && lines == q.lines {
+		return q.face, q.text
 	}
-	f, wrapped := a.fitWrapped(words, size, maxW, lines)
-	s.fitWords, s.fitSize, s.fitMaxW, s.fitLines = words, size, maxW, lines
-	s.fitFace, s.fitText, s.fitOK, s.fitWrapDone = f, wrapped, true, true
+	f, wrapped := t.fitWrapped(words, size, maxW, lines)
+	*q = fitting{words: words, size: size, maxW: maxW, lines: lines, face: f, text: wrapped, ok: true, wrapped: true}
 	return f, wrapped
+}
+
+// typeset is the window's lettering and fonts: the two typefaces, the
+// faces made of them, each face's lettering for changing figures, and the
+// white picture every shape is drawn from. One for the window, made at
+// start and kept.
+type typeset struct {
+	fonts     *Fonts
+	lettering map[letterKey]*lettering
+	white     *ebiten.Image // the shapes' source (see gfx)
+}
+
+func newTypeset() (*typeset, error) {
+	fonts, err := LoadFonts()
+	if err != nil {
+		return nil, err
+	}
+	return &typeset{fonts: fonts, lettering: map[letterKey]*lettering{}, white: whiteImage()}, nil
 }
 
 // face is the bold face of about size pixels. Sizes are rounded to whole
 // pixels so that the font cache (kept per size) stays small.
-func (a *App) face(size float64) *text.GoTextFace {
-	return a.fonts.Face(max(10, math.Round(size)), false)
+func (t *typeset) face(size float64) *text.GoTextFace {
+	return t.fonts.Face(max(10, math.Round(size)), false)
 }
 
 // wrapText breaks s into lines no wider than maxW, at spaces; a word wider
@@ -283,9 +308,9 @@ func wrapText(s string, f *text.GoTextFace, maxW float64) []string {
 // fitWrapped is s wrapped into at most maxLines lines of maxW, in the
 // largest face up to size that allows it. It lays text out many times:
 // call it through a sign, which keeps the answer.
-func (a *App) fitWrapped(s string, size, maxW float64, maxLines int) (*text.GoTextFace, string) {
+func (t *typeset) fitWrapped(s string, size, maxW float64, maxLines int) (*text.GoTextFace, string) {
 	for {
-		f := a.face(size)
+		f := t.face(size)
 		lines := wrapText(s, f, maxW)
 		fits := len(lines) <= maxLines
 		for _, l := range lines {
@@ -321,20 +346,20 @@ type lettering struct {
 	adv  [95]float64
 }
 
-// letters is the app's lettering for a face and rim, made on first use
-// and kept.
-func (a *App) letters(f *text.GoTextFace, r rim) *lettering {
+// letters is the lettering for a face and rim, made on first use and
+// kept.
+func (t *typeset) letters(f *text.GoTextFace, r rim) *lettering {
 	k := letterKey{f, r}
-	l, ok := a.lettering[k]
+	l, ok := t.lettering[k]
 	if !ok {
 		l = &lettering{face: f, rim: r}
-		a.lettering[k] = l
+		t.lettering[k] = l
 		// Ready at once every character it will likely draw, so that a
 		// figure reaching a new digit mid-round costs no layout.
 		for c := byte('0'); c <= '9'; c++ {
 			l.char(c)
 		}
-		if f.Source == a.fonts.mono {
+		if f.Source == t.fonts.mono {
 			for c := byte(' '); c <= '~'; c++ {
 				l.char(c)
 			}
@@ -400,8 +425,8 @@ func (l *lettering) draw(dst *ebiten.Image, s []byte, x, y float64, st textStyle
 
 // centre draws words wrapped into maxW, centred on (cx, cy); the size
 // shrinks until they take at most lines lines. It returns their size.
-func (s *sign) centre(a *App, dst *ebiten.Image, words string, cx, cy, size, maxW float64, lines int, st textStyle, ink color.NRGBA) (w, h float64) {
-	f, wrapped := s.fitWrapped(a, words, size, maxW, lines)
+func (s *sign) centre(t *typeset, dst *ebiten.Image, words string, cx, cy, size, maxW float64, lines int, st textStyle, ink color.NRGBA) (w, h float64) {
+	f, wrapped := s.fitWrapped(t, words, size, maxW, lines)
 	st.h, st.v = text.AlignCenter, text.AlignCenter
 	s.say(dst, f, wrapped, cx, cy, st, ink)
 	return s.size()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/booth"
+	"github.com/carrierarcade/kiosk/budget"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
 	"github.com/carrierarcade/kiosk/health"
@@ -69,13 +70,13 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		return err
 	}
 	defer src.Close()
-	var feed vision.FrameSource = src
-	var setup *window.SetupMode
+	var frames vision.FrameSource = src
+	var setupMode *window.SetupMode
 	if job.Setup {
 		turn := vision.NewTurnable(src, mount)
 		defer turn.Close()
-		feed = turn
-		setup = &window.SetupMode{CameraRotation: mount.Rotation, Flip: mount.Flip, ScreenRotation: l.Display.Rotation,
+		frames = turn
+		setupMode = &window.SetupMode{CameraRotation: mount.Rotation, Flip: mount.Flip, ScreenRotation: l.Display.Rotation,
 			TurnCamera: func(r int, flip bool) { turn.Set(vision.Orientation{Rotation: r, Flip: flip}) }}
 		log.Info("setup: turn the camera (left, right, F) and the screen (up, down) until people stand upright and the words read; Enter keeps, Esc leaves")
 		if demo {
@@ -99,31 +100,45 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	if job.Command == "run" && l.HTTP.Listen != "" {
 		srv = health.New(health.Options{Window: true, Log: log})
 	}
-	capture := vision.StartCapture(ctx, feed, true)
-	defer capture.Stop()
-	if !job.Setup && !demo {
-		// A camera with no orientation set that finds people only turned:
-		// the log names the key.
-		defer booth.WatchMount(ctx, l, source, dets, capture, log)()
-	}
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
-	pipe := vision.NewPipeline(capture, vision.PipelineParts{
-		Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror, Log: log,
-		Ran: booth.DetectorHook(srv),
-	}, l.Budget.Rates())
-	pipe.Start(ctx)
-	defer pipe.Stop()
+	pipeParts := vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces, Motion: motion, Mirror: l.Display.Mirror,
+		Log: log, Ran: booth.DetectorHook(srv)}
+	// The pipeline runs on its own goroutines beside a capture paced at
+	// the clip's rate, or, in a timedemo, a frame at a time on the
+	// window's, on clip time.
+	var eyes booth.Eyes
+	var picture window.Picture
+	var feed booth.Feed
+	var pipe *vision.Pipeline
+	if job.Timedemo {
+		pipe = vision.NewPipeline(nil, pipeParts, booth.PipelineRates(l.Budget.Rates()))
+		step := vision.NewStepper(frames, pipe, true)
+		defer step.Close()
+		eyes, picture, feed = step, step, booth.StepFeed(step)
+	} else {
+		capture := vision.StartCapture(ctx, frames, true)
+		defer capture.Stop()
+		if !job.Setup && !demo {
+			// A camera with no orientation set that finds people only
+			// turned: the log names the key.
+			defer booth.WatchMount(ctx, l, source, dets, capture, log)()
+		}
+		pipe = vision.NewPipeline(capture, pipeParts, booth.PipelineRates(l.Budget.Rates()))
+		pipe.Start(ctx)
+		defer pipe.Stop()
+		eyes, picture = pipe, pipe
+	}
 
-	// The board tells the session how each write went (from its own
-	// goroutine); the session is made just below, before any score.
-	var ses *game.Session
+	// The board tells the booth how each write went (from its own
+	// goroutine); the booth is made just below, before any score.
+	var b *booth.Booth
 	board := game.OpenLeaderboard(l.Resolve(l.Game.DataDir), log, func(file string, err error) {
 		e := game.Event{Kind: game.KindBoardSaved, File: file}
 		if err != nil {
 			e.Kind, e.Err = game.KindBoardUnsaved, err.Error()
 		}
-		ses.Note(e)
+		b.Note(e)
 	})
 	defer board.Close()
 	// While the demo reel plays in the camera's place the games follow it
@@ -143,63 +158,49 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 	} else if playsReel {
 		log.Info("playing the demo reel: the hunt asks for what it shows, as it comes", "items", games.Demo.Items, "schedule", len(games.Demo.Spans) > 0)
 	}
-	// Each scene runs only what it needs, capped by the power level; an
-	// idle attract screen sleeps lightly.
-	budget := booth.NewBudgeter(l.Budget, games.WaveThreshold, pipe.SetBudget)
-	ctl, stopPower := startPower(ctx, l, budget, log)
-	defer stopPower()
 	// The games' random source is seeded from the clock, so rounds differ
 	// from day to day; a recording keeps the seed.
-	sesSetup := booth.SessionSetup(l, games, uint64(time.Now().UnixNano()))
-	sesSetup.Demo = playsReel
-	ses = game.NewSession(sesSetup, board, &booth.BoothHost{Pipe: pipe, Power: ctl, Switch: src, OnQuit: cancel})
-	ses.Listen(game.NewEventLog(log).Hear)
-	carrier := kiosk.StartLink(l, ses, log)
+	setup := booth.SessionSetup(l, games, uint64(time.Now().UnixNano()))
+	setup.Demo = playsReel
+	carrier, noLink := kiosk.StartLink(l, log)
+	parts := booth.Parts{Setup: setup, Board: board, Eyes: eyes, Feed: feed, Budget: l.Budget,
+		Rates:  func(r budget.Rates) { pipe.SetRates(booth.PipelineRates(r)) },
+		Camera: booth.SwitchCamera(src), Power: openPower(l, log), NoLink: noLink, Health: srv, Log: log}
 	if carrier != nil {
 		defer carrier.Close()
+		parts.Link = carrier
 	}
-	kiosk.TellCondition(carrier, src, source, ctl)
-	ses.Script(job.Keys)
-	src.OnChange(func(st vision.CameraState) { ses.Note(booth.CameraEvent(src.Name(), st)) })
-	src.OnStandIn(func(standIn bool) { ses.Note(booth.DemoEvent(standIn)) })
+	b = booth.New(parts)
+	defer b.Close()
+	kiosk.TellCondition(carrier, src, source, b.PowerPolicy())
+	b.Script(job.Keys)
 	if job.Record != "" {
-		tape, err := record.Create(job.Record, ses.Setup(), board.Days(), log)
+		tape, err := record.Create(job.Record, b.Setup(), board.Days(), log)
 		if err != nil {
 			return err
 		}
 		log.Info("recording the session (observations and keys, never a picture)", "file", job.Record)
-		ses.Record(tape)
-		ses.Listen(tape.Hear)
+		b.Record(tape)
 		// A failure to write it was logged when it happened: the
 		// booth played on without it.
 		defer tape.Close()
 	}
-	deps := window.Deps{Ctx: ctx, Eyes: pipe, Demo: demo, Log: log, Session: ses,
-		Sounds: window.NewSounds(l.Sound, log), Power: ctl, Link: carrier, Budget: budget,
-		Camera: func() window.CameraStatus {
-			st := src.State()
-			return window.CameraStatus{Live: st.Live, Outages: st.Outages, Recoveries: st.Recoveries, Reason: st.Reason,
-				Off: st.Off, OffBy: st.OffBy, Turned: st.Turned, StandIn: st.StandIn}
-		}}
+	deps := window.Deps{Ctx: ctx, Booth: b, Picture: picture, Log: log, Sounds: window.NewSounds(l.Sound, log),
+		Setup: setupMode, Timedemo: job.Timedemo}
 	if job.Command == "screenshot" {
 		deps.Shot = &window.Shot{At: job.ShotAt, Out: job.ShotOut}
 	}
-	deps.Setup = setup
 	if carrier != nil {
 		deps.BoardURL = l.Hub.PublicURL // the hub's board page, where this carrier's results go
 	}
 	if srv != nil {
-		ses.Listen(srv.Hear)
-		booth.WatchHealth(srv, booth.HealthParts{Pipe: pipe, Camera: src, Demo: demo, Power: ctl,
-			Levels: l.Power.Levels, Link: carrier})
 		// Stopped before the parts it reads are closed (defers run in
 		// reverse).
 		stopHealth := booth.ServeHealth(ctx, srv, "http.listen", l.HTTP.Listen, log)
 		defer stopHealth()
-		deps.Meter = srv
 	}
 	if job.Game != "" {
-		if err := ses.StartGame(job.Game); err != nil {
+		if err := b.StartGame(job.Game); err != nil {
 			return err
 		}
 	}
@@ -208,42 +209,33 @@ func runWindow(ctx context.Context, job kiosk.WindowJob, stderr io.Writer) error
 		return err
 	}
 	if job.Command == bench.DrawBenchCommand {
-		bench, err := kiosk.NewDrawBench(job, ses, os.Stdout, cancel)
+		probe, err := kiosk.NewDrawBench(job, b, os.Stdout, cancel)
 		if err != nil {
 			return err
 		}
-		app.Probe(bench)
+		app.Probe(probe)
 	}
 	err = app.Run()
 	// The window is gone (quit, a signal): a round in play ends with its
 	// score, before the board, the link and the recording close.
-	ses.Shutdown()
-	if err == nil && setup != nil && setup.Keep {
-		kiosk.KeepSetup(job.Config, kiosk.SetupKeys(setup.CameraRotation, setup.Flip, setup.ScreenRotation), os.Stdout, log)
+	b.Shutdown()
+	if err == nil && setupMode != nil && setupMode.Keep {
+		kiosk.KeepSetup(job.Config, kiosk.SetupKeys(setupMode.CameraRotation, setupMode.Flip, setupMode.ScreenRotation), os.Stdout, log)
 		if !demo {
-			booth.KeepMountLooked(l, source, vision.Orientation{Rotation: setup.CameraRotation, Flip: setup.Flip}, log)
+			booth.KeepMountLooked(l, source, vision.Orientation{Rotation: setupMode.CameraRotation, Flip: setupMode.Flip}, log)
 		}
 	}
 	return err
 }
 
-// startPower runs the power policy: each level's budget goes to the
-// budgeter (which caps it by [budget] and the scene's needs), the
-// brightness to the backlight when there is one the kiosk may set. The
-// returned stop ends its goroutine and waits for it.
-func startPower(ctx context.Context, l config.Loaded, budget *booth.Budgeter, log *slog.Logger) (*power.Controller, func()) {
+// openPower is the power policy's parts: the backlight's dimmer when there
+// is one the kiosk may set.
+func openPower(l config.Loaded, log *slog.Logger) *booth.Power {
 	var dimmer *power.Dimmer
 	if bl, err := power.FindBacklight(l.Power.SysfsRoot, l.Power.Backlight); err != nil {
 		log.Info("no screen backlight to set; brightness stays as it is", "reason", err)
 	} else {
 		dimmer = power.NewDimmer(bl, log)
 	}
-	ctl := power.NewController(l.Power, budget.Level, dimmer, log)
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ctl.Run(ctx)
-	}()
-	return ctl, func() { cancel(); <-done }
+	return &booth.Power{Config: l.Power, Dimmer: dimmer}
 }

@@ -132,28 +132,13 @@ type motion struct {
 	Energy     []float32 `json:"energy,omitempty"`
 }
 
-type noteRec struct {
-	Kind    game.Kind `json:"kind"`
-	Source  string    `json:"source,omitempty"`
-	Reason  string    `json:"reason,omitempty"`
-	Outages int       `json:"outages,omitempty"`
-	Back    int       `json:"recoveries,omitempty"`
-	Err     string    `json:"error,omitempty"`
-	File    string    `json:"file,omitempty"`
-	Game    string    `json:"game,omitempty"`
-	Battle  string    `json:"battle,omitempty"`
-	Mode    string    `json:"mode,omitempty"` // the demo reel's "on" or "off"
-}
+// noteRec is what the host told the session, as game.Event writes a note:
+// the event's own field names, so a new field needs nothing here.
+type noteRec struct{ game.Event }
 
-func noteOf(e game.Event) noteRec {
-	return noteRec{Kind: e.Kind, Source: e.Source, Reason: e.Reason, Outages: e.Outages, Back: e.Back, Err: e.Err, File: e.File,
-		Game: e.Game, Battle: e.Battle, Mode: e.Mode}
-}
+func (n noteRec) MarshalJSON() ([]byte, error) { return n.Event.MarshalNote() }
 
-func (n noteRec) event() game.Event {
-	return game.Event{Kind: n.Kind, Source: n.Source, Reason: n.Reason, Outages: n.Outages, Back: n.Back, Err: n.Err, File: n.File,
-		Game: n.Game, Battle: n.Battle, Mode: n.Mode}
-}
+func (n *noteRec) UnmarshalJSON(b []byte) error { return n.Event.UnmarshalNote(b) }
 
 func detOf(d sight.Detection) det {
 	return det{Class: d.Class, Label: d.Label, Score: d.Score, Box: [4]float32{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}}
@@ -341,7 +326,7 @@ func (w *Writer) Take(in *game.Intake) {
 		l.Day, w.day = &day, in.Day
 	}
 	for _, n := range in.Notes {
-		l.Notes = append(l.Notes, noteOf(localEvent(n)))
+		l.Notes = append(l.Notes, noteRec{localEvent(n)})
 	}
 	if in.Obs != nil {
 		l.Obs = w.changes(in.Obs)
@@ -574,7 +559,7 @@ func (l *line) apply(in *game.Intake, obs *sight.Observation) {
 	}
 	in.Keys, in.Failures, in.Start, in.Shutdown, in.Battle, in.BattleGo, in.Canvas = l.Keys, l.Failures, l.Start, l.Shutdown, l.Battle, l.BattleGo, l.Canvas
 	for _, n := range l.Notes {
-		in.Notes = append(in.Notes, n.event())
+		in.Notes = append(in.Notes, n.Event)
 	}
 	o := l.Obs
 	if o == nil {

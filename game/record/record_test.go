@@ -261,20 +261,25 @@ func TestRecordKeepsABattle(t *testing.T) {
 		want = append(want, string(b))
 	})
 	ses.SetDay("2026-12-02")
+	// The wall clock is the test's: it moves with the ticks, and jumps
+	// where the window stalls.
+	wall := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	ses.SetWall(func() time.Time { return wall })
 	var o sight.Observation
 	for i := range 20 * tps {
 		switch i {
 		case tps:
 			// Counted down by the game clock.
-			ses.Battle(game.BattleCall{ID: "b-ticks", Game: "bubbles", Start: time.Now().Add(2 * time.Second)})
+			ses.Battle(game.BattleCall{ID: "b-ticks", Game: "bubbles", Start: wall.Add(2 * time.Second)})
 		case 4 * tps:
 			// Its moment comes by the wall clock while the game clock
 			// stands still (a stalled window).
-			ses.Battle(game.BattleCall{ID: "b-wall", Game: "freeze", Start: time.Now().Add(time.Second)})
+			ses.Battle(game.BattleCall{ID: "b-wall", Game: "freeze", Start: wall.Add(time.Second)})
 			ses.Step(&o)
-			time.Sleep(1100 * time.Millisecond)
+			wall = wall.Add(1100 * time.Millisecond)
 		}
 		ses.Step(&o)
+		wall = wall.Add(time.Second / tps)
 	}
 	require.NoError(t, w.Close())
 	joined := strings.Join(want, "\n")

@@ -72,7 +72,7 @@ func Pipeline(l config.Loaded, sp vision.Spec, dets *booth.Detectors, frames int
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	// Rates far above any clip's frame rate: every stage runs on every frame.
-	every := vision.Budget{DrawFPS: 1, ObjectHz: 1e6, FaceHz: 1e6, MotionHz: 1e6}
+	every := vision.Rates{ObjectHz: 1e6, FaceHz: 1e6, MotionHz: 1e6}
 	pipe := vision.NewPipeline(nil, vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces,
 		Motion: motion, Mirror: l.Display.Mirror}, every)
 	frame := gocv.NewMat()

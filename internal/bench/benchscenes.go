@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/booth"
+	"github.com/carrierarcade/kiosk/budget"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/power"
-	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
 	"gocv.io/x/gocv"
 )
@@ -29,15 +29,15 @@ import (
 // hunt as the kiosk ran it before scenes said what they need: every
 // detector at the mains rates) measured in the same run and mode.
 type SceneCPU struct {
-	Mode         string        `json:"mode"` // headless or window
-	Scene        string        `json:"scene"`
-	Level        string        `json:"level"`
-	Before       bool          `json:"before"` // [budget] by_scene = false: as the kiosk ran before
-	Seconds      float64       `json:"seconds"`
-	CPUPerSecond float64       `json:"cpu_seconds_per_second"`
-	RatioToHunt  float64       `json:"ratio_to_full_rate_hunt"`
-	Budget       vision.Budget `json:"budget"` // the rates in force at the end (headless)
-	Machine      string        `json:"machine"`
+	Mode         string       `json:"mode"` // headless or window
+	Scene        string       `json:"scene"`
+	Level        string       `json:"level"`
+	Before       bool         `json:"before"` // [budget] by_scene = false: as the kiosk ran before
+	Seconds      float64      `json:"seconds"`
+	CPUPerSecond float64      `json:"cpu_seconds_per_second"`
+	RatioToHunt  float64      `json:"ratio_to_full_rate_hunt"`
+	Budget       budget.Rates `json:"budget"` // the rates in force at the end (headless)
+	Machine      string       `json:"machine"`
 }
 
 // benchScene is one scene to measure: the game to play ("" for the attract
@@ -178,7 +178,7 @@ func headlessScene(ctx context.Context, l config.Loaded, dets *booth.Detectors, 
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(capture, vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces, Motion: motion,
-		Mirror: l.Display.Mirror}, l.Budget.Rates())
+		Mirror: l.Display.Mirror}, booth.PipelineRates(l.Budget.Rates()))
 	pipe.Start(ctx)
 	defer pipe.Stop()
 	full := l.Budget
@@ -186,15 +186,15 @@ func headlessScene(ctx context.Context, l config.Loaded, dets *booth.Detectors, 
 	if before {
 		full.Idle.AfterSeconds = 0
 	}
-	budget := booth.NewBudgeter(full, l.Game.WaveThreshold, pipe.SetBudget)
-	budget.Level(lv.Budget())
-	ses := game.NewSession(benchSetup(l), nil, nil)
+	b := booth.New(booth.Parts{Setup: benchSetup(l), Eyes: pipe, Budget: full,
+		Rates: func(r budget.Rates) { pipe.SetRates(booth.PipelineRates(r)) }})
+	defer b.Close()
+	b.Budgeter().Level(lv.Budget())
 	if sc.game != "" {
-		if err := ses.StartGame(sc.game); err != nil {
+		if err := b.StartGame(sc.game); err != nil {
 			return SceneCPU{}, err
 		}
 	}
-	var obs sight.Observation
 	tick := time.NewTicker(time.Second / 60)
 	defer tick.Stop()
 	start := time.Now()
@@ -205,19 +205,17 @@ func headlessScene(ctx context.Context, l config.Loaded, dets *booth.Detectors, 
 		case <-ctx.Done():
 			return SceneCPU{}, ctx.Err()
 		case now := <-tick.C:
-			pipe.Observe(&obs, nil)
-			ses.Advance(now, &obs)
-			budget.Follow(ses.Scene(), &obs, now)
+			snap := b.Tick(now)
 			switch {
 			case t0.IsZero() && now.Sub(start) >= benchWarm:
 				t0, cpu0 = now, cpuTime()
 			case !t0.IsZero() && now.Sub(t0) >= measure:
 				wall := now.Sub(t0).Seconds()
-				if name := ses.Scene().Name(); !sceneIs(name, sc) {
+				if name := snap.Scene.Name(); !sceneIs(name, sc) {
 					return SceneCPU{}, fmt.Errorf("bench --scenes: %s ended up on %s", sc.name, name)
 				}
 				return SceneCPU{Mode: "headless", Scene: sc.name, Level: lv.Name, Before: before, Seconds: round2(wall),
-					CPUPerSecond: round2((cpuTime() - cpu0).Seconds() / wall), Budget: budget.Current(), Machine: machine()}, nil
+					CPUPerSecond: round2((cpuTime() - cpu0).Seconds() / wall), Budget: snap.Budget.Rates, Machine: machine()}, nil
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/booth"
+	"github.com/carrierarcade/kiosk/budget"
 	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/carrierarcade/kiosk/vision"
@@ -22,6 +23,7 @@ import (
 // rates. What bench --scenes measures, checked for what runs, not for
 // how fast.
 func TestSceneBudgetsOnRealClips(t *testing.T) {
+	t.Parallel()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	l, err := config.Load(testenv.Path("config.toml"), nil)
@@ -50,13 +52,13 @@ func TestSceneBudgetsOnRealClips(t *testing.T) {
 	idle, err := headlessScene(ctx, l, dets, still, benchScenes[1], mains, false, time.Second)
 	require.NoError(t, err)
 	i := l.Budget.Idle
-	assert.Equal(t, vision.Budget{DrawFPS: i.DrawFPS, ObjectHz: i.ObjectHz, FaceHz: i.FaceHz, MotionHz: i.MotionHz}, idle.Budget,
+	assert.Equal(t, budget.Rates{DrawFPS: i.DrawFPS, ObjectHz: i.ObjectHz, FaceHz: i.FaceHz, MotionHz: i.MotionHz}, idle.Budget,
 		"nobody in view: the idle budget")
 	assert.Positive(t, idle.CPUPerSecond)
 
 	people, err := headlessScene(ctx, l, dets, testenv.Media(t, "vtest.avi"), benchScenes[0], lowest, false, time.Second)
 	require.NoError(t, err)
-	assert.Equal(t, vision.Budget{DrawFPS: lowest.DrawFPS, ObjectHz: min(4, lowest.ObjectHz), FaceHz: 0, MotionHz: 30}, people.Budget,
+	assert.Equal(t, budget.Rates{DrawFPS: lowest.DrawFPS, ObjectHz: min(4, lowest.ObjectHz), FaceHz: 0, MotionHz: 30}, people.Budget,
 		"people walking by: awake, the attract screen's needs under the level's cap")
 
 	cpu, err := procCPU(os.Getpid())

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/carrierarcade/kiosk/booth"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/config"
 )
@@ -160,7 +161,7 @@ func Draw(ctx context.Context, windowProgram func() (string, error), l config.Lo
 // process's: the capture and detection goroutines allocate nothing per
 // frame (BENCHMARKS.md), so what is counted is the drawing.
 type DrawBench struct {
-	ses    *game.Session
+	booth  Steered
 	out    io.Writer
 	done   func()
 	plan   []drawScene
@@ -189,7 +190,7 @@ type drawKeys struct{ attract, pause, help, overlay, privacy string }
 // presses, frames the frames counted per scene, shots a folder for each
 // scene's first counted frame ("" for none); done ends the window once
 // every scene is measured.
-func NewDrawBench(k game.KeyConfig, frames int, shots string, ses *game.Session, out io.Writer, done func()) (*DrawBench, error) {
+func NewDrawBench(k game.KeyConfig, frames int, shots string, b Steered, out io.Writer, done func()) (*DrawBench, error) {
 	first := func(name string, keys []string) (string, error) {
 		if len(keys) == 0 {
 			return "", fmt.Errorf("the draw bench presses keys.%s, which has no key", name)
@@ -211,9 +212,17 @@ func NewDrawBench(k game.KeyConfig, frames int, shots string, ses *game.Session,
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	b := &DrawBench{ses: ses, out: out, done: done, plan: drawPlan(), keys: keys, frames: frames, shots: shots}
-	b.fig.Scene = b.plan[0].name
-	return b, nil
+	bench := &DrawBench{booth: b, out: out, done: done, plan: drawPlan(), keys: keys, frames: frames, shots: shots}
+	bench.fig.Scene = bench.plan[0].name
+	return bench, nil
+}
+
+// Steered is the booth the draw bench steers (*booth.Booth): it presses
+// keys, starts games and reads the snapshot.
+type Steered interface {
+	Press(key string)
+	StartGame(name string) error
+	Snapshot() *booth.Snapshot
 }
 
 // Drawing notes the allocation count before a frame.
@@ -235,7 +244,7 @@ func (b *DrawBench) Drawn() (shot string) {
 	if !b.showing(s) {
 		b.onFor = 0
 		if b.waited > 40*(DrawWarmup+b.frames) {
-			b.fig.Error = fmt.Sprintf("not on screen after %d drawn frames (the session shows %s)", b.waited, b.ses.Scene().Name())
+			b.fig.Error = fmt.Sprintf("not on screen after %d drawn frames (the session shows %s)", b.waited, b.booth.Snapshot().Scene.Name())
 			b.next()
 			return ""
 		}
@@ -262,34 +271,35 @@ func (b *DrawBench) Drawn() (shot string) {
 
 // showing is true when the session shows exactly the scene s.
 func (b *DrawBench) showing(s drawScene) bool {
-	ses := b.ses
-	return ses.Scene().Name() == s.scene && ses.Paused() == s.paused && ses.Help() == s.help &&
-		ses.Overlay() == s.overlay && ses.Privacy() == s.privacy
+	snap := b.booth.Snapshot()
+	p := &snap.Presenter
+	return snap.Scene.Name() == s.scene && p.Paused == s.paused && p.Help == s.help &&
+		p.Overlay == s.overlay && p.Privacy == s.privacy
 }
 
 // bring does one thing towards scene s: start a game, or press one of the
 // presenter's keys. It then waits for the session to play a tick, so that a
 // key is never pressed twice before the first press is seen.
 func (b *DrawBench) bring(s drawScene) {
-	ses := b.ses
-	if b.acted && ses.Tick() <= b.actedAt {
+	snap, bo := b.booth.Snapshot(), b.booth
+	if b.acted && snap.Tick <= b.actedAt {
 		return
 	}
-	b.acted, b.actedAt = true, ses.Tick()
-	cur := ses.Scene()
+	b.acted, b.actedAt = true, snap.Tick
+	cur, p := snap.Scene, &snap.Presenter
 	switch {
-	case ses.Paused() && !(s.paused && cur.Name() == s.scene):
-		ses.Press(b.keys.pause) // a paused scene never moves on
+	case p.Paused && !(s.paused && cur.Name() == s.scene):
+		bo.Press(b.keys.pause) // a paused scene never moves on
 	case cur.Name() != s.scene:
 		b.toScene(s.scene, cur)
-	case ses.Paused() != s.paused:
-		ses.Press(b.keys.pause)
-	case ses.Help() != s.help:
-		ses.Press(b.keys.help)
-	case ses.Overlay() != s.overlay:
-		ses.Press(b.keys.overlay)
-	case ses.Privacy() != s.privacy:
-		ses.Press(b.keys.privacy) // it cycles through the modes
+	case p.Paused != s.paused:
+		bo.Press(b.keys.pause)
+	case p.Help != s.help:
+		bo.Press(b.keys.help)
+	case p.Overlay != s.overlay:
+		bo.Press(b.keys.overlay)
+	case p.Privacy != s.privacy:
+		bo.Press(b.keys.privacy) // it cycles through the modes
 	}
 }
 
@@ -298,18 +308,18 @@ func (b *DrawBench) toScene(want string, cur game.Scene) {
 	first := game.GameNames()[0]
 	switch want {
 	case "attract":
-		b.ses.Press(b.keys.attract)
+		b.booth.Press(b.keys.attract)
 	case "countdown":
-		_ = b.ses.StartGame(first) // a known game
+		_ = b.booth.StartGame(first) // a known game
 	case "results":
 		if g := resultsGame(); b.playing(cur) != g {
-			_ = b.ses.StartGame(g) // its short round ends in the results
+			_ = b.booth.StartGame(g) // its short round ends in the results
 		}
 	default:
 		if b.playing(cur) == want {
 			return // its countdown is on: it starts by itself
 		}
-		if err := b.ses.StartGame(want); err != nil {
+		if err := b.booth.StartGame(want); err != nil {
 			b.fig.Error = err.Error()
 		}
 	}

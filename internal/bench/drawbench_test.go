@@ -34,6 +34,7 @@ const drawTestFrames = 100
 // The real window, steered through every scene under Xvfb: once warm, no
 // scene allocates more than a few objects per drawn frame.
 func TestDrawAllocatesLittlePerFrame(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -70,6 +71,7 @@ func TestDrawAllocatesLittlePerFrame(t *testing.T) {
 // Every game of the registry is a scene of the draw bench: a new game is
 // measured (and held to the same bound) without a change to the bench.
 func TestDrawPlanHasEveryGame(t *testing.T) {
+	t.Parallel()
 	names := map[string]bool{}
 	for _, s := range drawPlan() {
 		names[s.name] = true

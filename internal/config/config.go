@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/carrierarcade/kiosk/budget"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/health"
 	"github.com/carrierarcade/kiosk/internal/check"
@@ -34,7 +35,7 @@ type Config struct {
 	Source   vision.SourceConfig   `toml:"source"`
 	Watchdog vision.WatchdogConfig `toml:"watchdog"`
 	Model    model.Config          `toml:"model"`
-	Budget   vision.Budget         `toml:"budget"`
+	Budget   budget.Config         `toml:"budget"`
 	Motion   vision.MotionConfig   `toml:"motion"`
 	Game     game.Config           `toml:"game"`
 	Sound    game.SoundConfig      `toml:"sound"`
@@ -70,7 +71,7 @@ func Default() Config {
 		Source:   vision.DefaultSourceConfig(),
 		Watchdog: vision.DefaultWatchdogConfig(),
 		Model:    model.DefaultConfig(),
-		Budget:   vision.DefaultBudget(),
+		Budget:   budget.Default(),
 		Motion:   vision.DefaultMotionConfig(),
 		Game:     game.DefaultConfig(),
 		Sound:    game.DefaultSoundConfig(),

@@ -22,6 +22,7 @@ func writeConfig(t *testing.T, body string) string {
 // Bounds before decoding: a huge file, deep nesting and thousands of
 // unknown keys are refused quickly with a short message.
 func TestConfigBounds(t *testing.T) {
+	t.Parallel()
 	huge := writeConfig(t, "# "+strings.Repeat("x", 2<<20)+"\n")
 	code, _, errOut := kiosk(t, "check-config", huge)
 	assert.Equal(t, 2, code)
@@ -44,12 +45,14 @@ func TestConfigBounds(t *testing.T) {
 }
 
 func TestSetRefusesMoreThanOneValue(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := kiosk(t, "check-config", "--set", "display.width=800\n[power]\nsimulate_percent=5")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "give each key its own --set")
 }
 
 func TestBadListenNamesKeyAndLine(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, "[display]\nwidth = 1280\n\n[http]\nlisten = \"127.0.0.1\"\n")
 	code, _, errOut := kiosk(t, "check-config", path)
 	assert.Equal(t, 2, code)

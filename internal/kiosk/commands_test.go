@@ -32,6 +32,7 @@ func kiosk(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestCheckConfig(t *testing.T) {
+	t.Parallel()
 	// check-config opens what the shipped config names, as the kiosk does.
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -54,6 +55,7 @@ func TestCheckConfig(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := kiosk(t)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "usage: kiosk COMMAND")
@@ -86,6 +88,7 @@ func TestRunWithoutDisplaySaysSo(t *testing.T) {
 }
 
 func TestDetectJSON(t *testing.T) {
+	t.Parallel()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	dog := testenv.Media(t, "dog.jpg")
@@ -115,6 +118,7 @@ func TestDetectJSON(t *testing.T) {
 }
 
 func TestDetectFacesAndBadImage(t *testing.T) {
+	t.Parallel()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
 	code, out, errOut := kiosk(t, "detect", "--config", testenv.Path("config.toml"), "--model", "faces", testenv.Media(t, "messi5.jpg"))
@@ -159,6 +163,7 @@ func TestBenchJSON(t *testing.T) {
 }
 
 func TestPowerReadsFixtures(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		fixture string
 		want    map[string]any

@@ -8,15 +8,15 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-type cameraState vision.CameraState
+type fakeCamera vision.CameraState
 
-func (c *cameraState) State() vision.CameraState { return vision.CameraState(*c) }
+func (c *fakeCamera) State() vision.CameraState { return vision.CameraState(*c) }
 
 // The heartbeat's condition: the camera is up only while a camera (not a
 // clip, not the demo reel standing in) delivers; no power policy, no
 // battery.
 func TestConditionOfTheParts(t *testing.T) {
-	cam := &cameraState{Live: true}
+	cam := &fakeCamera{Live: true}
 	assert.Equal(t, link.Condition{Battery: -1, Camera: true}, conditionOf(cam, "camera:0", nil)())
 	assert.Equal(t, link.Condition{Battery: -1, Camera: false}, conditionOf(cam, "file:clip.avi", nil)(), "a clip is not a camera")
 	cam.StandIn = true

@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/internal/bench"
 	"github.com/carrierarcade/kiosk/internal/config"
 )
@@ -89,10 +88,10 @@ func drawBenchWindow(ctx context.Context, args []string, stderr io.Writer, windo
 
 // NewDrawBench prepares the draw bench for a draw bench job; done ends the
 // window once every scene is measured.
-func NewDrawBench(job WindowJob, ses *game.Session, out io.Writer, done func()) (*bench.DrawBench, error) {
+func NewDrawBench(job WindowJob, b bench.Steered, out io.Writer, done func()) (*bench.DrawBench, error) {
 	o, _, err := drawBenchFlags(job.Args, io.Discard)
 	if err != nil {
 		return nil, err
 	}
-	return bench.NewDrawBench(job.Config.Keys, o.frames, o.shots, ses, out, done)
+	return bench.NewDrawBench(job.Config.Keys, o.frames, o.shots, b, out, done)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/config/configtest"
 	"github.com/carrierarcade/kiosk/internal/testenv"
+	"github.com/carrierarcade/kiosk/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -75,9 +76,13 @@ func startLikeRun(path string, sets []string) error {
 // Issue 13, item by item: the exact bad input the fault run used, and the
 // words the kiosk must answer with (the key, the value, the fix, where).
 func TestIssue13Messages(t *testing.T) {
+	t.Parallel()
 	real := realFiles(t)
 	face := testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
 	yolox := testenv.Model(t, "yolox_nano.onnx")
+	// A folder of the test's own: /tmp may hold models of other programs,
+	// which the message would offer.
+	empty := t.TempDir()
 	notVideo := filepath.Join(t.TempDir(), "x.avi")
 	require.NoError(t, os.WriteFile(notVideo, []byte("not a video"), 0o644))
 	nested := writeConfig(t, "[display]\nwidth = "+strings.Repeat("{a = ", 40<<10/5)+"1"+strings.Repeat("}", 40<<10/5)+"\n")
@@ -98,8 +103,8 @@ func TestIssue13Messages(t *testing.T) {
 			[]string{"model.objects.path: is " + face + ", a blazeface model"}},
 		{"3: a key name Ebitengine does not know", withSets([]string{"check-config"}, append(real, `keys.pause=["Foo"]`)...), 2,
 			[]string{`keys.pause: "Foo" is not a key name (for example "Space"`, "(from --set)"}},
-		{"3: a model path that is a folder", withSets([]string{"check-config"}, append(real, `model.objects.path="/tmp"`)...), 2,
-			[]string{`model.objects.path: is "/tmp", a folder, not a model file; set it to the .onnx file itself (from --set)`}},
+		{"3: a model path that is a folder", withSets([]string{"check-config"}, append(real, "model.objects.path="+strconv.Quote(empty))...), 2,
+			[]string{`model.objects.path: is "` + empty + `", a folder, not a model file; set it to the .onnx file itself (from --set)`}},
 		{"3: a model file that is missing", withSets([]string{"check-config"}, append(real, `model.faces.path="/nowhere/face.onnx"`)...), 2,
 			[]string{`model.faces.path: is "/nowhere/face.onnx", which does not exist; run 'make models'`}},
 		{"3: libc as the library", withSets([]string{"check-config"}, append(real, `model.library="/lib/x86_64-linux-gnu/libc.so.6"`)...), 2,
@@ -253,6 +258,12 @@ func faultConfigs() []faultConfig {
 // faults' prints the table.
 func TestFaultCounts(t *testing.T) {
 	real := realFiles(t)
+	// One ONNX Runtime environment for the whole run, as a kiosk has one:
+	// each case's check joins it instead of starting and tearing down an
+	// environment of its own.
+	rt, err := model.OpenRuntime(testenv.ORTLibrary(t))
+	require.NoError(t, err)
+	defer rt.Close()
 	var passCheckFailStart, goWordsOrLine0, unplaced, configs, passed int
 	var slowest time.Duration
 	var slowestName string
@@ -446,6 +457,7 @@ func wrongFamilyAccepted(t *testing.T, real []string) (accepted, cases int) {
 // kiosk's message: the programs quiet OpenCV's log, and a folder never
 // reaches OpenCV at all.
 func TestOpenCVKeepsQuiet(t *testing.T) {
+	t.Parallel()
 	bin := testenv.Binaries(t)
 	notVideo := filepath.Join(t.TempDir(), "x.avi")
 	require.NoError(t, os.WriteFile(notVideo, []byte("not a video"), 0o644))

@@ -229,6 +229,7 @@ func assertServesNoPicture(t *testing.T, s *served) int {
 // the probes say alive and ready; nothing served is a picture; SIGINT
 // stops it cleanly.
 func TestSimServesMetricsWhilePlaying(t *testing.T) {
+	t.Parallel()
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
 	testenv.Model(t, "face_detection_back_256x256_barracuda.onnx")
@@ -297,6 +298,7 @@ func TestSimServesMetricsWhilePlaying(t *testing.T) {
 // clip ready, the power level, and still no picture while the live
 // camera picture is on screen.
 func TestWindowServesHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -344,6 +346,7 @@ func TestWindowServesHealthAndMetrics(t *testing.T) {
 // A port in use is one error line naming the setting and the address,
 // and the kiosk plays on without metrics.
 func TestHealthPortInUse(t *testing.T) {
+	t.Parallel()
 	held, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer held.Close()
@@ -369,6 +372,7 @@ func TestHealthPortInUse(t *testing.T) {
 }
 
 func TestSimHTTPFlag(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := kiosk(t, "sim", "--game", "bubbles", "--http", "9090")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `--http is "9090", want host:port`)

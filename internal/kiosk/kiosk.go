@@ -89,6 +89,9 @@ type WindowJob struct {
 	ListMonitors bool
 	// Setup shows the setup helper instead of the games (kiosk setup).
 	Setup bool
+	// Timedemo steps the kiosk on the clip's time and draws every frame
+	// as fast as it can (screenshot --timedemo).
+	Timedemo bool
 }
 
 // Window runs a WindowJob: cmd/kiosk hands it to cmd/kiosk-window, which

@@ -14,34 +14,22 @@ import (
 	"github.com/carrierarcade/kiosk/link"
 )
 
-// StartLink starts this carrier's link when [link] enables it, and has it
-// hear the session's events. A link that cannot start is one clear log
-// line and nil: the carrier plays alone, as it always may.
-func StartLink(l config.Loaded, ses *game.Session, log *slog.Logger) *link.Carrier {
+// StartLink starts this carrier's link when [link] enables it. A link that
+// cannot start is one clear log line and nil: the carrier plays alone, as
+// it always may; why says why there is no link (for the battle key), and
+// the booth wires the link it is given to the session.
+func StartLink(l config.Loaded, log *slog.Logger) (c *link.Carrier, why string) {
 	if !l.Link.Enabled {
-		ses.Listen(noBattle(log, "the carrier link is off: set link.enabled = true, link.hub and link.key_file ([link] in config.toml)"))
-		return nil
+		return nil, "the carrier link is off: set link.enabled = true, link.hub and link.key_file ([link] in config.toml)"
 	}
 	cfg := l.Link
 	cfg.KeyFile, cfg.CAFile, cfg.Store = l.Resolve(cfg.KeyFile), l.Resolve(cfg.CAFile), l.Resolve(cfg.Store)
 	c, err := link.Start(cfg, l.Resolve(l.Game.DataDir), log)
 	if err != nil {
 		log.Error("link not started: this carrier plays alone", "err", err)
-		ses.Listen(noBattle(log, "the carrier link did not start (see the error above)"))
-		return nil
+		return nil, "the carrier link did not start (see the error above)"
 	}
-	ses.Listen(c.Hear)
-	c.OnBattle(ses.Battle)
-	return c
-}
-
-// noBattle answers the presenter's battle key on a carrier without a link.
-func noBattle(log *slog.Logger, why string) func(game.Event) {
-	return func(e game.Event) {
-		if e.Kind == game.KindBattleCall {
-			log.Warn("no carrier battle: "+why, "game", e.Game)
-		}
-	}
+	return c, ""
 }
 
 func cmdHub(ctx context.Context, args []string, _, stderr io.Writer) error {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -14,15 +13,13 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/booth"
+	"github.com/carrierarcade/kiosk/budget"
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/game/record"
 	"github.com/carrierarcade/kiosk/health"
 	"github.com/carrierarcade/kiosk/internal/config"
 	"github.com/carrierarcade/kiosk/internal/reel"
-	"github.com/carrierarcade/kiosk/link"
-	"github.com/carrierarcade/kiosk/sight"
 	"github.com/carrierarcade/kiosk/vision"
-	"gocv.io/x/gocv"
 )
 
 // parseKeys reads --keys: KEY@SECONDS,... by the names in [keys], or as
@@ -129,68 +126,71 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	motion := vision.NewMotion(l.Motion)
 	defer motion.Close()
 	pipe := vision.NewPipeline(nil, vision.PipelineParts{Objects: dets.Objects, Faces: dets.Faces,
-		Motion: motion, Mirror: l.Display.Mirror, Ran: booth.DetectorHook(srv)}, l.Budget)
+		Motion: motion, Mirror: l.Display.Mirror, Ran: booth.DetectorHook(srv)}, booth.PipelineRates(l.Budget.Rates()))
+	step := vision.NewStepper(src, pipe, false)
+	defer step.Close()
 
 	cfg := l.Game
 	cfg.DemoAutoplaySeconds = 0 // the simulation plays the one game it was asked for
 	// A reel with an item list plays as the demo does (its items, as it
 	// shows them); any other clip as a camera.
 	cfg.Demo = reel.Read(l, *source)
-	demo := len(cfg.Demo.Items) > 0
-	sim := &simulation{
-		pipe: pipe,
-		// As the window does: each scene runs only what it uses (on clip
-		// time, so the same clip and seed give the same game).
-		budget: booth.NewBudgeter(l.Budget, cfg.WaveThreshold, pipe.SetBudget),
-		src:    src,
-		enc:    json.NewEncoder(stdout),
-		limit:  time.Duration(*seconds * float64(time.Second)),
-	}
-	// The same session the window drives, on clip time, with a board in
-	// memory: ranks as the booth would give them, nothing written.
 	setup := booth.SessionSetup(l, cfg, *seed)
-	setup.Demo = demo
-	sim.ses = game.NewSession(setup, game.NewLeaderboard(nil), &booth.BoothHost{Pipe: pipe, OnQuit: func() { sim.quit = true }})
-	sim.ses.SetDay("sim")
+	setup.Demo = len(cfg.Demo.Items) > 0
+	// The booth the window runs, on clip time (so the same clip and seed
+	// give the same game), with a board in memory: ranks as the booth
+	// would give them, nothing written. As in the window each scene runs
+	// only what it uses. With --set link.enabled=true the simulated
+	// results go to the other carriers as the window's do (the link's log
+	// goes to stderr).
+	carrier, noLink := StartLink(l, log)
+	parts := booth.Parts{Setup: setup, Board: game.NewLeaderboard(nil), Eyes: step, Feed: booth.StepFeed(step),
+		Limit: time.Duration(*seconds * float64(time.Second)), Budget: l.Budget,
+		Rates: func(r budget.Rates) { pipe.SetRates(booth.PipelineRates(r)) }, NoLink: noLink, Health: srv, Log: log,
+		Today: func() string { return "sim" }}
+	if carrier != nil {
+		defer carrier.Close()
+		parts.Link = carrier
+	}
+	if watch != nil {
+		parts.Camera = booth.WatchdogCamera(watch, sp.String())
+	}
+	b := booth.New(parts)
+	defer b.Close()
 	// The games play in what the screen would show: a canvas of the
 	// window's size, turned like the screen.
 	cw, ch := game.CanvasSize(l.Display.Width, l.Display.Height, l.Display.Rotation)
-	sim.ses.SetCanvas(game.Canvas{W: cw, H: ch})
-	sim.ses.Script(presses)
-	sim.ses.Listen(sim.print)
+	b.SetCanvas(game.Canvas{W: cw, H: ch})
+	b.Script(presses)
+	enc := json.NewEncoder(stdout)
+	var printErr error
+	b.Listen(func(e game.Event) {
+		if printErr == nil {
+			printErr = enc.Encode(e)
+		}
+	})
 	var tape *record.Writer
 	if *recordTo != "" {
-		if tape, err = record.Create(*recordTo, sim.ses.Setup(), nil, log); err != nil {
+		if tape, err = record.Create(*recordTo, b.Setup(), nil, log); err != nil {
 			return err
 		}
-		sim.ses.Record(tape)
-		sim.ses.Listen(tape.Hear)
-	}
-	if watch != nil {
-		watch.OnChange(func(st vision.CameraState) { sim.ses.Note(booth.CameraEvent(sp.String(), st)) })
-	}
-	// With --set link.enabled=true the simulated results go to the other
-	// carriers as the window's do (the link's log goes to stderr).
-	carrier := StartLink(l, sim.ses, log)
-	if carrier != nil {
-		defer carrier.Close()
-		sim.link = carrier
+		b.Record(tape)
 	}
 	if srv != nil {
-		sim.ses.Listen(srv.Hear)
-		parts := booth.HealthParts{Pipe: pipe, Link: carrier}
-		if watch != nil { // not a nil *Watchdog in the interface
-			parts.Camera = watch
-		}
-		booth.WatchHealth(srv, parts)
 		stop := booth.ServeHealth(ctx, srv, "--http", *httpAddr, log)
 		defer stop()
-		sim.meter = srv
 	}
-	if err := sim.ses.StartGame(*name); err != nil {
+	if err := b.StartGame(*name); err != nil {
 		return err
 	}
-	err = sim.run(ctx)
+	// As fast as the frames compute: each Tick reads a frame and plays
+	// the game up to its time.
+	for ctx.Err() == nil && printErr == nil {
+		if snap := b.Tick(time.Now()); snap.Over || snap.Presenter.Quit {
+			break
+		}
+	}
+	err = cmp.Or(b.Err(), printErr)
 	if tape != nil {
 		if cerr := tape.Close(); err == nil {
 			err = cerr
@@ -225,78 +225,6 @@ func replaySession(path string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "replayed %s: %.1f s of play, %d events, the same as the recorded run\n", path, rec.Duration().Seconds(), rec.Events)
 	return nil
 }
-
-// simulation plays a session on a clip as fast as it can, with game time
-// taken from the clip's timestamps, and prints every event.
-type simulation struct {
-	ses   *game.Session
-	pipe  *vision.Pipeline
-	src   vision.FrameSource
-	enc   *json.Encoder
-	limit time.Duration
-	meter *health.Server // nil without --http
-
-	obs    sight.Observation
-	quit   bool
-	err    error
-	link   *link.Carrier // nil when off
-	budget *booth.Budgeter
-}
-
-func (s *simulation) print(e game.Event) {
-	if s.err == nil {
-		s.err = s.enc.Encode(e)
-	}
-}
-
-func (s *simulation) run(ctx context.Context) error {
-	frame := gocv.NewMat()
-	defer frame.Close()
-	var seq uint64
-	var start time.Duration // the clip's time at its first frame (file:...?start=S)
-	for ctx.Err() == nil && s.err == nil && !s.quit {
-		ts, err := s.src.Read(&frame)
-		if err == nil && seq == 0 {
-			start = ts
-		}
-		if errors.Is(err, vision.ErrEnd) {
-			// A clip that ends is a camera that stopped.
-			s.ses.Note(game.Event{Kind: game.KindCameraLost, Source: s.src.Name(), Reason: "the clip ended"})
-			s.ses.Step(&s.obs)
-			return s.err
-		}
-		if err != nil {
-			return err
-		}
-		seq++
-		// CapturedAt is wall time, for the probes only: the rules never
-		// read it, so the games stay on clip time.
-		s.pipe.Step(frame, vision.FrameInfo{Frame: sight.Frame{Seq: seq, Time: ts, W: frame.Cols(), H: frame.Rows()},
-			CapturedAt: time.Now()})
-		s.pipe.Observe(&s.obs, nil)
-		// Play every tick up to this frame's time, game time counted from
-		// the first frame.
-		played := 0
-		for s.ses.Now() <= ts-start && s.err == nil && !s.quit {
-			if s.limit > 0 && s.ses.Now() >= s.limit {
-				return s.err
-			}
-			s.ses.Step(&s.obs)
-			played++
-		}
-		if s.meter != nil {
-			s.meter.Ticked(time.Now(), played)
-		}
-		s.budget.Follow(s.ses.Scene(), &s.obs, simEpoch.Add(ts))
-		if s.link != nil {
-			s.link.LiveScene(s.ses.Scene())
-		}
-	}
-	return s.err
-}
-
-// simEpoch is where clip time starts for the budgeter's clock.
-var simEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // simClock is simulated time for the watchdog: its waits take no real time.
 type simClock struct {

@@ -2,7 +2,6 @@ package kiosk
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"image"
 	"math/rand/v2"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/carrierarcade/kiosk/game"
+	"github.com/carrierarcade/kiosk/internal/kiosktest"
 	"github.com/carrierarcade/kiosk/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,6 +80,7 @@ func stillClip(t *testing.T, seconds int) string {
 }
 
 func TestSimStillClipGivesNoPopsAndNoMoves(t *testing.T) {
+	t.Parallel()
 	still := stillClip(t, 20)
 	bubbles := simEvents(t, "--game", "bubbles", "--source", still)
 	require.Len(t, ofType(bubbles, "round_start"), 1)
@@ -92,6 +93,7 @@ func TestSimStillClipGivesNoPopsAndNoMoves(t *testing.T) {
 }
 
 func TestSimOnPeopleWalking(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	bubbles := simEvents(t, "--game", "bubbles", "--source", vtest, "--seconds", "50")
 	starts, ends := ofType(bubbles, "round_start"), ofType(bubbles, "round_end")
@@ -113,6 +115,7 @@ func TestSimOnPeopleWalking(t *testing.T) {
 }
 
 func TestSimHuntOnTheDemoReel(t *testing.T) {
+	t.Parallel()
 	reel := testenv.Media(t, "demo-reel.avi")
 	// A shorter round: each find adds bonus time, and the demo hunt finds
 	// enough to outlast one pass of the reel.
@@ -127,6 +130,7 @@ func TestSimHuntOnTheDemoReel(t *testing.T) {
 }
 
 func TestSimIsReplayable(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	a := simEvents(t, "--game", "bubbles", "--source", vtest, "--seconds", "15", "--seed", "7")
 	b := simEvents(t, "--game", "bubbles", "--source", vtest, "--seconds", "15", "--seed", "7")
@@ -134,6 +138,7 @@ func TestSimIsReplayable(t *testing.T) {
 }
 
 func TestSimScriptedKeys(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	events := simEvents(t, "--game", "hunt", "--source", vtest, "--seconds", "12",
 		"--keys", "V@5,V@6,Digit2@7")
@@ -155,6 +160,7 @@ func TestSimScriptedKeys(t *testing.T) {
 }
 
 func TestSimUsage(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := kiosk(t, "sim", "--game", "chess")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--game is one of hunt, bubbles, freeze, dodge")
@@ -164,6 +170,7 @@ func TestSimUsage(t *testing.T) {
 }
 
 func TestSimCameraLostAndBack(t *testing.T) {
+	t.Parallel()
 	still := stillClip(t, 4)
 	events := simEvents(t, "--game", "bubbles", "--source", still, "--seconds", "12")
 	lost, back := ofType(events, "camera_lost"), ofType(events, "camera_back")
@@ -177,6 +184,7 @@ func TestSimCameraLostAndBack(t *testing.T) {
 // very same events, every time, with no camera, model or runtime; and the
 // recording holds no picture.
 func TestSimRecordAndReplay(t *testing.T) {
+	t.Parallel()
 	vtest := "file:" + testenv.Media(t, "vtest.avi") + "?loop=0"
 	rec := filepath.Join(t.TempDir(), "walkers.rec")
 	testenv.ORTLibrary(t)
@@ -198,34 +206,11 @@ func TestSimRecordAndReplay(t *testing.T) {
 	perMinute := float64(info.Size()) * 3
 	t.Logf("recording: %d bytes for 20 s of play, %.0f kB a minute", info.Size(), perMinute/1000)
 	assert.Less(t, perMinute, 1e6, "well under 1 MB a minute")
-	assertNoPicture(t, rec)
-}
-
-// assertNoPicture checks a recording's bytes: no line could hold a camera
-// frame, and no face landmarks are kept.
-func assertNoPicture(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	lines := 0
-	for sc.Scan() {
-		lines++
-		// A 768x576 frame is 1.3 MB, even its 32x24 thumbnail in colour is
-		// 2.3 kB of bytes; a motion grid is 768 one-byte levels (1 kB in
-		// base64) and a tick's detections a few hundred bytes.
-		assert.Less(t, len(sc.Bytes()), 8<<10, "line %d", lines)
-		assert.NotContains(t, sc.Text(), "Keypoints")
-	}
-	require.NoError(t, sc.Err())
-	assert.Greater(t, lines, 10)
+	kiosktest.AssertNoPicture(t, rec)
 }
 
 func TestSimReplayRefusesABadFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.rec")
 	require.NoError(t, os.WriteFile(bad, []byte("not a recording"), 0o644))
@@ -242,6 +227,7 @@ func TestSimReplayRefusesABadFile(t *testing.T) {
 // --keys takes keys as a person types them: 2 is Digit2, = is Equal; the
 // same check applies (a key bound to nothing is refused).
 func TestKeysAsTyped(t *testing.T) {
+	t.Parallel()
 	keys, err := parseKeys("2@3,=@1,N@2", game.DefaultKeyConfig())
 	require.NoError(t, err)
 	assert.Equal(t, []game.ScriptedKey{{Key: "Equal", At: time.Second}, {Key: "N", At: 2 * time.Second}, {Key: "Digit2", At: 3 * time.Second}}, keys)
@@ -252,6 +238,7 @@ func TestKeysAsTyped(t *testing.T) {
 // With no camera the kiosk plays the demo reel, and a hunt started at any
 // point of it finds things: it asks for what the reel is about to show.
 func TestSimDemoHuntScoresFromAnyStart(t *testing.T) {
+	t.Parallel()
 	reel := testenv.Media(t, "demo-reel.avi")
 	for _, start := range []string{"0", "30", "55"} {
 		events := simEvents(t, "--game", "hunt", "--source", "file:"+reel+"?start="+start, "--seconds", "64")

@@ -95,7 +95,7 @@ func KeepSetup(l config.Loaded, sets []config.KeySet, stdout io.Writer, log *slo
 }
 
 func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window Window) error {
-	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--game NAME] [--record FILE] [--keys KEY@SECONDS,...] [--setup] [--config FILE] [--set k=v]...", stderr)
+	fs, c := newFlags("screenshot", "screenshot --source SPEC --at SECONDS --out FILE.png [--game NAME] [--record FILE] [--keys KEY@SECONDS,...] [--setup] [--timedemo] [--config FILE] [--set k=v]...", stderr)
 	source := fs.String("source", "", "where frames come from (default: source.spec)")
 	at := fs.String("at", "", "clip time in seconds at which to take the picture")
 	out := fs.String("out", "", "PNG file to write")
@@ -103,6 +103,8 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	recordTo := fs.String("record", "", "record the session until the picture is taken (observations and keys, never a picture)")
 	keysFlag := fs.String("keys", "", "scripted presenter keys, KEY@SECONDS,... of game time by [keys] names or as typed (2 for Digit2)")
 	setup := fs.Bool("setup", false, "picture the setup helper (as 'kiosk setup' shows it) instead of the games")
+	timedemo := fs.Bool("timedemo", false, "play on the clip's own time, one frame at a time, each drawn as fast as it can: "+
+		"the picture at --at costs what the frames before it cost to compute, not --at seconds")
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
@@ -126,7 +128,7 @@ func cmdScreenshot(ctx context.Context, args []string, stderr io.Writer, window 
 	}
 	return startWindow(ctx, WindowJob{Command: "screenshot", Args: args, Config: l, Source: *source,
 		ShotAt: time.Duration(secs * float64(time.Second)), ShotOut: *out, Game: *start,
-		Record: *recordTo, Keys: keys, Setup: *setup}, stderr, window)
+		Record: *recordTo, Keys: keys, Setup: *setup, Timedemo: *timedemo}, stderr, window)
 }
 
 // checkStart refuses, before a window opens, what check-config refuses by

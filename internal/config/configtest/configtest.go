@@ -12,7 +12,7 @@ import (
 // own phrases, which mean nothing to a presenter. A package name before a
 // capital is a Go type only with a type's name ("power.Level"): "power.A"
 // is a key the user wrote (the fuzzer found that one).
-var goWords = regexp.MustCompile(`\[\]any|\[\]interface|map\[string\]|\bu?int(8|16|32|64)\b|\bfloat(32|64)\b|interface \{\}|reflect\.|TOML value has type|destination has type|type mismatch for|\b(game|vision|model|link|power|kiosk|config|check|toml)\.[A-Z]\w*(Config|Budget|Level|Problems|Primitive|MetaData|Decoder|Error)\b|\bline 0\b`)
+var goWords = regexp.MustCompile(`\[\]any|\[\]interface|map\[string\]|\bu?int(8|16|32|64)\b|\bfloat(32|64)\b|interface \{\}|reflect\.|TOML value has type|destination has type|type mismatch for|\b(game|vision|model|link|power|kiosk|config|budget|check|toml)\.[A-Z]\w*(Config|Budget|Level|Problems|Primitive|MetaData|Decoder|Error)\b|\bline 0\b`)
 
 // whereWords: every problem names a line or a key ("KEY: ..." in the list,
 // "--set KEY: ..."), or is about the file as a whole (its size).

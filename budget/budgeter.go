@@ -1,4 +1,4 @@
-package booth
+package budget
 
 import (
 	"sync"
@@ -7,7 +7,6 @@ import (
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
-	"github.com/carrierarcade/kiosk/vision"
 )
 
 // Budgeter decides the pipeline's rates: the least of [budget], the power
@@ -18,8 +17,8 @@ import (
 // change, so a scene change takes effect within the frame, with nothing
 // restarted.
 type Budgeter struct {
-	full  vision.Budget
-	apply func(vision.Budget)
+	full  Config
+	apply func(Rates)
 	quiet *game.Quiet
 	// asBefore ignores the scenes' needs and idling ([budget] by_scene =
 	// false): every scene runs at the level's full rates, as the kiosk did
@@ -32,14 +31,14 @@ type Budgeter struct {
 	needs     game.Needs
 	idle      bool
 	idleSince time.Time
-	last      vision.Budget
+	last      Rates
 	applied   bool
 	lastSeen  time.Time // the frame loop's last update
 }
 
 // NewBudgeter starts with [budget] full and the attract screen's needs;
-// apply takes each new budget (the pipeline's SetBudget).
-func NewBudgeter(full vision.Budget, waveThreshold float64, apply func(vision.Budget)) *Budgeter {
+// apply takes each new budget (the pipeline's rates and the draw rate).
+func NewBudgeter(full Config, waveThreshold float64, apply func(Rates)) *Budgeter {
 	b := &Budgeter{full: full, apply: apply, needs: game.NeedsOf(game.NewAttract(nil)), asBefore: !full.ByScene,
 		quiet: game.NewQuiet(time.Duration(full.Idle.AfterSeconds*float64(time.Second)), waveThreshold)}
 	b.mu.Lock()
@@ -83,7 +82,7 @@ func (b *Budgeter) Idle() (bool, time.Time) {
 }
 
 // Current is the budget the pipeline runs now.
-func (b *Budgeter) Current() vision.Budget {
+func (b *Budgeter) Current() Rates {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.last

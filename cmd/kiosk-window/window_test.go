@@ -1,7 +1,6 @@
-package kiosk
+package main
 
 import (
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -9,9 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/carrierarcade/kiosk/internal/kiosktest"
 	"github.com/carrierarcade/kiosk/internal/reel"
 
 	"github.com/carrierarcade/kiosk/internal/config"
@@ -53,8 +54,10 @@ func shootSource(t *testing.T, source, at string, flags ...string) (image.Image,
 	testenv.Model(t, "yolox_nano.onnx")
 	bin := testenv.Binaries(t)
 	out := filepath.Join(t.TempDir(), "shot.png")
-	args := append([]string{"screenshot", "--config", testenv.Path("config.toml"),
-		"--source", source, "--at", at, "--out", out}, flags...)
+	// On the clip's time, as fast as its frames are computed and drawn; a
+	// data folder of its own, so that tests in parallel share no board.
+	args := append([]string{"screenshot", "--timedemo", "--config", testenv.Path("config.toml"),
+		"--source", source, "--at", at, "--out", out, "--set", "game.data_dir=" + strconv.Quote(t.TempDir())}, flags...)
 	log, err := exec.Command(filepath.Join(bin, "kiosk"), args...).CombinedOutput()
 	require.NoError(t, err, string(log))
 	f, err := os.Open(out)
@@ -108,6 +111,7 @@ func meanDiff(img image.Image, grey gocv.Mat) float64 {
 }
 
 func TestScreenshotShowsTheClipAndTheBoxes(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	img := screenshot(t, clip, "3", "display.overlay=true") // the overlay shows every detection
 	b := img.Bounds()
@@ -145,6 +149,7 @@ func TestScreenshotShowsTheClipAndTheBoxes(t *testing.T) {
 }
 
 func TestScreenshotRotatedCanvas(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	upright := screenshot(t, clip, "2", "display.overlay=false")
 	turned := screenshot(t, clip, "2", "display.rotation=180", "display.overlay=false")
@@ -183,6 +188,7 @@ func bandDiff(img image.Image, grey gocv.Mat, y0, y1 float64) float64 {
 // Each game draws its own heads-up display over the top of the picture and
 // leaves the camera picture visible below it.
 func TestEachGameDrawsItsHUD(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	for _, g := range []string{"hunt", "bubbles", "freeze", "dodge"} {
 		t.Run(g, func(t *testing.T) {
@@ -209,6 +215,7 @@ func TestEachGameDrawsItsHUD(t *testing.T) {
 // mark at the top middle (red plate), the log names the key; without the
 // key there is no mark. source.enabled = false starts that way.
 func TestCameraOffShowsTheMark(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	testenv.Media(t, "demo-reel.avi")
 	// Pixels of the mark's plate in the top middle of the screen.
@@ -239,6 +246,7 @@ func TestCameraOffShowsTheMark(t *testing.T) {
 // display.monitor can name; a monitor that is not there leaves the kiosk on
 // the primary, with a log line naming the ones that are.
 func TestMonitors(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	bin := testenv.Binaries(t)
 	out, err := exec.Command(filepath.Join(bin, "kiosk"), "run", "--config", testenv.Path("config.toml"), "--list-monitors").Output()
@@ -261,6 +269,7 @@ func TestMonitors(t *testing.T) {
 // privacy mode, O is the operator overlay), and the window's own recording
 // replays to exactly what the window did.
 func TestWindowAndSimHearKeysAlike(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -269,14 +278,18 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 	keys := "C@1,O@2,V@3"
 	rec := filepath.Join(t.TempDir(), "window.rec")
 	out := filepath.Join(t.TempDir(), "shot.png")
-	log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--config", testenv.Path("config.toml"),
-		"--source", "file:"+vtest, "--at", "6", "--out", out, "--record", rec, "--keys", keys).CombinedOutput()
+	log, err := exec.Command(filepath.Join(bin, "kiosk"), "screenshot", "--timedemo", "--config", testenv.Path("config.toml"),
+		"--source", "file:"+vtest, "--at", "6", "--out", out, "--record", rec, "--keys", keys,
+		"--set", "game.data_dir="+strconv.Quote(t.TempDir())).CombinedOutput()
 	require.NoError(t, err, string(log))
 
 	windowEvents := replayEvents(t, rec)
-	assertNoPicture(t, rec)
+	kiosktest.AssertNoPicture(t, rec)
 
-	sim := simEvents(t, "--game", "hunt", "--source", "file:"+vtest+"?loop=0", "--seconds", "5", "--keys", keys)
+	code, out, errOut := kiosktest.Run(t, "sim", "--config", testenv.Path("config.toml"), "--game", "hunt",
+		"--source", "file:"+vtest+"?loop=0", "--seconds", "5", "--keys", keys)
+	require.Equal(t, 0, code, errOut)
+	sim := kiosktest.Events(t, out)
 	pick := func(events []map[string]any) []map[string]any {
 		var out []map[string]any
 		for _, e := range events {
@@ -298,6 +311,7 @@ func TestWindowAndSimHearKeysAlike(t *testing.T) {
 // camera that cannot be opened when the key turns it on again leaves the
 // reel playing with its DEMO badge.
 func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
+	t.Parallel()
 	testenv.Display(t)
 	testenv.ORTLibrary(t)
 	testenv.Model(t, "yolox_nano.onnx")
@@ -348,14 +362,8 @@ func TestCameraKeySwitchesTheGamesToTheReel(t *testing.T) {
 // plays as recorded, and returns its events.
 func replayEvents(t *testing.T, rec string) []map[string]any {
 	t.Helper()
-	code, out, errOut := kiosk(t, "sim", "--replay", rec)
+	code, out, errOut := kiosktest.Run(t, "sim", "--replay", rec)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "the same as the recorded run")
-	var evs []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var e map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &e), line)
-		evs = append(evs, e)
-	}
-	return evs
+	return kiosktest.Events(t, out)
 }

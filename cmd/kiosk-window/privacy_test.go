@@ -1,4 +1,4 @@
-package kiosk
+package main
 
 import (
 	"image"
@@ -52,6 +52,7 @@ func greyOf(t *testing.T, img image.Image) gocv.Mat {
 // Only the live mode may show the camera picture: the others must not carry
 // its detail.
 func TestPrivacyModesHideThePicture(t *testing.T) {
+	t.Parallel()
 	clip := testenv.Media(t, "vtest.avi")
 	var raw []float32
 	for _, mode := range []string{"live", "pixelated", "silhouette", "none"} {

@@ -1,4 +1,4 @@
-package booth
+package budget
 
 import (
 	"testing"
@@ -7,7 +7,6 @@ import (
 	"github.com/carrierarcade/kiosk/game"
 	"github.com/carrierarcade/kiosk/power"
 	"github.com/carrierarcade/kiosk/sight"
-	"github.com/carrierarcade/kiosk/vision"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,27 +26,27 @@ func sceneOf(t *testing.T, name string) game.Scene {
 }
 
 func TestBudgeterRunsWhatTheSceneNeeds(t *testing.T) {
-	var got []vision.Budget
-	full := vision.DefaultBudget()
-	b := NewBudgeter(full, game.DefaultConfig().WaveThreshold, func(v vision.Budget) { got = append(got, v) })
+	var got []Rates
+	full := Default()
+	b := NewBudgeter(full, game.DefaultConfig().WaveThreshold, func(v Rates) { got = append(got, v) })
 	require.Len(t, got, 1)
-	assert.Equal(t, vision.Budget{DrawFPS: 60, ObjectHz: 4, FaceHz: 0, MotionHz: 30}, got[0], "the attract screen")
+	assert.Equal(t, Rates{DrawFPS: 60, ObjectHz: 4, FaceHz: 0, MotionHz: 30}, got[0], "the attract screen")
 
 	now := time.Now()
 	obs := &sight.Observation{}
 	b.Follow(sceneOf(t, "hunt"), obs, now)
-	assert.Equal(t, vision.Budget{DrawFPS: 60, ObjectHz: 15, FaceHz: 0, MotionHz: 10}, b.Current())
+	assert.Equal(t, Rates{DrawFPS: 60, ObjectHz: 15, FaceHz: 0, MotionHz: 10}, b.Current())
 	b.Follow(sceneOf(t, "dodge"), obs, now)
-	assert.Equal(t, vision.Budget{DrawFPS: 60, ObjectHz: 0, FaceHz: 10, MotionHz: 10}, b.Current())
+	assert.Equal(t, Rates{DrawFPS: 60, ObjectHz: 0, FaceHz: 10, MotionHz: 10}, b.Current())
 	n := len(got)
 	b.Follow(sceneOf(t, "dodge"), obs, now.Add(time.Second/60))
 	assert.Len(t, got, n, "the same scene again changes nothing")
 
 	// The power level caps what the scene needs.
 	b.Level(power.Budget{DrawFPS: 30, ObjectHz: 5, FaceHz: 3})
-	assert.Equal(t, vision.Budget{DrawFPS: 30, ObjectHz: 0, FaceHz: 3, MotionHz: 10}, b.Current())
+	assert.Equal(t, Rates{DrawFPS: 30, ObjectHz: 0, FaceHz: 3, MotionHz: 10}, b.Current())
 	b.Follow(sceneOf(t, "hunt"), obs, now)
-	assert.Equal(t, vision.Budget{DrawFPS: 30, ObjectHz: 5, FaceHz: 0, MotionHz: 10}, b.Current())
+	assert.Equal(t, Rates{DrawFPS: 30, ObjectHz: 5, FaceHz: 0, MotionHz: 10}, b.Current())
 
 	sc := sceneOf(t, "bubbles")
 	allocs := testing.AllocsPerRun(100, func() { b.Follow(sc, obs, now) })
@@ -55,10 +54,10 @@ func TestBudgeterRunsWhatTheSceneNeeds(t *testing.T) {
 }
 
 func TestBudgeterIdlesWithNobodyAndWakesAtOnce(t *testing.T) {
-	full := vision.DefaultBudget()
+	full := Default()
 	full.Idle.AfterSeconds = 2
 	b := NewBudgeter(full, game.DefaultConfig().WaveThreshold, nil)
-	att := game.NewAttract(game.NewBooth(game.DefaultConfig(), nil, true))
+	att := game.NewAttract(game.NewArcade(game.DefaultConfig(), nil, true))
 	still := &sight.Observation{Motion: sight.MotionGrid{W: 4, H: 4, Energy: make([]float32, 16), Calibrated: true}}
 	t0 := time.Now()
 	frame := time.Second / 60
@@ -70,7 +69,7 @@ func TestBudgeterIdlesWithNobodyAndWakesAtOnce(t *testing.T) {
 	idle, since := b.Idle()
 	require.True(t, idle)
 	assert.WithinDuration(t, t0.Add(2*time.Second), since, 2*frame)
-	assert.Equal(t, vision.Budget{DrawFPS: 20, ObjectHz: 2, FaceHz: 0, MotionHz: 15}, b.Current())
+	assert.Equal(t, Rates{DrawFPS: 20, ObjectHz: 2, FaceHz: 0, MotionHz: 15}, b.Current())
 
 	// The first motion in the middle brings the attract budget back on the
 	// next update: well within a quarter of a second.
@@ -81,7 +80,7 @@ func TestBudgeterIdlesWithNobodyAndWakesAtOnce(t *testing.T) {
 	b.Follow(att, wave, now.Add(frame))
 	idle, _ = b.Idle()
 	assert.False(t, idle)
-	assert.Equal(t, vision.Budget{DrawFPS: 60, ObjectHz: 4, FaceHz: 0, MotionHz: 30}, b.Current())
+	assert.Equal(t, Rates{DrawFPS: 60, ObjectHz: 4, FaceHz: 0, MotionHz: 30}, b.Current())
 
 	full.ByScene = false
 	before := NewBudgeter(full, 0.1, nil)
