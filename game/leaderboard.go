@@ -297,8 +297,20 @@ func (lb *Leaderboard) path() string { return filepath.Join(lb.dir, lb.file) }
 
 // target is where the board really is: path, or the file it links to, so
 // that a board linked into data_dir from elsewhere is written there and
-// the link stays.
-func (lb *Leaderboard) target() (string, error) { return atomicfile.Target(lb.path()) }
+// the link stays. Only a link to a regular file, or to nothing yet, is
+// followed: a link to anything else (a device such as /dev/zero, a FIFO,
+// a folder) is the damaged board itself, set aside in data_dir; the kiosk
+// never renames or writes what it leads to.
+func (lb *Leaderboard) target() (string, error) {
+	t, err := atomicfile.Target(lb.path())
+	if err != nil {
+		return "", err
+	}
+	if info, err := os.Stat(t); err == nil && !info.Mode().IsRegular() {
+		return lb.path(), nil
+	}
+	return t, nil
+}
 
 // removeTemps deletes files a crash left between writing and renaming, in
 // data_dir and, for a linked board, in its target's folder; the board they

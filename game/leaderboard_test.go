@@ -165,6 +165,37 @@ func TestLeaderboardWritesThroughALink(t *testing.T) {
 	assert.Contains(t, string(data), "Fresh Fox", "a new board behind the same link")
 }
 
+// A board that links to something that is not a file (a FIFO here; a
+// device such as /dev/zero alike) is the damaged board: the link is set
+// aside in data_dir and what it leads to is never renamed nor written.
+// (Following it once renamed /dev/zero, as root, and wrote a board there.)
+func TestLeaderboardLeavesWhatALinkLeadsToAlone(t *testing.T) {
+	root := t.TempDir()
+	fifo := filepath.Join(root, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	dataDir := filepath.Join(root, "data")
+	require.NoError(t, os.MkdirAll(dataDir, 0o755))
+	link := filepath.Join(dataDir, "leaderboard.json")
+	require.NoError(t, os.Symlink(fifo, link))
+
+	lb := game.OpenLeaderboard(dataDir, nil, nil)
+	lb.Add("hunt", testDay, "Still Playing", 42)
+	lb.Close()
+	info, err := os.Lstat(fifo)
+	require.NoError(t, err, "the FIFO is where it was")
+	assert.Equal(t, os.ModeNamedPipe, info.Mode().Type(), "and still a FIFO")
+	assert.Equal(t, []string{"data", "fifo"}, files(t, root), "nothing beside it")
+	aside, err := os.Lstat(link + ".damaged-1")
+	require.NoError(t, err, "the link itself is set aside")
+	assert.Equal(t, os.ModeSymlink, aside.Mode().Type())
+	info, err = os.Lstat(link)
+	require.NoError(t, err)
+	assert.True(t, info.Mode().IsRegular(), "a new board in data_dir")
+	data, err := os.ReadFile(link)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "Still Playing")
+}
+
 func TestLeaderboardSetsADamagedFileAside(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "leaderboard.json")

@@ -381,8 +381,12 @@ func leaderboardFaultsPlayOn(t *testing.T) (refusals, cases int) {
 			os.WriteFile(filepath.Join(dir, "leaderboard.json"), []byte(`{"version":1,"days":`), 0o644)
 			return dir
 		}},
-		{"the board is a symlink to /dev/zero", func(dir string) string {
-			os.Symlink("/dev/zero", filepath.Join(dir, "leaderboard.json"))
+		// A link to a device (/dev/zero) is the same fault; a FIFO of the
+		// test's own stands in, so that a kiosk that followed the link could
+		// not rename or write anything outside the test's folder.
+		{"the board is a symlink to a FIFO", func(dir string) string {
+			syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644)
+			os.Symlink(filepath.Join(dir, "fifo"), filepath.Join(dir, "leaderboard.json"))
 			return dir
 		}},
 		{"the board is from version 99", func(dir string) string {
